@@ -18,6 +18,7 @@ import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.config.RunConfigParser;
 import dev.sparktrain.jobs.data.LoadedData;
 import dev.sparktrain.jobs.data.TrainingData;
+import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.ModelWriter;
 import dev.sparktrain.jobs.run.RunDirectory;
 import dev.sparktrain.ps.ParameterServer;
@@ -102,7 +103,8 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 history = resumeFrom == null ? trainer.fit(train, test) : trainer.resume(resumeFrom, train, test);
                 INDArray model = trainer.bestParams().orElseGet(server::params);
-                ModelWriter.write(dir.model(), tree.toYaml(), run.model(), model);
+                ModelWriter.write(dir.model(), tree.toYaml(), run.model(), model,
+                        ModelNormalization.of(run.data(), train.featureSize(), data.standardization()));
                 if (test != null) {
                     EvaluationSum evaluation = Evaluator.evaluate(sc, test, run.model(),
                             new ParameterSnapshot(server.version(), model.toFloatVector()), run.training().evalBatchSize());

@@ -20,8 +20,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Exports a trained model: {@code config.yaml} (the run's resolved config), {@code params.npy} (the flat float32
- * parameter vector, readable by {@code numpy.load}) and {@code layout.json} (name, shape and offset of every tensor
- * in it, e.g. {@code params[offset:offset+size].reshape(shape)}). Written into a temporary directory and renamed,
+ * parameter vector, readable by {@code numpy.load}), {@code layout.json} (name, shape and offset of every tensor
+ * in it, e.g. {@code params[offset:offset+size].reshape(shape)}) and {@code normalization.json} (the feature
+ * transform of training, {@link ModelNormalization}); {@link ModelReader} reads and checks them. Written into a temporary directory and renamed,
  * so a model directory is either complete or absent.
  */
 public final class ModelWriter {
@@ -31,7 +32,8 @@ public final class ModelWriter {
     private ModelWriter() {
     }
 
-    public static Path write(Path modelDir, String configYaml, NetworkSpec spec, INDArray params) {
+    public static Path write(Path modelDir, String configYaml, NetworkSpec spec, INDArray params,
+                             ModelNormalization normalization) {
         Path tmp = modelDir.resolveSibling("." + modelDir.getFileName() + ".tmp");
         try {
             if (Files.exists(tmp)) {
@@ -45,6 +47,7 @@ public final class ModelWriter {
                 out.force(true);
             }
             JSON.writeValue(tmp.resolve("layout.json").toFile(), layout(spec));
+            Files.writeString(tmp.resolve(ModelNormalization.FILE_NAME), normalization.toJson());
             if (Files.exists(modelDir)) {
                 RunDirectory.deleteRecursively(modelDir);
             }
