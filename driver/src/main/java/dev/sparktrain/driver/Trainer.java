@@ -26,7 +26,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The epoch loop on the driver. Each round: snapshot the parameter server, broadcast it, run ONE Spark job whose
- * tasks return mergeable results, {@code treeAggregate} them, apply them on the driver, destroy the broadcast.
+ * tasks return mergeable results, merge them in partition order
+ * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}), apply them on the driver, destroy the broadcast.
  */
 public final class Trainer {
 

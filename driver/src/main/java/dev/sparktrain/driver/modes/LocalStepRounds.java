@@ -2,6 +2,7 @@ package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -83,8 +84,7 @@ public final class LocalStepRounds implements RoundStrategy {
         try {
             LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
                     round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch());
-            sum = train.rdd().mapPartitionsWithIndex(task, true)
-                    .treeAggregate(ParameterSum.empty(), ParameterSum::merge, ParameterSum::merge);
+            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), ParameterSum.empty(), ParameterSum::merge);
         } finally {
             params.destroy();
             if (shared != null) {

@@ -95,14 +95,12 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
             Batch batch = Batch.gather(block, order, from, rows);
             ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition,
                     step));
-            double loss = network.computeGradient(batch.features(), batch.labels(), context);
-            if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
+            WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch, context);
+            if (!outcome.finite()) {
                 return List.of(result.markNonFinite(partition)).iterator();
             }
-            Optimizer.Step next = optimizer.step(network.gradient(), state, theta);
-            theta.assign(next.params());
-            state = next.state();
-            lossSum += loss * rows;
+            state = outcome.state();
+            lossSum += outcome.loss() * rows;
             samples += rows;
         }
         if (samples > 0) {

@@ -1,6 +1,7 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.TrainingConfig;
+import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.GradientSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -45,8 +46,7 @@ public final class SyncRounds implements RoundStrategy {
         try {
             SyncRoundTask task = new SyncRoundTask(spec, params, config.seed(), epoch, round,
                     config.batchSizePerWorker(), config.dropLastBatch());
-            sum = train.rdd().mapPartitionsWithIndex(task, true)
-                    .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge);
+            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), GradientSum.empty(), GradientSum::merge);
         } finally {
             params.destroy();
         }

@@ -44,6 +44,11 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
         return rule.init(params);
     }
 
+    @Override
+    public Step stepInPlace(INDArray g, OptimizerState state, INDArray params, double lr) {
+        return rule.stepInPlace(g, state, params, lr * schedule.factor(state.step()));
+    }
+
     /** Runs the rule with the scheduled rate; {@code lr} here is the base rate the schedule scales. */
     @Override
     public OptimizerUpdate update(INDArray g, OptimizerState state, INDArray params, double lr) {
