@@ -109,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static float[] flat(org.nd4j.linalg.api.ndarray.INDArray a) {
-        return a.reshape('c', a.length()).toFloatVector();
+        return org.nd4j.linalg.factory.Nd4j.toFlattened('c', a).toFloatVector();
     }
 
     private RunConfig withSettings(String mode, int epochCount) {
