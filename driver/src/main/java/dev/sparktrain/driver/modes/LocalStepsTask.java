@@ -75,10 +75,12 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
         }
         DataBlock block = blocks.next();
         int[] order = null;
+        long start = System.nanoTime();
         // The network computes on its own copy of the broadcast parameters, updated in place step by step.
         INDArray theta = Nd4j.createFromArray(params.value().params());
-        Network network = new Network(spec, theta);
         OptimizerState state = startState(partition, theta);
+        long fetched = System.nanoTime();
+        Network network = new Network(spec, theta);
         double lossSum = 0;
         long samples = 0;
         for (int step = 0; step < localSteps; step++) {
@@ -109,6 +111,8 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
             if (policy == InnerStatePolicy.KEEP) {
                 result.keepWorkerState(partition, InnerState.of(state));
             }
+            long payload = theta.length() * (1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size()));
+            result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
         }
         return List.of(result).iterator();
     }

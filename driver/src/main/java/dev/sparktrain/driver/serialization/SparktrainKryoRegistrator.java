@@ -28,6 +28,7 @@ public final class SparktrainKryoRegistrator implements KryoRegistrator {
             dev.sparktrain.driver.data.DataBlock.class,
             dev.sparktrain.driver.aggregate.GradientSum.class,
             dev.sparktrain.driver.aggregate.ParameterSum.class,
+            dev.sparktrain.driver.aggregate.TaskStats.class,
             dev.sparktrain.driver.eval.EvaluationSum.class,
             dev.sparktrain.driver.modes.InnerState.class,
             java.util.LinkedHashMap.class,

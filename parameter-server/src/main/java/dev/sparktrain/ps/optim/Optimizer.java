@@ -16,6 +16,14 @@ public interface Optimizer extends java.io.Serializable {
     /** Names of the state slots {@link #init} creates. */
     Set<String> slotNames();
 
+    /**
+     * The learning rate of the update from a state at {@code step} (after schedules), for metrics; NaN for a rule
+     * without one.
+     */
+    default double learningRateAt(long step) {
+        return Double.NaN;
+    }
+
     /** The state before the first step, for parameters like {@code params}. */
     OptimizerState init(INDArray params);
 

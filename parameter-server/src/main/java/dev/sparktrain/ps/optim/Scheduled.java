@@ -18,7 +18,7 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
         }
     }
 
-    /** The learning rate used by the update from a state at {@code step}. */
+    @Override
     public double learningRateAt(long step) {
         return rule.learningRate() * schedule.factor(step);
     }
@@ -27,6 +27,7 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
     public double learningRate() {
         return rule.learningRate();
     }
+
 
     @Override
     public String name() {

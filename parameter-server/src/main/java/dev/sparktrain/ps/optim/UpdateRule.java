@@ -16,6 +16,11 @@ public interface UpdateRule extends Optimizer {
     OptimizerUpdate update(INDArray gradient, OptimizerState state, INDArray params, double lr);
 
     @Override
+    default double learningRateAt(long step) {
+        return learningRate();
+    }
+
+    @Override
     default OptimizerUpdate update(INDArray gradient, OptimizerState state, INDArray params) {
         return update(gradient, state, params, learningRate());
     }
