@@ -41,27 +41,35 @@ public final class ExampleData {
             System.err.println("usage: ExampleData FASHION_MNIST_DIR OUT_DIR");
             System.exit(2);
         }
-        Path fashion = Path.of(args[0]);
-        Path out = Path.of(args[1]);
         try {
-            Files.createDirectories(out);
-            for (String split : new String[] {"train", "t10k"}) {
-                String name = split.equals("t10k") ? "test" : "train";
-                float[] images = IdxFile.readRows(fashion.resolve(split + "-images-idx3-ubyte.gz").toString(), 0,
-                        split.equals("t10k") ? 10_000 : 60_000, 1f);
-                float[] labels = IdxFile.readRows(fashion.resolve(split + "-labels-idx1-ubyte.gz").toString(), 0,
-                        split.equals("t10k") ? 10_000 : 60_000, 1f);
-                float[] pooled = pool(images, labels.length);
-                write(out.resolve("fashion7x7-" + name + ".csv"), pooled, labels, r -> true, label -> label);
-                int[] sandals = {0};
-                write(out.resolve("sandal-" + name + ".csv"), pooled, labels,
-                        r -> labels[r] != SANDAL || sandals[0]++ % 10 == 0, label -> label == SANDAL ? 1 : 0);
-            }
-            friedman(out.resolve("friedman1-train.csv"), 20_000, 1, 0.05);
-            friedman(out.resolve("friedman1-test.csv"), 5_000, 2, 0);
+            fashion(Path.of(args[0]), Path.of(args[1]));
+            friedman(Path.of(args[1]));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The Fashion-MNIST CSVs ({@code fashion7x7-*}, {@code sandal-*}) from the four IDX files in {@code fashion}. */
+    public static void fashion(Path fashion, Path out) throws IOException {
+        Files.createDirectories(out);
+        for (String split : new String[] {"train", "t10k"}) {
+            String name = split.equals("t10k") ? "test" : "train";
+            int rows = split.equals("t10k") ? 10_000 : 60_000;
+            float[] images = IdxFile.readRows(fashion.resolve(split + "-images-idx3-ubyte.gz").toString(), 0, rows, 1f);
+            float[] labels = IdxFile.readRows(fashion.resolve(split + "-labels-idx1-ubyte.gz").toString(), 0, rows, 1f);
+            float[] pooled = pool(images, labels.length);
+            write(out.resolve("fashion7x7-" + name + ".csv"), pooled, labels, r -> true, label -> label);
+            int[] sandals = {0};
+            write(out.resolve("sandal-" + name + ".csv"), pooled, labels,
+                    r -> labels[r] != SANDAL || sandals[0]++ % 10 == 0, label -> label == SANDAL ? 1 : 0);
+        }
+    }
+
+    /** The Friedman #1 CSVs ({@code friedman1-*}): 20,000 training rows with outliers, 5,000 clean test rows. */
+    public static void friedman(Path out) throws IOException {
+        Files.createDirectories(out);
+        friedman(out.resolve("friedman1-train.csv"), 20_000, 1, 0.05);
+        friedman(out.resolve("friedman1-test.csv"), 5_000, 2, 0);
     }
 
     /** 28x28 images to 7x7 means of 4x4 squares. */
