@@ -132,7 +132,7 @@ public final class Trainer {
     }
 
     private RoundMetrics roundMetrics(int epoch, int round, int rounds, RoundResult r, double seconds) {
-        double paramNorm = server.params().norm2Number().doubleValue();
+        double paramNorm = server.paramsNorm();
         RoundCost c = r.cost();
         return new RoundMetrics(epoch, round, rounds, r.samples(), r.loss(), r.learningRate(), r.gradientNorm(),
                 r.updateNorm(), paramNorm > 0 ? r.updateNorm() / paramNorm : Double.NaN, seconds,

@@ -43,6 +43,11 @@ public final class ParameterServer {
         return new ParameterSnapshot(s.version(), s.params().toFloatVector());
     }
 
+    /** The L2 norm of the current parameters (no copy). */
+    public double paramsNorm() {
+        return state.params().norm2Number().doubleValue();
+    }
+
     /** A copy of the current parameters. */
     public INDArray params() {
         return state.params().dup();

@@ -59,6 +59,29 @@ class InPlaceStepTest {
         }
     }
 
+    @Test
+    void adamFlushesMomentsThatWouldTurnSubnormalAndStillFollowsThePureTrajectory() {
+        Adam adam = Adam.defaults(0.01);
+        INDArray pure = Nd4j.rand(DataType.FLOAT, LENGTH).subi(0.5);
+        INDArray inPlace = pure.dup();
+        OptimizerState pureState = adam.init(pure);
+        OptimizerState inPlaceState = adam.init(inPlace);
+        INDArray zero = Nd4j.zeros(DataType.FLOAT, LENGTH);
+        for (int t = 0; t < 3 * Adam.FLUSH_EVERY * 4; t++) {
+            // One real gradient, then zeros: m decays by 0.9 a step and would pass 1.2e-38 after ~800 steps.
+            INDArray g = t == 0 ? Nd4j.rand(DataType.FLOAT, LENGTH).subi(0.5) : zero;
+            Optimizer.Step p = adam.step(g, pureState, pure);
+            pure = p.params();
+            pureState = p.state();
+            inPlaceState = adam.stepInPlace(g.dup(), inPlaceState, inPlace).state();
+        }
+        for (float m : inPlaceState.slot("m").toFloatVector()) {
+            assertTrue(m == 0 || Math.abs(m) >= Float.MIN_NORMAL, "subnormal m " + m);
+        }
+        assertTrue(Math.abs(pureState.slot("m").getFloat(0)) < 1e-30, "the pure path keeps the tiny moments");
+        assertClose("params", pure, inPlace);
+    }
+
     /**
      * Relative 1e-4: Adam's native kernel holds β1 and β2 in float32 and computes 1 − β2 from the rounded β2, so
      * its second moment is an average with β2 = 0.999000013 (1 − β2 off by 1.3e-5 relative); the pure path scales
