@@ -1,0 +1,62 @@
+package dev.sparktrain.driver.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.apache.spark.scheduler.SparkListenerApplicationEnd;
+import org.apache.spark.scheduler.SparkListenerExecutorAdded;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.cluster.ExecutorInfo;
+import org.junit.jupiter.api.Test;
+import scala.Option;
+import scala.collection.immutable.Map$;
+
+class ExecutorLossListenerTest {
+
+    private static SparkListenerExecutorAdded added(String id, String host, int cores) {
+        return new SparkListenerExecutorAdded(0L, id, new ExecutorInfo(host, cores, Map$.MODULE$.empty()));
+    }
+
+    private static SparkListenerExecutorRemoved removed(String id, String reason) {
+        return new SparkListenerExecutorRemoved(1L, id, reason);
+    }
+
+    @Test
+    void executorsJoiningAtTheStartAreNotNews() {
+        ExecutorLossListener listener = new ExecutorLossListener();
+        assertEquals(Optional.empty(), listener.addedMessage(added("0", "10.0.0.1", 1)));
+        assertEquals(Optional.empty(), listener.addedMessage(added("1", "10.0.0.2", 2)));
+        assertEquals("2 executors (3 cores)", listener.summary());
+    }
+
+    @Test
+    void aLossNamesTheExecutorItsHostTheReasonAndWhatIsLeft() {
+        ExecutorLossListener listener = new ExecutorLossListener();
+        listener.addedMessage(added("0", "10.0.0.1", 1));
+        listener.addedMessage(added("1", "10.0.0.2", 1));
+        assertEquals(Optional.of("executor 1 on 10.0.0.2 lost (Worker shutting down); training continues on "
+                        + "1 executor (1 core); Spark re-runs its tasks and recomputes its cached blocks, so the result "
+                        + "is unchanged"),
+                listener.removedMessage(removed("1", "Worker shutting down")));
+        assertEquals(Optional.of("executor 2 added on 10.0.0.3; training now runs on 2 executors (2 cores)"),
+                listener.addedMessage(added("2", "10.0.0.3", 1)));
+    }
+
+    @Test
+    void losingTheLastExecutorSaysTrainingWaits() {
+        ExecutorLossListener listener = new ExecutorLossListener();
+        listener.addedMessage(added("0", "h", 1));
+        String message = listener.removedMessage(removed("0", "Command exited with code 137")).orElseThrow();
+        assertTrue(message.startsWith("executor 0 on h lost (Command exited with code 137); no executor left"),
+                message);
+    }
+
+    @Test
+    void executorsStoppedAtTheEndOfTheApplicationAreNotLosses() {
+        ExecutorLossListener listener = new ExecutorLossListener();
+        listener.addedMessage(added("0", "h", 1));
+        listener.onApplicationEnd(new SparkListenerApplicationEnd(2L, Option.empty()));
+        assertEquals(Optional.empty(), listener.removedMessage(removed("0", "Application finished")));
+    }
+}
