@@ -10,6 +10,7 @@ import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.driver.modes.LocalStepRounds;
+import dev.sparktrain.driver.modes.RoundCost;
 import dev.sparktrain.driver.modes.RoundResult;
 import dev.sparktrain.driver.modes.RoundStrategy;
 import dev.sparktrain.driver.modes.SyncRounds;
@@ -25,7 +26,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The epoch loop on the driver. Each round: snapshot the parameter server, broadcast it, run ONE Spark job whose
- * tasks return mergeable results, {@code treeAggregate} them, apply them on the driver, destroy the broadcast.
+ * tasks return mergeable results, merge them in partition order
+ * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}), apply them on the driver, destroy the broadcast.
  */
 public final class Trainer {
 
@@ -129,6 +131,15 @@ public final class Trainer {
         return strategy.roundsPerEpoch(train);
     }
 
+    private RoundMetrics roundMetrics(int epoch, int round, int rounds, RoundResult r, double seconds) {
+        double paramNorm = server.params().norm2Number().doubleValue();
+        RoundCost c = r.cost();
+        return new RoundMetrics(epoch, round, rounds, r.samples(), r.loss(), r.learningRate(), r.gradientNorm(),
+                r.updateNorm(), paramNorm > 0 ? r.updateNorm() / paramNorm : Double.NaN, seconds,
+                c.broadcastSeconds(), c.jobSeconds(), c.fetchSeconds(), c.computeSeconds(), c.sparkSeconds(),
+                c.driverSeconds(), c.broadcastBytes(), c.resultBytes());
+    }
+
     private EpochMetrics runEpoch(Position from, CachedBlocks train, CachedBlocks test) {
         int epoch = from.epoch();
         int rounds = roundsPerEpoch(train);
@@ -152,8 +163,7 @@ public final class Trainer {
             if (result.samples() == 0) {
                 continue;
             }
-            RoundMetrics metrics = new RoundMetrics(epoch, round, rounds, result.samples(), result.loss(),
-                    result.updateNorm(), (System.nanoTime() - roundStart) / 1e9);
+            RoundMetrics metrics = roundMetrics(epoch, round, rounds, result, (System.nanoTime() - roundStart) / 1e9);
             listeners.forEach(l -> l.onRound(metrics));
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;

@@ -174,7 +174,8 @@ public final class ParameterServer {
 
     private double applyStep(INDArray gradient, OptimizerState inner) {
         ServerState s = state;
-        Optimizer.Step step = optimizer.step(gradient, s.optimizerState(), s.params());
+        // Readers may hold the current state: the step works in place on copies (still faster than temporaries).
+        Optimizer.Step step = optimizer.stepInPlace(gradient.dup(), s.optimizerState().copy(), s.params().dup());
         double norm = step.params().sub(s.params()).norm2Number().doubleValue();
         state = s.with(step.params(), step.state(), inner);
         return norm;

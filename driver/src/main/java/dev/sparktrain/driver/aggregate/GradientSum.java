@@ -15,6 +15,7 @@ public final class GradientSum implements java.io.Serializable {
     private double weightedLoss;
     private long count;
     private int firstNonFinitePartition = -1;
+    private final TaskStats taskStats = new TaskStats();
 
     public static GradientSum empty() {
         return new GradientSum();
@@ -82,6 +83,7 @@ public final class GradientSum implements java.io.Serializable {
 
     /** Adds {@code other} into this sum in place and returns this. */
     public GradientSum merge(GradientSum other) {
+        taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
                 || other.firstNonFinitePartition < firstNonFinitePartition)) {
             firstNonFinitePartition = other.firstNonFinitePartition;
@@ -112,6 +114,11 @@ public final class GradientSum implements java.io.Serializable {
         weightedLoss += other.weightedLoss;
         count += other.count;
         return this;
+    }
+
+    /** The cost of the tasks merged into this sum; tasks record into it with {@link TaskStats#record}. */
+    public TaskStats taskStats() {
+        return taskStats;
     }
 
     public long count() {

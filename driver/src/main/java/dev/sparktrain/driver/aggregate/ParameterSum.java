@@ -21,6 +21,7 @@ public final class ParameterSum implements java.io.Serializable {
     private long count;
     private long maxInnerStep;
     private int firstNonFinitePartition = -1;
+    private final TaskStats taskStats = new TaskStats();
 
     public static ParameterSum empty() {
         return new ParameterSum();
@@ -64,6 +65,7 @@ public final class ParameterSum implements java.io.Serializable {
     }
 
     public ParameterSum merge(ParameterSum other) {
+        taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
                 || other.firstNonFinitePartition < firstNonFinitePartition)) {
             firstNonFinitePartition = other.firstNonFinitePartition;
@@ -83,6 +85,11 @@ public final class ParameterSum implements java.io.Serializable {
         count += other.count;
         maxInnerStep = Math.max(maxInnerStep, other.maxInnerStep);
         return this;
+    }
+
+    /** The cost of the tasks merged into this sum; tasks record into it with {@link TaskStats#record}. */
+    public TaskStats taskStats() {
+        return taskStats;
     }
 
     public long count() {

@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.eval;
 
+import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
@@ -28,9 +29,9 @@ public final class Evaluator {
         Broadcast<ParameterSnapshot> bc = sc.broadcast(params);
         try {
             int classes = kind.classes(spec);
-            return data.rdd()
-                    .mapPartitions(blocks -> evaluatePartition(blocks, spec, bc.value(), kind, batchSize))
-                    .treeAggregate(new EvaluationSum(classes), EvaluationSum::merge, EvaluationSum::merge);
+            return OrderedMerge.run(data.rdd()
+                    .mapPartitions(blocks -> evaluatePartition(blocks, spec, bc.value(), kind, batchSize)),
+                    new EvaluationSum(classes), EvaluationSum::merge);
         } finally {
             bc.destroy();
         }

@@ -2,6 +2,7 @@ package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -68,17 +69,22 @@ public final class LocalStepRounds implements RoundStrategy {
 
     @Override
     public RoundResult run(CachedBlocks train, int epoch, int round) {
+        long start = System.nanoTime();
         InnerStatePolicy policy = config.innerState();
         Broadcast<ParameterSnapshot> params = sc.broadcast(server.snapshot());
-        Broadcast<InnerState> shared = policy == InnerStatePolicy.AVERAGE ? sc.broadcast(sharedInnerState()) : null;
+        InnerState sharedState = policy == InnerStatePolicy.AVERAGE ? sharedInnerState() : null;
+        Broadcast<InnerState> shared = sharedState != null ? sc.broadcast(sharedState) : null;
         Broadcast<HashMap<Integer, InnerState>> kept = policy == InnerStatePolicy.KEEP
                 ? sc.broadcast(new HashMap<>(workerStates)) : null;
+        long broadcastBytes = Float.BYTES * server.length() * (1L + (sharedState != null
+                ? sharedState.slots().size() : 0) + workerStates.values().stream().mapToLong(w -> w.slots().size())
+                .sum());
+        long broadcast = System.nanoTime();
         ParameterSum sum;
         try {
             LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
                     round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch());
-            sum = train.rdd().mapPartitionsWithIndex(task, true)
-                    .treeAggregate(ParameterSum.empty(), ParameterSum::merge, ParameterSum::merge);
+            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), ParameterSum.empty(), ParameterSum::merge);
         } finally {
             params.destroy();
             if (shared != null) {
@@ -88,6 +94,7 @@ public final class LocalStepRounds implements RoundStrategy {
                 kept.destroy();
             }
         }
+        long job = System.nanoTime();
         if (sum.firstNonFinitePartition() >= 0) {
             throw new NonFiniteLossException(epoch, round, sum.firstNonFinitePartition());
         }
@@ -100,11 +107,16 @@ public final class LocalStepRounds implements RoundStrategy {
         }
         workerStates.putAll(sum.workerStates());
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(sum) : null;
+        double pseudoGradientNorm = server.params().sub(mean).norm2Number().doubleValue();
         double updateNorm = config.mode() == TrainingMode.OUTER
                 ? server.applyOuterStep(mean, meanInner)
                 : server.applyParameterAverage(mean, policy, meanInner);
         RunningState.adoptWorkerMean(server, spec, mean);
-        return new RoundResult(sum.count(), sum.meanLoss(), updateNorm);
+        RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
+                broadcastBytes);
+        // The workers' rate at their last local step (schedules count inner steps).
+        double learningRate = inner.learningRateAt(Math.max(0, sum.maxInnerStep() - 1));
+        return new RoundResult(sum.count(), sum.meanLoss(), pseudoGradientNorm, updateNorm, learningRate, cost);
     }
 
     private InnerState sharedInnerState() {

@@ -75,10 +75,12 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
         }
         DataBlock block = blocks.next();
         int[] order = null;
+        long start = System.nanoTime();
         // The network computes on its own copy of the broadcast parameters, updated in place step by step.
         INDArray theta = Nd4j.createFromArray(params.value().params());
-        Network network = new Network(spec, theta);
         OptimizerState state = startState(partition, theta);
+        long fetched = System.nanoTime();
+        Network network = new Network(spec, theta);
         double lossSum = 0;
         long samples = 0;
         for (int step = 0; step < localSteps; step++) {
@@ -93,14 +95,12 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
             Batch batch = Batch.gather(block, order, from, rows);
             ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition,
                     step));
-            double loss = network.computeGradient(batch.features(), batch.labels(), context);
-            if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
+            WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch, context);
+            if (!outcome.finite()) {
                 return List.of(result.markNonFinite(partition)).iterator();
             }
-            Optimizer.Step next = optimizer.step(network.gradient(), state, theta);
-            theta.assign(next.params());
-            state = next.state();
-            lossSum += loss * rows;
+            state = outcome.state();
+            lossSum += outcome.loss() * rows;
             samples += rows;
         }
         if (samples > 0) {
@@ -109,6 +109,8 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
             if (policy == InnerStatePolicy.KEEP) {
                 result.keepWorkerState(partition, InnerState.of(state));
             }
+            long payload = theta.length() * (1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size()));
+            result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
         }
         return List.of(result).iterator();
     }

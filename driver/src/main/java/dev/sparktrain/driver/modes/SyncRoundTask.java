@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -55,10 +56,13 @@ public final class SyncRoundTask implements Function2<Integer, Iterator<DataBloc
         if (rows <= 0 || (dropLastBatch && rows < batchSize)) {
             return List.of(result).iterator();
         }
+        long start = System.nanoTime();
+        // The broadcast array is shared by every task in this executor: the network works on its own copy.
+        INDArray theta = Nd4j.createFromArray(params.value().params());
+        long fetched = System.nanoTime();
         int[] order = Shuffle.order(seed, epoch, partition, block.rows());
         Batch batch = Batch.gather(block, order, from, rows);
-        // The broadcast array is shared by every task in this executor: the network works on its own copy.
-        Network network = new Network(spec, Nd4j.createFromArray(params.value().params()));
+        Network network = new Network(spec, theta);
         ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition));
         double loss = network.computeGradient(batch.features(), batch.labels(), context);
         // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
@@ -66,9 +70,12 @@ public final class SyncRoundTask implements Function2<Integer, Iterator<DataBloc
             return List.of(result.markNonFinite(partition)).iterator();
         }
         result.add(network.gradient().toFloatVector(), loss, rows);
+        long payload = network.gradient().length();
         if (network.layout().trainableLength() < network.layout().totalLength()) {
             result.addParams(network.params().toFloatVector(), rows);
+            payload += network.params().length();
         }
+        result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
         return List.of(result).iterator();
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.TrainingConfig;
+import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.GradientSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -8,6 +9,7 @@ import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ParameterSnapshot;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -37,27 +39,34 @@ public final class SyncRounds implements RoundStrategy {
 
     @Override
     public RoundResult run(CachedBlocks train, int epoch, int round) {
+        long start = System.nanoTime();
         Broadcast<ParameterSnapshot> params = sc.broadcast(server.snapshot());
+        long broadcast = System.nanoTime();
         GradientSum sum;
         try {
             SyncRoundTask task = new SyncRoundTask(spec, params, config.seed(), epoch, round,
                     config.batchSizePerWorker(), config.dropLastBatch());
-            sum = train.rdd().mapPartitionsWithIndex(task, true)
-                    .treeAggregate(GradientSum.empty(), GradientSum::merge, GradientSum::merge);
+            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), GradientSum.empty(), GradientSum::merge);
         } finally {
             params.destroy();
         }
+        long job = System.nanoTime();
         if (sum.firstNonFinitePartition() >= 0) {
             throw new NonFiniteLossException(epoch, round, sum.firstNonFinitePartition());
         }
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        double updateNorm = server.applyMeanGradient(Nd4j.createFromArray(sum.meanGradient()));
+        INDArray meanGradient = Nd4j.createFromArray(sum.meanGradient());
+        double learningRate = server.optimizer().learningRateAt(server.step());
+        double updateNorm = server.applyMeanGradient(meanGradient);
         float[] meanParams = sum.meanParams();
         if (meanParams != null) {
             RunningState.adoptWorkerMean(server, spec, Nd4j.createFromArray(meanParams));
         }
-        return new RoundResult(sum.count(), sum.meanLoss(), updateNorm);
+        RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
+                server.length() * Float.BYTES);
+        return new RoundResult(sum.count(), sum.meanLoss(), meanGradient.norm2Number().doubleValue(), updateNorm,
+                learningRate, cost);
     }
 }

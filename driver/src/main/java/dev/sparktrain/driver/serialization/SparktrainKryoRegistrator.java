@@ -28,6 +28,7 @@ public final class SparktrainKryoRegistrator implements KryoRegistrator {
             dev.sparktrain.driver.data.DataBlock.class,
             dev.sparktrain.driver.aggregate.GradientSum.class,
             dev.sparktrain.driver.aggregate.ParameterSum.class,
+            dev.sparktrain.driver.aggregate.TaskStats.class,
             dev.sparktrain.driver.eval.EvaluationSum.class,
             dev.sparktrain.driver.modes.InnerState.class,
             java.util.LinkedHashMap.class,
@@ -42,12 +43,35 @@ public final class SparktrainKryoRegistrator implements KryoRegistrator {
             "org.nd4j.linalg.jcublas.JCublasNDArray");
 
     /**
-     * Spark SQL / ML classes that Spark's own schema inference sends back from tasks (reading Parquet or JSON);
-     * registered when spark-sql / spark-mllib are on the classpath (the driver module itself needs only Spark core).
+     * Spark SQL / ML classes that Spark's own schema inference sends back from tasks (reading Parquet or JSON) and
+     * that Spark ML's evaluators aggregate (a pipeline scored with RegressionEvaluator or
+     * BinaryClassificationEvaluator); registered when spark-sql / spark-mllib are on the classpath (the driver
+     * module itself needs only Spark core).
      */
     static final List<String> SPARK_SQL_CLASSES = List.of(
             "org.apache.spark.sql.types.ArrayType",
-            "org.apache.spark.ml.linalg.VectorUDT");
+            "org.apache.spark.ml.linalg.VectorUDT",
+            "org.apache.spark.ml.stat.SummarizerBuffer",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeL1$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeM2$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeM2n$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMax$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMean$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeMin$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeNNZ$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$ComputeWeightSum$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Count$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Max$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Mean$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Min$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL1$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$NormL2$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$NumNonZeros$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Std$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Sum$",
+            "org.apache.spark.ml.stat.SummaryBuilderImpl$Variance$",
+            "org.apache.spark.mllib.evaluation.binary.BinaryLabelCounter",
+            "[Lorg.apache.spark.mllib.evaluation.binary.BinaryLabelCounter;");
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -20,7 +20,7 @@ class MetricsJsonlListenerTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private static final RoundMetrics ROUND = new RoundMetrics(1, 0, 2, 64, 0.5, 0.01, 0.25);
+    private static final RoundMetrics ROUND = TestRounds.round(1, 0, 2, 64, 0.5, 0.01, 0.25);
     private static final EpochMetrics EPOCH = new EpochMetrics(1, 3, 2, 128, 0.5, 1.5, 0.2,
             OptionalDouble.of(0.6), OptionalDouble.empty());
 
@@ -60,7 +60,7 @@ class MetricsJsonlListenerTest {
 
     @Test
     void nonFiniteNumbersAreWrittenAsNull() {
-        JsonNode node = RecordJson.toJson("round", new RoundMetrics(1, 0, 1, 0, Double.NaN, 0, 0));
+        JsonNode node = RecordJson.toJson("round", TestRounds.round(1, 0, 1, 0, Double.NaN, 0, 0));
         assertTrue(node.get("loss").isNull(), node.toString());
     }
 

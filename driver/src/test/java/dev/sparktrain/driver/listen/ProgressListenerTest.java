@@ -17,7 +17,7 @@ class ProgressListenerTest {
              ProgressListener listener = new ProgressListener(out, false)) {
             for (int e = 1; e <= epochs; e++) {
                 for (int r = 0; r < rounds; r++) {
-                    listener.onRound(new RoundMetrics(e, r, rounds, 100, 1.0 / e, 0.1, 0.5));
+                    listener.onRound(TestRounds.round(e, r, rounds, 100, 1.0 / e, 0.1, 0.5));
                 }
                 listener.onEpoch(new EpochMetrics(e, epochs, rounds, 100L * rounds, 1.0 / e, 0.5 * rounds, 0,
                         OptionalDouble.empty(), OptionalDouble.empty()));
@@ -52,8 +52,8 @@ class ProgressListenerTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         ProgressListener listener = new ProgressListener(out, false);
-        listener.onRound(new RoundMetrics(1, 0, 2, 300, 1.0, 0.1, 1.0));
-        listener.onRound(new RoundMetrics(1, 1, 2, 100, 3.0, 0.1, 1.0));
+        listener.onRound(TestRounds.round(1, 0, 2, 300, 1.0, 0.1, 1.0));
+        listener.onRound(TestRounds.round(1, 1, 2, 100, 3.0, 0.1, 1.0));
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals("epoch 1  round 2/2 (100%)  loss 1.5000  200 samples/s", lines[1]);
     }
@@ -64,7 +64,7 @@ class ProgressListenerTest {
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
              ProgressListener listener = new ProgressListener(out, true)) {
             for (int r = 0; r < 4; r++) {
-                listener.onRound(new RoundMetrics(1, r, 4, 100, 0.25, 0.1, 0.5));
+                listener.onRound(TestRounds.round(1, r, 4, 100, 0.25, 0.1, 0.5));
             }
             listener.onEpoch(new EpochMetrics(1, 1, 4, 400, 0.25, 2, 0, OptionalDouble.empty(),
                     OptionalDouble.empty()));

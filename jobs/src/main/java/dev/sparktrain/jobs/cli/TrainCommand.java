@@ -80,6 +80,28 @@ final class TrainCommand implements Callable<Integer> {
         Path runPath = out != null ? out : Path.of("runs", run.name() + "-"
                 + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunDirectory dir = RunDirectory.prepare(runPath, resuming, overwrite);
+        try {
+            return train(stdout, tree, run, dir, resuming);
+        } catch (RuntimeException e) {
+            // Bad input found before anything worth keeping: leave no half-written run behind (a later run with
+            // the same --out would be refused). A run with a checkpoint is kept for --resume.
+            if (!resuming && SparkTrain.rootOfUserError(e) instanceof IllegalArgumentException
+                    && !hasCheckpoint(dir)) {
+                RunDirectory.deleteRecursively(dir.root());
+            }
+            throw e;
+        }
+    }
+
+    private static boolean hasCheckpoint(RunDirectory dir) {
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.checkpoints())) {
+            return files.findAny().isPresent();
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir, boolean resuming) {
         TrainingCheckpoints checkpoints = new TrainingCheckpoints(
                 new CheckpointStore(dir.checkpoints(), run.checkpoint().keep()), tree.root(), run.training().seed());
         // Checked before anything is written or Spark starts: a refused resume leaves the run as it was.

@@ -148,13 +148,12 @@ public final class RunConfigParser {
         Options o = new Options("training", values);
         TrainingConfig d = TrainingConfig.defaults();
         TrainingMode mode = TrainingMode.parse(o.field("mode"), o.string("mode", d.mode().configName()));
-        Optimizer outer = null;
-        if (mode == TrainingMode.OUTER) {
-            outer = Optimizers.create("training.outer_optimizer", outerSection == null ? DEFAULT_OUTER
-                    : sectionValue(outerSection, "training.outer_optimizer")).optimizer();
-        } else if (outerSection != null) {
-            throw new IllegalArgumentException("training.outer_optimizer is only used in outer mode, got it in "
-                    + mode.configName() + " mode");
+        // A given section is validated in every mode, so one config serves all modes (--set training.mode=...);
+        // only outer mode uses it.
+        Optimizer outer = Optimizers.create("training.outer_optimizer", outerSection == null ? DEFAULT_OUTER
+                : sectionValue(outerSection, "training.outer_optimizer")).optimizer();
+        if (mode != TrainingMode.OUTER) {
+            outer = null;
         }
         TrainingConfig t = new TrainingConfig(
                 mode,

@@ -68,9 +68,15 @@ public final class TrainingData {
      */
     public static CachedBlocks fromDataFrame(Dataset<Row> df, String featuresColumn, String labelColumn, int workers,
                                              LabelSpec labels) {
-        ReadRequest request = new ReadRequest("train", List.of("DataFrame"), workers, labels, 1f);
+        return fromDataFrame(df, featuresColumn, labelColumn, workers, labels, 1f);
+    }
+
+    /** As above, every feature value multiplied by {@code scale} ({@code data.normalize: scale}). */
+    public static CachedBlocks fromDataFrame(Dataset<Row> df, String featuresColumn, String labelColumn, int workers,
+                                             LabelSpec labels, float scale) {
+        ReadRequest request = new ReadRequest("train", List.of("DataFrame"), workers, labels, scale);
         return cache(TaskErrors.surface(() -> DataFrameBlocks.read(df, featuresColumn, labelColumn, workers, labels,
-                1f, "DataFrame")), request);
+                scale, "DataFrame")), request);
     }
 
     /** Reads, checks the feature count against {@code input} (null: any), caches and checks the row counts. */
@@ -102,7 +108,8 @@ public final class TrainingData {
         return recache(blocks, Rebalance.evenly(blocks), name);
     }
 
-    private static CachedBlocks standardize(CachedBlocks blocks, Standardization st, String name) {
+    /** {@code blocks} standardized with {@code st} and cached; {@code blocks} itself is released. */
+    public static CachedBlocks standardize(CachedBlocks blocks, Standardization st, String name) {
         return recache(blocks, blocks.rdd().map(st::apply), "sparktrain " + name + " data");
     }
 

@@ -4,8 +4,11 @@ import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
@@ -33,11 +36,19 @@ final class Figures {
 
     static final List<RoundChart> ROUND_CHARTS = List.of(
             new RoundChart("loss", "Training loss per round", "loss", "report-round-loss.png"),
+            new RoundChart("learningRate", "Learning rate per round", "learning rate", "report-learning-rate.png"),
+            new RoundChart("gradientNorm", "Gradient L2 norm per round", "L2 norm", "report-gradient-norm.png"),
             new RoundChart("updateNorm", "Update L2 norm per round", "L2 norm", "report-update-norm.png"),
+            new RoundChart("updateRatio", "Update/parameter norm ratio per round", "||update|| / ||params||",
+                    "report-update-ratio.png"),
             new RoundChart("seconds", "Wall time per round", "seconds", "report-round-seconds.png"));
 
     /** Epoch fields stacked into the time breakdown, bottom first. */
     static final List<String> EPOCH_TIME_PARTS = List.of("trainSeconds", "evalSeconds");
+
+    /** Round fields that add up to a round's wall time, stacked (as means per epoch) bottom first. */
+    static final List<String> ROUND_TIME_PARTS = List.of("broadcastSeconds", "fetchSeconds", "computeSeconds",
+            "sparkSeconds", "driverSeconds");
 
     private Figures() {
     }
@@ -72,7 +83,14 @@ final class Figures {
         }
         if (EPOCH_TIME_PARTS.stream().anyMatch(f -> MetricsLog.hasValues(epochs, f))) {
             figures.add(new Figure("report-time.png", "Time per epoch", "Seconds per epoch, stacked by part "
-                    + String.join(", ", EPOCH_TIME_PARTS) + ".", timeBreakdown(epochs)));
+                    + String.join(", ", EPOCH_TIME_PARTS) + ".",
+                    stackedByEpoch("Time per epoch", epochs, EPOCH_TIME_PARTS)));
+        }
+        if (ROUND_TIME_PARTS.stream().anyMatch(f -> MetricsLog.hasValues(log.rounds(), f))) {
+            figures.add(new Figure("report-round-time.png", "Time per round", "Mean seconds per round in each epoch,"
+                    + " stacked: the driver's broadcast, the slowest task's broadcast read and compute, the rest of"
+                    + " the Spark job (scheduling, shipping, merging), and the driver's update.",
+                    stackedByEpoch("Mean time per round", log.rounds(), ROUND_TIME_PARTS)));
         }
         confusion.ifPresent(m -> figures.add(new Figure("report-confusion.png", "Confusion matrix",
                 "Test examples by actual class (rows) and predicted class (columns).", heatMap(m))));
@@ -109,18 +127,21 @@ final class Figures {
         }
     }
 
-    /** Stacked bars; a part missing from an epoch counts as 0 there. */
-    private static CategoryChart timeBreakdown(List<MetricRow> epochs) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Time per epoch")
+    /** Stacked bars of each part's mean over the rows of an epoch; a part missing from an epoch counts as 0. */
+    private static CategoryChart stackedByEpoch(String title, List<MetricRow> rows, List<String> parts) {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle("epoch").yAxisTitle("seconds").build();
         chart.getStyler().setStacked(true);
         chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
-        chart.getStyler().setXAxisLabelRotation(epochs.size() > 20 ? 90 : 0);
-        List<Integer> xs = epochs.stream().map(MetricRow::epoch).toList();
-        for (String part : EPOCH_TIME_PARTS) {
-            if (MetricsLog.hasValues(epochs, part)) {
-                List<Double> ys = epochs.stream().map(r -> Double.isFinite(r.get(part)) ? r.get(part) : 0.0)
+        Map<Integer, List<MetricRow>> byEpoch = new TreeMap<>(rows.stream()
+                .collect(Collectors.groupingBy(MetricRow::epoch)));
+        chart.getStyler().setXAxisLabelRotation(byEpoch.size() > 20 ? 90 : 0);
+        List<Integer> xs = List.copyOf(byEpoch.keySet());
+        for (String part : parts) {
+            if (MetricsLog.hasValues(rows, part)) {
+                List<Double> ys = byEpoch.values().stream().map(epochRows -> epochRows.stream()
+                        .mapToDouble(r -> Double.isFinite(r.get(part)) ? r.get(part) : 0.0).average().orElse(0))
                         .toList();
                 chart.addSeries(part, xs, ys);
             }

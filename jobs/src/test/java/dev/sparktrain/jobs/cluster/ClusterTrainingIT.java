@@ -38,8 +38,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code bin/local-cluster}, the job jar sent by {@code bin/sparktrain submit}): the same final parameters as a
  * {@code local[2]} run, and faults that must cost time but never the result. "The same" means bitwise: every task
  * is a pure function of the broadcast parameters, its partition and its seed, executors run the same native kernels
- * (the driver passes its OPENBLAS_CORETYPE), and with 2 partitions {@code treeAggregate} merges exactly two task
- * results into the zero value, which float addition gives the same bits for in either arrival order.
+ * (the driver passes its OPENBLAS_CORETYPE), and the driver merges task results in partition order, whichever
+ * executor computed them and whenever they arrived ({@code OrderedMerge}).
  *
  * <p>The run: the Fashion MLP example on 6,000 training rows, one epoch (47 rounds of 2 x 64), a checkpoint every
  * 10 rounds. Faults are injected mid-epoch once the run has visibly progressed (checkpoints on disk), never after a

@@ -27,6 +27,17 @@ class LabelSpecTest {
     }
 
     @Test
+    void binaryAcceptsTargetsInTheUnitInterval() {
+        LabelSpec b = LabelSpec.binary();
+        assertNull(b.problem(0));
+        assertNull(b.problem(1));
+        assertNull(b.problem(0.25f));
+        assertEquals("label 2 is outside [0, 1], expected 0 or 1 for a binary loss", b.problem(2));
+        assertEquals("label -1 is outside [0, 1], expected 0 or 1 for a binary loss", b.problem(-1));
+        assertEquals("binary classification", b.toString());
+    }
+
+    @Test
     void sparkWrappedMessagesAreFound() {
         Exception wrapped = new RuntimeException("Job aborted: Task 1 failed: java.lang.IllegalArgumentException: "
                 + "a.csv line 3: field 'x' is 'y', expected a number\n\tat somewhere");

@@ -22,14 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ReportTest {
 
-    private static final Map<String, int[]> FULL_REPORT = Map.of(
-            "report-loss.png", new int[] {800, 400},
-            "report-accuracy.png", new int[] {800, 400},
-            "report-round-loss.png", new int[] {800, 400},
-            "report-update-norm.png", new int[] {800, 400},
-            "report-round-seconds.png", new int[] {800, 400},
-            "report-time.png", new int[] {800, 400},
-            "report-confusion.png", new int[] {640, 640});
+    private static final Map<String, int[]> FULL_REPORT = Map.ofEntries(
+            Map.entry("report-loss.png", new int[] {800, 400}),
+            Map.entry("report-accuracy.png", new int[] {800, 400}),
+            Map.entry("report-round-loss.png", new int[] {800, 400}),
+            Map.entry("report-learning-rate.png", new int[] {800, 400}),
+            Map.entry("report-gradient-norm.png", new int[] {800, 400}),
+            Map.entry("report-update-norm.png", new int[] {800, 400}),
+            Map.entry("report-update-ratio.png", new int[] {800, 400}),
+            Map.entry("report-round-seconds.png", new int[] {800, 400}),
+            Map.entry("report-time.png", new int[] {800, 400}),
+            Map.entry("report-round-time.png", new int[] {800, 400}),
+            Map.entry("report-confusion.png", new int[] {640, 640}));
 
     private static String html(Path dir) throws IOException {
         return Files.readString(dir.resolve(ReportWriter.REPORT_FILE));

@@ -28,8 +28,11 @@ final class SyntheticRun {
                     double t = e - 1 + (r + 1.0) / rounds;
                     double loss = 2.3 * Math.exp(-t) + 0.3 + 0.05 * random.nextGaussian();
                     lossSum += loss;
-                    listener.onRound(new RoundMetrics(e, r, rounds, 256, loss, 0.5 / (1 + t)
-                            + 0.02 * random.nextDouble(), 0.2 + 0.05 * random.nextDouble()));
+                    double update = 0.5 / (1 + t) + 0.02 * random.nextDouble();
+                    double compute = 0.12 + 0.03 * random.nextDouble();
+                    listener.onRound(new RoundMetrics(e, r, rounds, 256, loss, 1e-3 * Math.cos(t / epochs),
+                            5 * update, update, update / 40, compute + 0.08, 0.01, compute + 0.06, 0.005, compute,
+                            0.055, 0.01, 4 * 235_146, 8 * 235_146));
                 }
                 double trainLoss = lossSum / rounds;
                 listener.onEpoch(new EpochMetrics(e, epochs, rounds, 256L * rounds, trainLoss, 0.21 * rounds,

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.updaters.AdamUpdater;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -63,6 +65,30 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
             slots.put(s, params.ulike().assign(0));
         }
         return new OptimizerState(0, slots);
+    }
+
+    /**
+     * One fused native kernel (libnd4j's {@code adam_updater}) updates m and v in place and turns the gradient into
+     * the step; it computes the TensorFlow form, and the paper's form is the same with ε·√(1 − β2ᵗ) in place of ε
+     * (multiply the paper's numerator and denominator by √(1 − β2ᵗ)). Equal to {@link #update} up to float rounding.
+     * AMSGrad takes the general path.
+     */
+    @Override
+    public Step stepInPlace(INDArray g, OptimizerState state, INDArray params, double lr) {
+        if (amsgrad || g.dataType() != params.dataType()) {
+            return UpdateRule.super.stepInPlace(g, state, params, lr);
+        }
+        long t = state.step() + 1;
+        double eps = convention == EpsilonConvention.PYTORCH ? epsilon * Math.sqrt(1 - Math.pow(beta2, t)) : epsilon;
+        INDArray m = state.slot("m");
+        INDArray v = state.slot("v");
+        // The op's iteration counts from 0 and bias-corrects with iteration + 1.
+        Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, Math.toIntExact(t - 1)));
+        params.subi(g);
+        Map<String, INDArray> next = new LinkedHashMap<>();
+        next.put("m", m);
+        next.put("v", v);
+        return new Step(params, new OptimizerState(t, next));
     }
 
     @Override

@@ -17,6 +17,11 @@ public record ClipByGlobalNorm(Optimizer inner, double maxNorm) implements Optim
     }
 
     @Override
+    public double learningRateAt(long step) {
+        return inner.learningRateAt(step);
+    }
+
+    @Override
     public String name() {
         return inner.name();
     }

@@ -15,6 +15,11 @@ public record ClipByValue(Optimizer inner, double limit) implements Optimizer {
     }
 
     @Override
+    public double learningRateAt(long step) {
+        return inner.learningRateAt(step);
+    }
+
+    @Override
     public String name() {
         return inner.name();
     }

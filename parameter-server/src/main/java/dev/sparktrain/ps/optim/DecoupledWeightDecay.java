@@ -32,6 +32,11 @@ public record DecoupledWeightDecay(UpdateRule inner, double weightDecay) impleme
 
     /** {@code adamw}, {@code sgdw}, ... */
     @Override
+    public double learningRateAt(long step) {
+        return inner.learningRateAt(step);
+    }
+
+    @Override
     public String name() {
         return inner.name() + "w";
     }

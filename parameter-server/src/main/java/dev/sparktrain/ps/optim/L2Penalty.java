@@ -18,6 +18,11 @@ public record L2Penalty(Optimizer inner, double l2) implements Optimizer {
     }
 
     @Override
+    public double learningRateAt(long step) {
+        return inner.learningRateAt(step);
+    }
+
+    @Override
     public String name() {
         return inner.name();
     }

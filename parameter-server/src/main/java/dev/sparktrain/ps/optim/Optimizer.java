@@ -16,6 +16,14 @@ public interface Optimizer extends java.io.Serializable {
     /** Names of the state slots {@link #init} creates. */
     Set<String> slotNames();
 
+    /**
+     * The learning rate of the update from a state at {@code step} (after schedules), for metrics; NaN for a rule
+     * without one.
+     */
+    default double learningRateAt(long step) {
+        return Double.NaN;
+    }
+
     /** The state before the first step, for parameters like {@code params}. */
     OptimizerState init(INDArray params);
 
@@ -36,6 +44,19 @@ public interface Optimizer extends java.io.Serializable {
     default Step step(INDArray gradient, OptimizerState state, INDArray params) {
         OptimizerUpdate u = update(gradient, state, params);
         return new Step(params.add(u.delta()), u.next());
+    }
+
+    /**
+     * The same step as {@link #step}, allowed to work in place for a caller that owns every array involved: it may
+     * overwrite {@code gradient} and the slot arrays of {@code state}, and it updates {@code params} itself, which
+     * the returned step holds. Neither the gradient nor the old state may be used afterwards. Rules with a fused
+     * native kernel override this (it saves most of the update's time: no temporaries); the default is
+     * {@link #step} followed by a copy into {@code params}.
+     */
+    default Step stepInPlace(INDArray gradient, OptimizerState state, INDArray params) {
+        Step next = step(gradient, state, params);
+        params.assign(next.params());
+        return new Step(params, next.state());
     }
 
     /** Parameters and state after one step. */

@@ -18,7 +18,7 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
         }
     }
 
-    /** The learning rate used by the update from a state at {@code step}. */
+    @Override
     public double learningRateAt(long step) {
         return rule.learningRate() * schedule.factor(step);
     }
@@ -27,6 +27,7 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
     public double learningRate() {
         return rule.learningRate();
     }
+
 
     @Override
     public String name() {
@@ -41,6 +42,11 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
     @Override
     public OptimizerState init(INDArray params) {
         return rule.init(params);
+    }
+
+    @Override
+    public Step stepInPlace(INDArray g, OptimizerState state, INDArray params, double lr) {
+        return rule.stepInPlace(g, state, params, lr * schedule.factor(state.step()));
     }
 
     /** Runs the rule with the scheduled rate; {@code lr} here is the base rate the schedule scales. */

@@ -15,6 +15,23 @@ public interface UpdateRule extends Optimizer {
     /** One step with the learning rate {@code lr} instead of {@link #learningRate()}. */
     OptimizerUpdate update(INDArray gradient, OptimizerState state, INDArray params, double lr);
 
+    /** As {@link Optimizer#stepInPlace} with the learning rate {@code lr}. */
+    default Step stepInPlace(INDArray gradient, OptimizerState state, INDArray params, double lr) {
+        OptimizerUpdate u = update(gradient, state, params, lr);
+        params.addi(u.delta());
+        return new Step(params, u.next());
+    }
+
+    @Override
+    default Step stepInPlace(INDArray gradient, OptimizerState state, INDArray params) {
+        return stepInPlace(gradient, state, params, learningRate());
+    }
+
+    @Override
+    default double learningRateAt(long step) {
+        return learningRate();
+    }
+
     @Override
     default OptimizerUpdate update(INDArray gradient, OptimizerState state, INDArray params) {
         return update(gradient, state, params, learningRate());

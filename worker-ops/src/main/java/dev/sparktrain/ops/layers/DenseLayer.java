@@ -34,13 +34,23 @@ final class DenseLayer implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
+        // dx = dz·Wᵀ.
+        return Nd4j.gemm(paramGradients(gradOutput), weights, false, true);
+    }
+
+    @Override
+    public void backwardParamsOnly(INDArray gradOutput) {
+        paramGradients(gradOutput);
+    }
+
+    /** dW = xᵀ·dz straight into the gradient view and db = column sums of dz; returns dz. */
+    private INDArray paramGradients(INDArray gradOutput) {
         if (input == null) {
             throw new IllegalStateException("dense: backward called before forward");
         }
         INDArray gradZ = activation.backward(preActivation, output, gradOutput);
-        // dW = xᵀ·dz straight into the gradient view; db = column sums of dz; dx = dz·Wᵀ.
         Nd4j.gemm(input, gradZ, gradWeights, true, false, 1.0, 0.0);
         gradBias.assign(gradZ.sum(0));
-        return Nd4j.gemm(gradZ, weights, false, true);
+        return gradZ;
     }
 }

@@ -16,4 +16,12 @@ public interface Layer {
      * (overwriting them) and returns dLoss/dInput.
      */
     INDArray backward(INDArray gradOutput);
+
+    /**
+     * As {@link #backward} for the network's first layer, whose dLoss/dInput nobody needs: layers that can skip
+     * computing it (a dense layer saves one of its three matrix products) override this.
+     */
+    default void backwardParamsOnly(INDArray gradOutput) {
+        backward(gradOutput);
+    }
 }

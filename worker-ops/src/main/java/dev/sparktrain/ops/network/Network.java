@@ -107,9 +107,10 @@ public final class Network {
         INDArray out = forward(features, context);
         LossResult result = spec.loss().compute(out, labels, sampleWeights);
         INDArray grad = result.gradient();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = layers.size() - 1; i > 0; i--) {
             grad = layers.get(i).backward(grad);
         }
+        layers.get(0).backwardParamsOnly(grad);
         double penalty = 0;
         for (int i = 0; i < layers.size(); i++) {
             Penalty p = spec.regularization().forLayer(i);

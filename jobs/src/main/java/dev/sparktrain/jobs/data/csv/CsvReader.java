@@ -50,6 +50,11 @@ public final class CsvReader implements DatasetReader {
             throw new IllegalArgumentException(firstName + " line 1: is empty, expected "
                     + (header ? "the header" : "a row"));
         }
+        if (firstLine.chars().anyMatch(c -> c < 0x20 && c != '\t')) {
+            // A binary file (IDX, Parquet, gzip without .gz) otherwise fails later with a baffling column list.
+            throw new IllegalArgumentException(firstName + " line 1: holds control characters (binary data), "
+                    + "expected CSV text; is data.format right?");
+        }
         CsvLayout layout = CsvLayout.resolve(firstName, firstLine, header, delimiter, labelColumn, featureColumns);
         if (header) {
             long headerBytes = firstLine.getBytes(StandardCharsets.UTF_8).length;

@@ -1,0 +1,183 @@
+package dev.sparktrain.jobs.bench;
+
+import dev.sparktrain.jobs.config.RunConfig;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Prints the benchmark's figures as they come, the ratios the targets are stated in, and at the end one
+ * {@code BENCH key=value} line per figure (keys are stable; values are plain numbers).
+ */
+public final class BenchReport {
+
+    private final PrintStream out;
+    private final RunConfig run;
+    private final int threads;
+    private final Map<String, String> figures = new LinkedHashMap<>();
+    private final List<ModeThroughput.Result> modes = new ArrayList<>();
+    private double flopsPerSample;
+    private double modelShapeSeconds;
+    private double modelShapeFlops;
+    private double roofline1024;
+    private double kernelSamplesPerSecond;
+
+    public BenchReport(PrintStream out, RunConfig run, int threads) {
+        this.out = out;
+        this.run = run;
+        this.threads = threads;
+    }
+
+    public void header(String master, double trainingFlopsPerSample) {
+        this.flopsPerSample = trainingFlopsPerSample;
+        out.printf(Locale.ROOT, "bench %s on %s: %d workers x %d rows, optimizer %s, %d parameters, %.3f MFLOP per"
+                        + " training sample (matrix products, forward + backward)%n", run.name(), master, threads,
+                run.training().batchSizePerWorker(), run.optimizer().name(), run.model().layout().totalLength(),
+                trainingFlopsPerSample / 1e6);
+        put("threads", threads);
+        put("batch_per_worker", run.training().batchSizePerWorker());
+        put("mflop_per_sample", trainingFlopsPerSample / 1e6);
+        out.printf(Locale.ROOT, "1. gemm roofline: float32 Nd4j.gemm into a preallocated result, %d thread(s) at once,"
+                + " each with its own matrices%n", threads);
+    }
+
+    public void roofline(String what, ModelFlops.Gemm gemm, double gflops) {
+        out.printf(Locale.ROOT, "   %-22s %-16s %8.1f GFLOP/s%n", what, gemm, gflops);
+        put("gemm_gflops_" + gemm, gflops);
+        if (gemm.m() == 1024 && gemm.k() == 1024 && gemm.n() == 1024) {
+            roofline1024 = gflops;
+        } else {
+            // The model's products weighted by their work: the time they would take at these rates.
+            modelShapeFlops += gemm.flops();
+            modelShapeSeconds += gemm.flops() / (gflops * 1e9);
+        }
+    }
+
+    public void roofline1024SingleThread(double gflops) {
+        out.printf(Locale.ROOT, "   %-22s %-16s %8.1f GFLOP/s (one thread alone)%n", "1024^3", "1024x1024x1024",
+                gflops);
+        put("gemm_gflops_1024_one_thread", gflops);
+    }
+
+    private double modelShapeRoofline() {
+        return modelShapeSeconds > 0 ? modelShapeFlops / modelShapeSeconds / 1e9 : Double.NaN;
+    }
+
+    public void kernel(double samplesPerSecond) {
+        kernelSamplesPerSecond = samplesPerSecond;
+        double gflops = samplesPerSecond * flopsPerSample / 1e9;
+        out.printf(Locale.ROOT, "2. kernel (no Spark): forward + backward + %s update, batch %d, %d replica(s):"
+                        + " %.0f samples/s = %.1f GFLOP/s in matrix products%n", run.optimizer().name(),
+                run.training().batchSizePerWorker(), threads, samplesPerSecond, gflops);
+        out.printf(Locale.ROOT, "   = %.0f%% of the roofline at the model's shapes (%.1f GFLOP/s), %.0f%% of the"
+                + " 1024^3 roofline%n", 100 * gflops / modelShapeRoofline(), modelShapeRoofline(),
+                100 * gflops / roofline1024);
+        put("gemm_gflops_model_shapes", modelShapeRoofline());
+        put("kernel_samples_per_sec", samplesPerSecond);
+        put("kernel_gflops", gflops);
+        put("kernel_vs_model_roofline", gflops / modelShapeRoofline());
+        put("kernel_vs_1024_roofline", gflops / roofline1024);
+    }
+
+    public void mode(ModeThroughput.Result r) {
+        modes.add(r);
+        if (modes.size() == 1) {
+            out.printf(Locale.ROOT, "3. Spark training (medians of epochs 2..N; round split: means per round, ms)%n");
+        }
+        out.printf(Locale.ROOT, "   %-8s %8.0f samples/s  %6.2f s/epoch  round %6.2f ms = broadcast %.2f + read"
+                        + " %.2f + compute %.2f + spark %.2f + driver %.2f; %s KiB broadcast, %s KiB returned;"
+                        + " final train loss %.4f%n", r.mode(), r.samplesPerSecond(), r.secondsPerEpoch(),
+                1e3 * r.roundSeconds(), 1e3 * r.broadcastSeconds(), 1e3 * r.fetchSeconds(), 1e3 * r.computeSeconds(),
+                1e3 * r.sparkSeconds(), 1e3 * r.driverSeconds(), r.broadcastBytes() / 1024, r.resultBytes() / 1024,
+                r.finalTrainLoss());
+        String m = r.mode();
+        put(m + "_samples_per_sec", r.samplesPerSecond());
+        put(m + "_sec_per_epoch", r.secondsPerEpoch());
+        put(m + "_round_ms", 1e3 * r.roundSeconds());
+        put(m + "_broadcast_ms", 1e3 * r.broadcastSeconds());
+        put(m + "_read_ms", 1e3 * r.fetchSeconds());
+        put(m + "_compute_ms", 1e3 * r.computeSeconds());
+        put(m + "_spark_ms", 1e3 * r.sparkSeconds());
+        put(m + "_driver_ms", 1e3 * r.driverSeconds());
+        put(m + "_broadcast_bytes", r.broadcastBytes());
+        put(m + "_result_bytes", r.resultBytes());
+        put(m + "_vs_kernel", r.samplesPerSecond() / kernelSamplesPerSecond);
+        memoryLine("   " + m + " resident MiB after each epoch:", r.memoryAfterEpoch());
+    }
+
+    public void memoryRun(ModeThroughput.Result r) {
+        out.printf(Locale.ROOT, "5. memory run: %d epochs in %s mode, %.0f samples/s%n", r.epochs(), r.mode(),
+                r.samplesPerSecond());
+        memoryLine("   resident MiB after each epoch:", r.memoryAfterEpoch());
+        List<ProcessMemory> mem = r.memoryAfterEpoch();
+        ProcessMemory base = mem.get(Math.min(1, mem.size() - 1));
+        ProcessMemory last = mem.get(mem.size() - 1);
+        out.printf(Locale.ROOT, "   growth from epoch %d to %d: resident %s MiB, ND4J off-heap %s MiB%n",
+                Math.min(2, mem.size()), mem.size(), ProcessMemory.mib(last.residentBytes() - base.residentBytes()),
+                ProcessMemory.mib(last.offHeapBytes() - base.offHeapBytes()));
+        put("memory_epochs", r.epochs());
+        put("memory_rss_growth_mib", (last.residentBytes() - base.residentBytes()) / 1048576.0);
+        put("memory_offheap_growth_mib", (last.offHeapBytes() - base.offHeapBytes()) / 1048576.0);
+    }
+
+    private void memoryLine(String title, List<ProcessMemory> mem) {
+        StringBuilder line = new StringBuilder(title);
+        mem.forEach(m -> line.append(' ').append(ProcessMemory.mib(m.residentBytes())));
+        line.append("  (ND4J off-heap:");
+        mem.forEach(m -> line.append(' ').append(ProcessMemory.mib(m.offHeapBytes())));
+        out.println(line.append(')'));
+    }
+
+    /** Every executor JVM's memory as seen from inside a task (one task per worker slot; the driver's in local mode). */
+    public static List<ProcessMemory> executorMemory(JavaSparkContext sc, int tasks) {
+        List<String> seen = sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
+                .map(i -> {
+                    ProcessMemory m = ProcessMemory.current();
+                    return m.pid() + " " + m.residentBytes() + " " + m.peakResidentBytes() + " " + m.offHeapBytes();
+                }).collect();
+        Map<String, ProcessMemory> byPid = new LinkedHashMap<>();
+        for (String s : seen) {
+            String[] p = s.split(" ");
+            byPid.putIfAbsent(p[0], new ProcessMemory(Long.parseLong(p[0]), Long.parseLong(p[1]),
+                    Long.parseLong(p[2]), Long.parseLong(p[3])));
+        }
+        return List.copyOf(byPid.values());
+    }
+
+    public void memory(ProcessMemory driver, List<ProcessMemory> executors) {
+        out.printf(Locale.ROOT, "   driver pid %d: resident %s MiB, peak %s MiB, ND4J off-heap %s MiB%n", driver.pid(),
+                ProcessMemory.mib(driver.residentBytes()), ProcessMemory.mib(driver.peakResidentBytes()),
+                ProcessMemory.mib(driver.offHeapBytes()));
+        put("driver_peak_rss_mib", driver.peakResidentBytes() / 1048576.0);
+        long executorPeak = 0;
+        for (ProcessMemory e : executors) {
+            boolean same = e.pid() == driver.pid();
+            out.printf(Locale.ROOT, "   executor pid %d%s: resident %s MiB, peak %s MiB, ND4J off-heap %s MiB%n",
+                    e.pid(), same ? " (the driver JVM: local mode)" : "", ProcessMemory.mib(e.residentBytes()),
+                    ProcessMemory.mib(e.peakResidentBytes()), ProcessMemory.mib(e.offHeapBytes()));
+            executorPeak = Math.max(executorPeak, e.peakResidentBytes());
+        }
+        put("executor_peak_rss_mib", executorPeak / 1048576.0);
+    }
+
+    /** The ratios the targets are stated in, then the machine-readable lines. */
+    public void summary() {
+        out.println("4. ratios");
+        for (ModeThroughput.Result r : modes) {
+            out.printf(Locale.ROOT, "   %-8s / kernel = %.2f%n", r.mode(), r.samplesPerSecond() / kernelSamplesPerSecond);
+        }
+        out.printf(Locale.ROOT, "   kernel GFLOP/s / model-shape roofline = %.2f, / 1024^3 roofline = %.2f%n",
+                kernelSamplesPerSecond * flopsPerSample / 1e9 / modelShapeRoofline(),
+                kernelSamplesPerSecond * flopsPerSample / 1e9 / roofline1024);
+        figures.forEach((k, v) -> out.println("BENCH " + k + "=" + v));
+    }
+
+    private void put(String key, double value) {
+        figures.put(key, String.format(Locale.ROOT, Math.rint(value) == value && Math.abs(value) < 1e15 ? "%.0f"
+                : "%.4g", value));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.sparktrain.jobs.bench;
+
+import dev.sparktrain.driver.data.Batch;
+import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.data.Shuffle;
+import dev.sparktrain.driver.modes.WorkerStep;
+import dev.sparktrain.ops.layers.ForwardContext;
+import dev.sparktrain.ops.network.Network;
+import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ps.optim.Optimizer;
+import dev.sparktrain.ps.optim.OptimizerState;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The single-process training kernel, no Spark: forward + backward + optimizer update of the configured model at
+ * the per-worker batch size ({@link WorkerStep}, exactly what a worker runs in the local-step modes), one replica
+ * per thread, each with its own parameters, optimizer state and shuffled batches of the real training rows.
+ */
+public final class KernelThroughput {
+
+    private KernelThroughput() {
+    }
+
+    /** Samples per second summed over {@code threads} replicas. */
+    public static double samplesPerSecond(NetworkSpec spec, Optimizer optimizer, DataBlock rows, int batchSize,
+                                          long seed, int threads, double seconds) {
+        if (rows.rows() < batchSize) {
+            throw new IllegalArgumentException("the kernel benchmark needs at least one batch of " + batchSize
+                    + " rows, the sample has " + rows.rows());
+        }
+        return Replicas.throughput(threads, index -> {
+            INDArray theta = spec.initialParameters(seed, DataType.FLOAT);
+            Network network = new Network(spec, theta);
+            int[] order = Shuffle.order(seed, 1, index, rows.rows());
+            int batches = rows.rows() / batchSize;
+            return new Replicas.Replica() {
+                private OptimizerState state = optimizer.init(theta);
+                private int step;
+
+                @Override
+                public double runUnit() {
+                    Batch batch = Batch.gather(rows, order, (step % batches) * batchSize, batchSize);
+                    WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch,
+                            ForwardContext.training(seed + step));
+                    if (outcome.finite()) {
+                        state = outcome.state();
+                    }
+                    step++;
+                    return batchSize;
+                }
+            };
+        }, Math.min(2, seconds / 2), seconds);
+    }
+}

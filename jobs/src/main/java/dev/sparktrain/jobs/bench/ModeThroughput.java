@@ -1,0 +1,79 @@
+package dev.sparktrain.jobs.bench;
+
+import dev.sparktrain.driver.Trainer;
+import dev.sparktrain.driver.TrainingConfig;
+import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.listen.EpochMetrics;
+import dev.sparktrain.driver.listen.RoundMetrics;
+import dev.sparktrain.driver.listen.TrainingListener;
+import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ps.ParameterServer;
+import dev.sparktrain.ps.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Spark training throughput in one mode: the real {@link Trainer} on the cached training blocks, no evaluation.
+ * Epoch 1 warms up the JIT and the caches; the figures are medians over the later epochs. Also records the
+ * resident memory after every epoch, to see whether anything grows.
+ */
+public final class ModeThroughput {
+
+    /** Medians over the measured epochs; the round split holds means over their rounds. */
+    public record Result(String mode, int epochs, double samplesPerSecond, double secondsPerEpoch,
+                         double roundSeconds, double broadcastSeconds, double fetchSeconds, double computeSeconds,
+                         double sparkSeconds, double driverSeconds, long broadcastBytes, long resultBytes,
+                         double finalTrainLoss, List<ProcessMemory> memoryAfterEpoch) {
+    }
+
+    private ModeThroughput() {
+    }
+
+    public static Result measure(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
+                                 CachedBlocks train) {
+        List<RoundMetrics> rounds = new ArrayList<>();
+        List<EpochMetrics> epochs = new ArrayList<>();
+        List<ProcessMemory> memory = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onRound(RoundMetrics m) {
+                rounds.add(m);
+            }
+
+            @Override
+            public void onEpoch(EpochMetrics m) {
+                epochs.add(m);
+                memory.add(ProcessMemory.current());
+            }
+        };
+        ParameterServer server = Trainer.serverFor(spec.initialParameters(config.seed(), DataType.FLOAT), optimizer,
+                config);
+        new Trainer(sc, spec, server, optimizer, config, List.of(listener)).fit(train, null);
+        int firstMeasured = epochs.size() > 1 ? 2 : 1;
+        List<EpochMetrics> measured = epochs.stream().filter(e -> e.epoch() >= firstMeasured).toList();
+        List<RoundMetrics> measuredRounds = rounds.stream().filter(r -> r.epoch() >= firstMeasured).toList();
+        return new Result(config.mode().configName(), epochs.size(),
+                median(measured, e -> e.samples() / e.trainSeconds()), median(measured, EpochMetrics::trainSeconds),
+                mean(measuredRounds, RoundMetrics::seconds), mean(measuredRounds, RoundMetrics::broadcastSeconds),
+                mean(measuredRounds, RoundMetrics::fetchSeconds), mean(measuredRounds, RoundMetrics::computeSeconds),
+                mean(measuredRounds, RoundMetrics::sparkSeconds), mean(measuredRounds, RoundMetrics::driverSeconds),
+                (long) mean(measuredRounds, RoundMetrics::broadcastBytes),
+                (long) mean(measuredRounds, RoundMetrics::resultBytes),
+                epochs.get(epochs.size() - 1).trainLoss(), List.copyOf(memory));
+    }
+
+    static <T> double median(List<T> items, ToDoubleFunction<T> value) {
+        double[] v = items.stream().mapToDouble(value).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static <T> double mean(List<T> items, ToDoubleFunction<T> value) {
+        return items.stream().mapToDouble(value).average().orElse(Double.NaN);
+    }
+}
