@@ -3,15 +3,18 @@ package dev.sparktrain.driver.cluster;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Warns when the cluster takes an executor away during a run, and says what training continues on.
+ * Warns when the cluster takes an executor away during a run, says what training continues on, and names each
+ * running task that was lost with it.
  *
  * <p>Why: on a cluster Spark quietly re-runs the tasks of a lost executor and recomputes its cached data blocks
  * elsewhere; the run still ends with the same parameters (every task is a pure function of the broadcast
@@ -40,6 +43,11 @@ public final class ExecutorLossListener extends SparkListener {
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
         removedMessage(removed).ifPresent(LOG::warn);
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+        taskLostMessage(end).ifPresent(LOG::warn);
     }
 
     @Override
@@ -72,6 +80,15 @@ public final class ExecutorLossListener extends SparkListener {
         }
         return Optional.of(lost + "training continues on " + summary() + "; Spark re-runs its tasks and recomputes "
                 + "its cached blocks, so the result is unchanged");
+    }
+
+    /** For a task that ended because its executor was lost: which one, and that Spark runs it again. */
+    Optional<String> taskLostMessage(SparkListenerTaskEnd end) {
+        if (!(end.reason() instanceof ExecutorLostFailure lost)) {
+            return Optional.empty();
+        }
+        return Optional.of("task for partition " + end.taskInfo().partitionId() + " of stage " + end.stageId()
+                + " was lost with executor " + lost.execId() + "; Spark runs it again from the same inputs");
     }
 
     /** Executors and cores still running, e.g. "1 executor (1 core)". */

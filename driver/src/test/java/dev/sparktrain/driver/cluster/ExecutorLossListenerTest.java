@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
+import org.apache.spark.ExecutorLostFailure;
+import org.apache.spark.Success$;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.TaskInfo;
+import org.apache.spark.scheduler.TaskLocality;
 import org.apache.spark.scheduler.cluster.ExecutorInfo;
 import org.junit.jupiter.api.Test;
 import scala.Option;
@@ -58,5 +63,17 @@ class ExecutorLossListenerTest {
         listener.addedMessage(added("0", "h", 1));
         listener.onApplicationEnd(new SparkListenerApplicationEnd(2L, Option.empty()));
         assertEquals(Optional.empty(), listener.removedMessage(removed("0", "Application finished")));
+    }
+
+    @Test
+    void aTaskLostWithItsExecutorIsNamedOtherTaskEndsAreNot() {
+        ExecutorLossListener listener = new ExecutorLossListener();
+        TaskInfo info = new TaskInfo(24L, 0, 0, 1, 0L, "3", "h", TaskLocality.PROCESS_LOCAL(), false);
+        SparkListenerTaskEnd lost = new SparkListenerTaskEnd(12, 0, "ResultTask",
+                new ExecutorLostFailure("3", true, Option.apply("Command exited with code 137")), info, null, null);
+        assertEquals(Optional.of("task for partition 1 of stage 12 was lost with executor 3; Spark runs it again "
+                + "from the same inputs"), listener.taskLostMessage(lost));
+        SparkListenerTaskEnd fine = new SparkListenerTaskEnd(12, 0, "ResultTask", Success$.MODULE$, info, null, null);
+        assertEquals(Optional.empty(), listener.taskLostMessage(fine));
     }
 }

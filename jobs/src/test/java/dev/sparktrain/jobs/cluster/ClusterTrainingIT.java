@@ -160,7 +160,7 @@ class ClusterTrainingIT {
         log("executor loss: executor %d killed (SIGKILL) after checkpoint %d of %d rounds; run ended %.1f s later; "
                 + "whole run %.1f s (uninterrupted: %.1f s); %s", executor.pid(), killedAfter, ROUNDS,
                 seconds(killed), seconds(s.started()), uninterruptedSeconds,
-                s.err().contains("Lost task") ? "a running task was lost and re-run"
+                s.err().contains(" was lost with executor ") ? "a running task was lost and re-run"
                         : "no task was running (executor " + (busy ? "busy" : "idle") + " just before)");
 
         assertMidEpoch(run, killedAfter);
