@@ -9,6 +9,7 @@ import dev.sparktrain.ps.checkpoint.ServerCheckpoints;
 import dev.sparktrain.ps.checkpoint.ServerCheckpoints.RunInfo;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -64,6 +65,19 @@ public final class TrainingCheckpoints {
     /** The newest checkpoint, if any. */
     public Optional<Path> latest() {
         return store.latest();
+    }
+
+    /** Every complete checkpoint, oldest first. */
+    public List<Path> list() {
+        return store.list();
+    }
+
+    /**
+     * Checks {@code dir} as {@link #restore} would (manifest, size and SHA-256 of every file, shapes, the config
+     * fits this run) without touching any state; throws {@link IllegalArgumentException} naming the problem.
+     */
+    public void verify(Path dir) {
+        store.load(dir, config, MUST_MATCH);
     }
 
     /** Loads {@code dir} (verifying checksums, shapes and that the config fits) into {@code server}. */

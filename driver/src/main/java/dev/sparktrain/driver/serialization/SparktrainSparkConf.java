@@ -2,6 +2,7 @@ package dev.sparktrain.driver.serialization;
 
 import java.util.Arrays;
 
+import dev.sparktrain.driver.cluster.ExecutorLossListener;
 import dev.sparktrain.ops.runtime.BlasRuntime;
 import org.apache.spark.SparkConf;
 
@@ -16,6 +17,7 @@ public final class SparktrainSparkConf {
 
     public static final String KRYO_SERIALIZER = "org.apache.spark.serializer.KryoSerializer";
     public static final String REGISTRATOR = SparktrainKryoRegistrator.class.getName();
+    public static final String LOSS_LISTENER = ExecutorLossListener.class.getName();
 
     private SparktrainSparkConf() {
     }
@@ -25,6 +27,8 @@ public final class SparktrainSparkConf {
      * <ul>
      *   <li>{@code spark.serializer} = Kryo; {@code spark.kryo.registrationRequired} = true;</li>
      *   <li>{@code spark.kryo.registrator} = ours; a user's own registrator list is kept and ours appended;</li>
+     *   <li>{@code spark.extraListeners} gets {@link ExecutorLossListener} appended (a user's listeners are kept), so
+     *       a run on a cluster says when it loses an executor and what it continues on;</li>
      *   <li>{@code spark.executorEnv.OPENBLAS_CORETYPE} = what the driver's CPU flags call for (so executors are
      *       assumed to have the driver's CPU generation; set it yourself on mixed clusters), nothing when the CPU
      *       has neither AVX2 nor AVX-512;</li>
@@ -39,17 +43,23 @@ public final class SparktrainSparkConf {
     public static SparkConf applyDefaults(SparkConf conf) {
         conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);
         conf.setIfMissing("spark.kryo.registrationRequired", "true");
-        String registrators = conf.get("spark.kryo.registrator", "").trim();
-        if (registrators.isEmpty()) {
-            conf.set("spark.kryo.registrator", REGISTRATOR);
-        } else if (Arrays.stream(registrators.split(",")).map(String::trim).noneMatch(REGISTRATOR::equals)) {
-            conf.set("spark.kryo.registrator", registrators + "," + REGISTRATOR);
-        }
+        appendToList(conf, "spark.kryo.registrator", REGISTRATOR);
+        appendToList(conf, "spark.extraListeners", LOSS_LISTENER);
         BlasRuntime.recommendedCoreType()
                 .ifPresent(core -> conf.setIfMissing("spark.executorEnv.OPENBLAS_CORETYPE", core));
         String threads = conf.get("spark.task.cpus", "1").trim();
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads);
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", threads);
         return conf;
+    }
+
+    /** Adds {@code className} to the comma-separated list under {@code key} unless it is there already. */
+    private static void appendToList(SparkConf conf, String key, String className) {
+        String list = conf.get(key, "").trim();
+        if (list.isEmpty()) {
+            conf.set(key, className);
+        } else if (Arrays.stream(list.split(",")).map(String::trim).noneMatch(className::equals)) {
+            conf.set(key, list + "," + className);
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.sparktrain.driver.serialization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.sparktrain.driver.cluster.ExecutorLossListener;
 import dev.sparktrain.ops.runtime.BlasRuntime;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ class SparktrainSparkConfTest {
         assertEquals("org.apache.spark.serializer.KryoSerializer", conf.get("spark.serializer"));
         assertEquals(SparktrainKryoRegistrator.class.getName(), conf.get("spark.kryo.registrator"));
         assertEquals("true", conf.get("spark.kryo.registrationRequired"));
+        assertEquals(ExecutorLossListener.class.getName(), conf.get("spark.extraListeners"));
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
         assertEquals("1", conf.get("spark.executorEnv.OPENBLAS_NUM_THREADS"));
         assertEquals(BlasRuntime.recommendedCoreType(),
@@ -50,5 +52,13 @@ class SparktrainSparkConfTest {
         assertEquals("com.example.Mine," + SparktrainKryoRegistrator.class.getName(),
                 conf.get("spark.kryo.registrator"));
         assertFalse(conf.get("spark.kryo.registrator").contains(",,"));
+    }
+
+    @Test
+    void userListenersAreKeptAndTheExecutorLossListenerAppendedOnce() {
+        SparkConf conf = new SparkConf(false).set("spark.extraListeners", "com.example.Watch");
+        SparktrainSparkConf.applyDefaults(conf);
+        SparktrainSparkConf.applyDefaults(conf);
+        assertEquals("com.example.Watch," + ExecutorLossListener.class.getName(), conf.get("spark.extraListeners"));
     }
 }

@@ -20,6 +20,7 @@ import dev.sparktrain.jobs.data.LoadedData;
 import dev.sparktrain.jobs.data.TrainingData;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.ModelWriter;
+import dev.sparktrain.jobs.run.ResumePoint;
 import dev.sparktrain.jobs.run.RunDirectory;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.checkpoint.CheckpointStore;
@@ -35,8 +36,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code train CONFIG [--set path=value ...] [--out DIR] [--resume | --overwrite]}: trains on Spark, prints one line
- * per epoch and a RESULT line, and leaves the resolved config, checkpoints and the final model in the run directory.
+ * {@code train CONFIG [--set path=value ...] [--out DIR] [--resume | --resume-from CHECKPOINT | --overwrite]}:
+ * trains on Spark, prints one line per epoch and a RESULT line, and leaves the resolved config, checkpoints and the
+ * final model in the run directory.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the model described by a YAML config on Spark.")
@@ -56,6 +58,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint")
     boolean resume;
 
+    @Option(names = "--resume-from", paramLabel = "CHECKPOINT",
+            description = "Continue the run in --out from this checkpoint (a folder of its checkpoints/, by path or"
+                    + " name), e.g. the one before a damaged latest; later checkpoints are set aside, not deleted")
+    Path resumeFrom;
+
     @Option(names = "--overwrite", description = "Replace an existing run directory")
     boolean overwrite;
 
@@ -65,18 +72,20 @@ final class TrainCommand implements Callable<Integer> {
         ConfigTree tree = ConfigTree.read(config);
         overrides.forEach(tree::set);
         RunConfig run = RunConfigParser.parse(tree);
-        if (resume && out == null) {
-            throw new IllegalArgumentException("--resume needs --out DIR: the run directory to continue");
+        boolean resuming = resume || resumeFrom != null;
+        if (resuming && out == null) {
+            throw new IllegalArgumentException((resume ? "--resume" : "--resume-from")
+                    + " needs --out DIR: the run directory to continue");
         }
         Path runPath = out != null ? out : Path.of("runs", run.name() + "-"
                 + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunDirectory dir = RunDirectory.prepare(runPath, resume, overwrite);
+        RunDirectory dir = RunDirectory.prepare(runPath, resuming, overwrite);
         try {
-            return train(stdout, tree, run, dir);
+            return train(stdout, tree, run, dir, resuming);
         } catch (RuntimeException e) {
             // Bad input found before anything worth keeping: leave no half-written run behind (a later run with
             // the same --out would be refused). A run with a checkpoint is kept for --resume.
-            if (!resume && SparkTrain.rootOfUserError(e) instanceof IllegalArgumentException
+            if (!resuming && SparkTrain.rootOfUserError(e) instanceof IllegalArgumentException
                     && !hasCheckpoint(dir)) {
                 RunDirectory.deleteRecursively(dir.root());
             }
@@ -92,14 +101,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir) {
+    private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir, boolean resuming) {
         TrainingCheckpoints checkpoints = new TrainingCheckpoints(
                 new CheckpointStore(dir.checkpoints(), run.checkpoint().keep()), tree.root(), run.training().seed());
-        Path resumeFrom = null;
-        if (resume) {
-            resumeFrom = checkpoints.latest().orElseThrow(() -> new IllegalArgumentException(
-                    "--resume: " + dir.checkpoints() + " holds no checkpoint"));
-        }
+        // Checked before anything is written or Spark starts: a refused resume leaves the run as it was.
+        Path startFrom = !resuming ? null : resumeFrom != null
+                ? ResumePoint.chosen(dir, checkpoints, resumeFrom, stdout) : ResumePoint.latest(dir, checkpoints);
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
         stdout.print(tree.toYaml().indent(2));
         RunDirectory.writeAtomically(dir.config(), tree.toYaml());
@@ -120,10 +127,10 @@ final class TrainCommand implements Callable<Integer> {
                 if (run.earlyStopping() != null) {
                     trainer.stopEarly(run.earlyStopping());
                 }
-                if (resumeFrom != null) {
-                    stdout.println("resuming from " + resumeFrom);
+                if (startFrom != null) {
+                    stdout.println("resuming from " + startFrom);
                 }
-                history = resumeFrom == null ? trainer.fit(train, test) : trainer.resume(resumeFrom, train, test);
+                history = startFrom == null ? trainer.fit(train, test) : trainer.resume(startFrom, train, test);
                 INDArray model = trainer.bestParams().orElseGet(server::params);
                 ModelWriter.write(dir.model(), tree.toYaml(), run.model(), model,
                         ModelNormalization.of(run.data(), train.featureSize(), data.standardization()));

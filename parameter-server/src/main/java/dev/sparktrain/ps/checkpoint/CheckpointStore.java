@@ -1,5 +1,7 @@
 package dev.sparktrain.ps.checkpoint;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -127,8 +129,13 @@ public final class CheckpointStore {
             manifest = Manifest.parse(Files.readAllBytes(dir.resolve(Manifest.FILE)));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(where + "missing " + Manifest.FILE);
+        } catch (JsonProcessingException e) {
+            // Jackson's own message spans lines (it quotes the source); the CLI shows one line.
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(where + Manifest.FILE + " is not valid JSON: " + e.getOriginalMessage()
+                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         } catch (IOException e) {
-            throw new IllegalArgumentException(where + Manifest.FILE + " is not valid JSON: " + e.getMessage());
+            throw new UncheckedIOException(where + "cannot read " + Manifest.FILE, e);
         }
         if (!Manifest.FORMAT.equals(manifest.path("format").asText())
                 || manifest.path("format_version").asInt() != Manifest.FORMAT_VERSION) {

@@ -135,6 +135,10 @@ class CheckpointStoreTest {
         Files.delete(v);
         assertEquals("checkpoint " + dir + ": missing file optimizer.v.npy (listed in manifest.json)",
                 loadError(store, dir));
+        Files.writeString(dir.resolve("manifest.json"), "{\"format\": \n oops");
+        assertEquals("checkpoint " + dir + ": manifest.json is not valid JSON: Unrecognized token 'oops': was"
+                + " expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') (line 2, column 6)",
+                loadError(store, dir));
         Files.delete(dir.resolve("manifest.json"));
         assertEquals("checkpoint " + dir + ": missing manifest.json", loadError(store, dir));
     }

@@ -1,0 +1,100 @@
+package dev.sparktrain.jobs.run;
+
+import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The checkpoint a resumed run continues from, checked before Spark starts, so a refused resume writes nothing.
+ *
+ * <ul>
+ *   <li>{@code --resume}: the run's latest checkpoint. It must verify (size and SHA-256 of every file, shapes, a
+ *       config that fits); one that does not is refused, never skipped silently, and the message names the one
+ *       before it for {@code --resume-from}.</li>
+ *   <li>{@code --resume-from CKPT}: that checkpoint of the run, by path or by folder name. The run continues from
+ *       it and writes checkpoints of the later versions again, so the later folders are moved to
+ *       {@code <run>/checkpoints-set-aside/} first: kept for inspection, out of the way.</li>
+ * </ul>
+ */
+public final class ResumePoint {
+
+    static final String SET_ASIDE = "checkpoints-set-aside";
+
+    private ResumePoint() {
+    }
+
+    /** The latest checkpoint of the run, verified. */
+    public static Path latest(RunDirectory dir, TrainingCheckpoints checkpoints) {
+        List<Path> all = checkpoints.list();
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + dir.checkpoints() + " holds no checkpoint");
+        }
+        Path latest = all.get(all.size() - 1);
+        try {
+            checkpoints.verify(latest);
+        } catch (IllegalArgumentException e) {
+            String hint = all.size() < 2 ? "; there is no earlier checkpoint to resume from"
+                    : "; to continue from the one before it: --resume-from " + all.get(all.size() - 2);
+            throw new IllegalArgumentException(e.getMessage() + hint, e);
+        }
+        return latest;
+    }
+
+    /** {@code requested} (a checkpoint of this run), verified; later checkpoints are set aside, named on {@code out}. */
+    public static Path chosen(RunDirectory dir, TrainingCheckpoints checkpoints, Path requested, PrintStream out) {
+        Path candidate = requested.getNameCount() == 1 && !Files.exists(requested)
+                ? dir.checkpoints().resolve(requested) : requested;
+        List<Path> all = checkpoints.list();
+        int index = indexOf(all, candidate);
+        if (index < 0) {
+            throw new IllegalArgumentException("--resume-from: " + requested + " is not a checkpoint of "
+                    + dir.root() + "; expected one of " + all.stream().map(p -> p.getFileName().toString()).toList());
+        }
+        Path chosen = all.get(index);
+        checkpoints.verify(chosen);
+        List<Path> later = all.subList(index + 1, all.size());
+        if (!later.isEmpty()) {
+            Path aside = dir.root().resolve(SET_ASIDE);
+            try {
+                Files.createDirectories(aside);
+                for (Path p : later) {
+                    Path target = freeName(aside, p.getFileName().toString());
+                    Files.move(p, target);
+                    out.println("set aside " + p + " -> " + target);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot set aside the checkpoints after " + chosen, e);
+            }
+        }
+        return chosen;
+    }
+
+    private static int indexOf(List<Path> checkpoints, Path candidate) {
+        if (!Files.isDirectory(candidate)) {
+            return -1;
+        }
+        for (int i = 0; i < checkpoints.size(); i++) {
+            try {
+                if (Files.isSameFile(checkpoints.get(i), candidate)) {
+                    return i;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot compare " + candidate + " with " + checkpoints.get(i), e);
+            }
+        }
+        return -1;
+    }
+
+    /** {@code name} in {@code dir}, or {@code name-2}, {@code name-3}, ... if taken (an earlier set-aside). */
+    private static Path freeName(Path dir, String name) {
+        Path target = dir.resolve(name);
+        for (int n = 2; Files.exists(target); n++) {
+            target = dir.resolve(name + "-" + n);
+        }
+        return target;
+    }
+}
