@@ -30,6 +30,14 @@ final class CliFixture {
             return lines[lines.length - 1];
         }
 
+        /**
+         * Whether the CLI printed a stack trace: its traces run through {@code SparkTrain.run}. Stderr is the whole
+         * JVM's, so a trace some earlier test's Spark thread prints late does not count.
+         */
+        boolean hasCliStackTrace() {
+            return err.contains("at dev.sparktrain.jobs.cli.SparkTrain.run");
+        }
+
         /** The value of {@code key=} on the line starting with {@code prefix}. */
         String field(String prefix, String key) {
             Matcher m = Pattern.compile("(?m)^" + prefix + " .*\\b" + key + "=(\\S+)").matcher(out);

@@ -47,7 +47,7 @@ class ModelBadInputTest {
         assertEquals(2, o.exitCode(), o.out() + o.err());
         String line = o.errorLine();
         assertTrue(line.startsWith("error: ") && line.contains(expectedStart) && line.endsWith(expectedEnd), line);
-        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        assertFalse(o.hasCliStackTrace(), "no stack trace: " + o.err());
         assertFalse(Files.exists(out), "nothing written");
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".pred")), "no temporary file");

@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -69,7 +66,7 @@ class ResumeFromTest {
                 checkpoint: {every_rounds: 5}
                 """.formatted(dir));
         finished = dir.resolve("finished");
-        Outcome done = run("train", config.toString(), "--out", finished.toString());
+        CliFixture.Outcome done = run("train", config.toString(), "--out", finished.toString());
         assertEquals(0, done.exitCode(), done.err());
     }
 
@@ -109,15 +106,15 @@ class ResumeFromTest {
         Files.write(params, bytes);
         Map<Path, byte[]> before = contents(run);
 
-        Outcome refused = run("train", config.toString(), "--out", run.toString(), "--resume");
+        CliFixture.Outcome refused = run("train", config.toString(), "--out", run.toString(), "--resume");
         assertEquals(2, refused.exitCode(), refused.err());
         assertEquals("error: checkpoint " + latest + ": params.npy fails its SHA-256 check (altered after writing);"
                 + " to continue from the one before it: --resume-from " + previous, refused.errorLine());
-        assertFalse(refused.err().contains("\tat "), "no stack trace: " + refused.err());
+        assertFalse(refused.hasCliStackTrace(), "no stack trace: " + refused.err());
         assertEquals(before.keySet(), contents(run).keySet(), "nothing written or removed");
         contents(run).forEach((file, content) -> assertArrayEquals(before.get(file), content, file + " unchanged"));
 
-        Outcome resumed = run("train", config.toString(), "--out", run.toString(), "--resume-from",
+        CliFixture.Outcome resumed = run("train", config.toString(), "--out", run.toString(), "--resume-from",
                 previous.getFileName().toString());
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().contains("resuming from " + previous), resumed.out());
@@ -132,7 +129,7 @@ class ResumeFromTest {
     void resumeFromSomethingThatIsNotACheckpointOfTheRunIsRefused() throws IOException {
         Path run = interruptedCopy("elsewhere");
         Map<Path, byte[]> before = contents(run);
-        Outcome outcome = run("train", config.toString(), "--out", run.toString(), "--resume-from",
+        CliFixture.Outcome outcome = run("train", config.toString(), "--out", run.toString(), "--resume-from",
                 finished.resolve("checkpoints").toString());
         assertEquals(2, outcome.exitCode(), outcome.err());
         assertTrue(outcome.errorLine().startsWith("error: --resume-from: " + finished.resolve("checkpoints")
@@ -151,7 +148,7 @@ class ResumeFromTest {
         }
         Path only = kept.get(kept.size() - 1);
         Files.writeString(only.resolve("manifest.json"), "{not json");
-        Outcome outcome = run("train", config.toString(), "--out", run.toString(), "--resume");
+        CliFixture.Outcome outcome = run("train", config.toString(), "--out", run.toString(), "--resume");
         assertEquals(2, outcome.exitCode(), outcome.err());
         String line = outcome.errorLine();
         assertTrue(line.startsWith("error: checkpoint " + only + ": manifest.json is not valid JSON")
@@ -168,26 +165,7 @@ class ResumeFromTest {
         return files;
     }
 
-    private record Outcome(int exitCode, String out, String err) {
-        String errorLine() {
-            String[] lines = err.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
-
-    private static Outcome run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SparkTrain.run(args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliFixture.Outcome run(String... args) {
+        return CliFixture.run(args);
     }
 }

@@ -62,7 +62,7 @@ class TrainBadInputTest {
         System.arraycopy(extra, 0, args, 4, extra.length);
         Outcome o = CliFixture.run(args);
         assertEquals(SparkTrain.EXIT_BAD_INPUT, o.exitCode(), o.out() + o.err());
-        assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
+        assertFalse(o.hasCliStackTrace(), "no stack trace: " + o.err());
         assertTrue(o.errorLine().startsWith("error: "), o.errorLine());
         assertFalse(Files.exists(runDir), "no run directory left behind");
         return o.errorLine().substring("error: ".length());

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,36 +68,15 @@ class TrainCommandTest {
         return config;
     }
 
-    private record Outcome(int exitCode, String out, String err) {
-        /** The last line on stderr: the CLI's own message (Spark may log before it). */
-        String errorLine() {
-            String[] lines = err.strip().split("\n");
-            return lines[lines.length - 1];
-        }
-    }
-
-    private static Outcome run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        dev.sparktrain.jobs.data.TestSpark.stop();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = SparkTrain.run(args);
-            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliFixture.Outcome run(String... args) {
+        return CliFixture.run(args);
     }
 
     @Test
     void trainsToHighAccuracyPrintsTheResultLineAndWritesTheRunDirectory(@TempDir Path dir) throws IOException {
         Path config = config(dir);
         Path runDir = dir.resolve("run");
-        Outcome outcome = run("train", config.toString(), "--out", runDir.toString());
+        CliFixture.Outcome outcome = run("train", config.toString(), "--out", runDir.toString());
         assertEquals(0, outcome.exitCode(), outcome.err());
         Matcher result = Pattern.compile("(?m)^RESULT name=sparktrain model=tiny mode=sync epochs=3 sec_per_epoch=\\S+"
                 + " samples_per_sec=\\S+ test_acc=(\\S+) test_loss=\\S+$").matcher(outcome.out());
@@ -119,7 +96,7 @@ class TrainCommandTest {
         assertTrue(header.startsWith("\u0093NUMPY") && header.contains("'descr': '<f4'")
                 && header.contains("'shape': (" + (16 * 16 + 16 + 16 * 3 + 3) + ",)"), header);
 
-        Outcome again = run("train", config.toString(), "--out", runDir.toString());
+        CliFixture.Outcome again = run("train", config.toString(), "--out", runDir.toString());
         assertEquals(2, again.exitCode());
         assertEquals("error: " + runDir + ": run directory exists; use --resume to continue it or --overwrite to"
                 + " replace it", again.errorLine());
@@ -131,13 +108,13 @@ class TrainCommandTest {
         Path config = config(dir);
         Files.delete(dir.resolve("train-labels"));
         Path runDir = dir.resolve("run");
-        Outcome missing = run("train", config.toString(), "--out", runDir.toString());
+        CliFixture.Outcome missing = run("train", config.toString(), "--out", runDir.toString());
         assertEquals(2, missing.exitCode());
         String line = missing.errorLine();
-        assertFalse(missing.err().contains("\tat "), "no stack trace: " + missing.err());
+        assertFalse(missing.hasCliStackTrace(), "no stack trace: " + missing.err());
         assertTrue(line.startsWith("error: ") && line.contains("train-labels") && line.endsWith("file not found"), line);
 
-        Outcome typo = run("train", config.toString(), "--set", "training.epoch=2", "--out", runDir.toString());
+        CliFixture.Outcome typo = run("train", config.toString(), "--set", "training.epoch=2", "--out", runDir.toString());
         assertEquals(2, typo.exitCode());
         assertEquals("error: unknown field 'training.epoch'; did you mean 'epochs'?", typo.errorLine());
         assertFalse(Files.exists(runDir.resolve("model")));

@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Explicit optimizer state: the number of updates applied so far and named flat slots (e.g. Adam's {@code m} and
- * {@code v}), each laid out like the parameters. Optimizers never change a state's arrays; an update returns a new
- * state, so a state can be averaged, checkpointed or shipped as it is.
+ * {@code v}), each laid out like the parameters. {@link Optimizer#update} and {@link Optimizer#step} never change a
+ * state's arrays: they return a new state, so a state can be averaged, checkpointed or shipped as it is. Only
+ * {@link Optimizer#stepInPlace}, for a caller that owns the state, reuses them.
  */
 public record OptimizerState(long step, Map<String, INDArray> slots) {
 
