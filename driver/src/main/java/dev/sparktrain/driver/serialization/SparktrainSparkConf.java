@@ -36,8 +36,13 @@ public final class SparktrainSparkConf {
      *       ({@code spark.task.cpus}, default 1). An executor runs {@code spark.executor.cores / spark.task.cpus}
      *       tasks at once and each native call spawns its own thread team, so this fills exactly the executor's
      *       cores; one thread per task core avoids ND4J's OpenMP pool and OpenBLAS's threads contending.</li>
+     *   <li>{@code spark.broadcast.compress} = false: every round broadcasts the parameters (and in the local-step
+     *       modes the optimizer state), float noise that LZ4 cannot shrink, so compressing only costs time;</li>
+     *   <li>{@code spark.task.maxDirectResultSize} = 128m: task results (a gradient or parameter vector and its
+     *       state, several MB) go back in the status message instead of a round trip through the block manager.</li>
      * </ul>
-     * A user's explicit choice is never overwritten. Does nothing for the driver JVM's own environment: that must be
+     * The last two measured +5% ({@code sync}) and +12% ({@code average}) samples/s on the Fashion MLP
+     * (docs/performance.md). A user's explicit choice is never overwritten. Does nothing for the driver JVM's own environment: that must be
      * set before it starts ({@code bin/blas-env}).
      */
     public static SparkConf applyDefaults(SparkConf conf) {
@@ -50,6 +55,8 @@ public final class SparktrainSparkConf {
         String threads = conf.get("spark.task.cpus", "1").trim();
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads);
         conf.setIfMissing("spark.executorEnv.OPENBLAS_NUM_THREADS", threads);
+        conf.setIfMissing("spark.broadcast.compress", "false");
+        conf.setIfMissing("spark.task.maxDirectResultSize", "128m");
         return conf;
     }
 

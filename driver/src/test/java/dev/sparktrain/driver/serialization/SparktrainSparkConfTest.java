@@ -19,6 +19,8 @@ class SparktrainSparkConfTest {
         assertEquals(ExecutorLossListener.class.getName(), conf.get("spark.extraListeners"));
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
         assertEquals("1", conf.get("spark.executorEnv.OPENBLAS_NUM_THREADS"));
+        assertEquals("false", conf.get("spark.broadcast.compress"));
+        assertEquals("128m", conf.get("spark.task.maxDirectResultSize"));
         assertEquals(BlasRuntime.recommendedCoreType(),
                 conf.getOption("spark.executorEnv.OPENBLAS_CORETYPE").map(java.util.Optional::of)
                         .getOrElse(java.util.Optional::empty));
@@ -29,7 +31,9 @@ class SparktrainSparkConfTest {
         SparkConf conf = SparktrainSparkConf.applyDefaults(new SparkConf(false)
                 .set("spark.kryo.registrationRequired", "false")
                 .set("spark.executorEnv.OPENBLAS_CORETYPE", "HASWELL")
-                .set("spark.executorEnv.OMP_NUM_THREADS", "4"));
+                .set("spark.executorEnv.OMP_NUM_THREADS", "4")
+                .set("spark.broadcast.compress", "true"));
+        assertEquals("true", conf.get("spark.broadcast.compress"));
         assertEquals("false", conf.get("spark.kryo.registrationRequired"));
         assertEquals("HASWELL", conf.get("spark.executorEnv.OPENBLAS_CORETYPE"));
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"));

@@ -116,18 +116,18 @@ public final class BenchReport {
         List<ProcessMemory> mem = r.memoryAfterEpoch();
         ProcessMemory base = mem.get(Math.min(1, mem.size() - 1));
         ProcessMemory last = mem.get(mem.size() - 1);
-        out.printf(Locale.ROOT, "   growth from epoch %d to %d: resident %s MiB, ND4J off-heap %s MiB%n",
+        out.printf(Locale.ROOT, "   growth from epoch %d to %d: resident %s MiB, outside the heap %s MiB%n",
                 Math.min(2, mem.size()), mem.size(), ProcessMemory.mib(last.residentBytes() - base.residentBytes()),
                 ProcessMemory.mib(last.offHeapBytes() - base.offHeapBytes()));
         put("memory_epochs", r.epochs());
         put("memory_rss_growth_mib", (last.residentBytes() - base.residentBytes()) / 1048576.0);
-        put("memory_offheap_growth_mib", (last.offHeapBytes() - base.offHeapBytes()) / 1048576.0);
+        put("memory_outside_heap_growth_mib", (last.offHeapBytes() - base.offHeapBytes()) / 1048576.0);
     }
 
     private void memoryLine(String title, List<ProcessMemory> mem) {
         StringBuilder line = new StringBuilder(title);
         mem.forEach(m -> line.append(' ').append(ProcessMemory.mib(m.residentBytes())));
-        line.append("  (ND4J off-heap:");
+        line.append("  (outside the heap:");
         mem.forEach(m -> line.append(' ').append(ProcessMemory.mib(m.offHeapBytes())));
         out.println(line.append(')'));
     }
@@ -149,14 +149,14 @@ public final class BenchReport {
     }
 
     public void memory(ProcessMemory driver, List<ProcessMemory> executors) {
-        out.printf(Locale.ROOT, "   driver pid %d: resident %s MiB, peak %s MiB, ND4J off-heap %s MiB%n", driver.pid(),
+        out.printf(Locale.ROOT, "   driver pid %d: resident %s MiB, peak %s MiB, outside the heap %s MiB%n", driver.pid(),
                 ProcessMemory.mib(driver.residentBytes()), ProcessMemory.mib(driver.peakResidentBytes()),
                 ProcessMemory.mib(driver.offHeapBytes()));
         put("driver_peak_rss_mib", driver.peakResidentBytes() / 1048576.0);
         long executorPeak = 0;
         for (ProcessMemory e : executors) {
             boolean same = e.pid() == driver.pid();
-            out.printf(Locale.ROOT, "   executor pid %d%s: resident %s MiB, peak %s MiB, ND4J off-heap %s MiB%n",
+            out.printf(Locale.ROOT, "   executor pid %d%s: resident %s MiB, peak %s MiB, outside the heap %s MiB%n",
                     e.pid(), same ? " (the driver JVM: local mode)" : "", ProcessMemory.mib(e.residentBytes()),
                     ProcessMemory.mib(e.peakResidentBytes()), ProcessMemory.mib(e.offHeapBytes()));
             executorPeak = Math.max(executorPeak, e.peakResidentBytes());
