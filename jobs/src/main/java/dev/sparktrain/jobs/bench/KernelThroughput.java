@@ -22,7 +22,10 @@ public final class KernelThroughput {
     private KernelThroughput() {
     }
 
-    /** Samples per second summed over {@code threads} replicas. */
+    /**
+     * Samples per second summed over {@code threads} replicas, after a warm-up of half the measuring time (at least
+     * 2 s: the JIT and oneDNN's per-shape kernels need it).
+     */
     public static double samplesPerSecond(NetworkSpec spec, Optimizer optimizer, DataBlock rows, int batchSize,
                                           long seed, int threads, double seconds) {
         if (rows.rows() < batchSize) {
@@ -50,6 +53,6 @@ public final class KernelThroughput {
                     return batchSize;
                 }
             };
-        }, Math.min(2, seconds / 2), seconds);
+        }, Math.max(2, seconds / 2), seconds);
     }
 }

@@ -139,7 +139,9 @@ class ClusterTrainingIT {
     @Order(2)
     void anExecutorKilledMidEpochIsReplacedAndTheResultIsUnchanged() throws Exception {
         Path run = work.resolve("run-executor-loss");
-        Submission s = submit(run);
+        // Checkpoints every 5 rounds leave room for a later one before the epoch ends whenever the kill lands: a
+        // round takes well under 0.1 s here, so the 37 rounds after checkpoint 10 can pass in 3 s.
+        Submission s = submit(run, "--set", "checkpoint.every_rounds=5");
         s.awaitWhileRunning("the first checkpoint", () -> !checkpoints(run).isEmpty());
         List<ProcessHandle> executors = cluster.executors(1);
         assertEquals(1, executors.size(), "worker 1 runs one executor: " + executors);
@@ -151,8 +153,9 @@ class ClusterTrainingIT {
         BlasRuntime.recommendedCoreType().ifPresent(core ->
                 assertTrue(env.contains("\nOPENBLAS_CORETYPE=" + core + "\n"), env));
 
-        // Best effort: strike while it computes a task, so a running task is lost too, not only cached blocks.
-        boolean busy = LocalCluster.awaitBusy(executor.pid(), Duration.ofSeconds(5));
+        // Best effort: strike while it computes a task, so a running task is lost too, not only cached blocks. Short:
+        // tasks of 64 rows rarely keep a core busy for 50 ms, and the kill must come before the epoch ends.
+        boolean busy = LocalCluster.awaitBusy(executor.pid(), Duration.ofMillis(500));
         long killedAfter = latestVersion(run);
         long killed = System.nanoTime();
         executor.destroyForcibly();
