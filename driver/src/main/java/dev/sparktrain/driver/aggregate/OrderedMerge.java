@@ -29,7 +29,7 @@ public final class OrderedMerge<R> {
         this.merge = merge;
     }
 
-    /** {@code zero} merged with the result of partition 0, then 1, and so on; {@code merge} may change its left side. */
+    /** {@code zero} merged with partition 0's result, then 1's, and so on; {@code merge} may change its left side. */
     public static <R> R run(JavaRDD<R> onePerPartition, R zero, BinaryOperator<R> merge) {
         OrderedMerge<R> fold = new OrderedMerge<>(zero, merge);
         @SuppressWarnings("unchecked")

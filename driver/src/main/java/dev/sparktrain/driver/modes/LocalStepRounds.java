@@ -84,7 +84,8 @@ public final class LocalStepRounds implements RoundStrategy {
         try {
             LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
                     round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch());
-            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), ParameterSum.empty(), ParameterSum::merge);
+            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), ParameterSum.empty(),
+                    ParameterSum::merge);
         } finally {
             params.destroy();
             if (shared != null) {

@@ -42,8 +42,8 @@ public final class SparktrainSparkConf {
      *       state, several MB) go back in the status message instead of a round trip through the block manager.</li>
      * </ul>
      * The last two measured +5% ({@code sync}) and +12% ({@code average}) samples/s on the Fashion MLP
-     * (docs/performance.md). A user's explicit choice is never overwritten. Does nothing for the driver JVM's own environment: that must be
-     * set before it starts ({@code bin/blas-env}).
+     * (docs/performance.md). A user's explicit choice is never overwritten. Does nothing for the driver JVM's own
+     * environment: that must be set before it starts ({@code bin/blas-env}).
      */
     public static SparkConf applyDefaults(SparkConf conf) {
         conf.setIfMissing("spark.serializer", KRYO_SERIALIZER);

@@ -132,7 +132,7 @@ public final class BenchReport {
         out.println(line.append(')'));
     }
 
-    /** Every executor JVM's memory as seen from inside a task (one task per worker slot; the driver's in local mode). */
+    /** Every executor JVM's memory, seen from inside a task (one task per worker slot; the driver's in local mode). */
     public static List<ProcessMemory> executorMemory(JavaSparkContext sc, int tasks) {
         List<String> seen = sc.parallelize(java.util.stream.IntStream.range(0, tasks).boxed().toList(), tasks)
                 .map(i -> {
@@ -149,7 +149,8 @@ public final class BenchReport {
     }
 
     public void memory(ProcessMemory driver, List<ProcessMemory> executors) {
-        out.printf(Locale.ROOT, "   driver pid %d: resident %s MiB, peak %s MiB, outside the heap %s MiB%n", driver.pid(),
+        out.printf(Locale.ROOT, "   driver pid %d: resident %s MiB, peak %s MiB, outside the heap %s MiB%n",
+                driver.pid(),
                 ProcessMemory.mib(driver.residentBytes()), ProcessMemory.mib(driver.peakResidentBytes()),
                 ProcessMemory.mib(driver.offHeapBytes()));
         put("driver_peak_rss_mib", driver.peakResidentBytes() / 1048576.0);
