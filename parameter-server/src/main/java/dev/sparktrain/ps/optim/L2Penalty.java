@@ -1,6 +1,5 @@
 package dev.sparktrain.ps.optim;
 
-import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -8,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * sees g + λ·θ (the gradient of the loss plus λ/2·‖θ‖²), so the decay passes through its moments, unlike
  * {@link DecoupledWeightDecay}.
  */
-public record L2Penalty(Optimizer inner, double l2) implements Optimizer {
+public record L2Penalty(Optimizer inner, double l2) implements GradientTransform {
 
     public L2Penalty {
         if (inner == null) {
@@ -18,27 +17,7 @@ public record L2Penalty(Optimizer inner, double l2) implements Optimizer {
     }
 
     @Override
-    public double learningRateAt(long step) {
-        return inner.learningRateAt(step);
-    }
-
-    @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public Set<String> slotNames() {
-        return inner.slotNames();
-    }
-
-    @Override
-    public OptimizerState init(INDArray params) {
-        return inner.init(params);
-    }
-
-    @Override
-    public OptimizerUpdate update(INDArray g, OptimizerState state, INDArray params) {
-        return inner.update(l2 == 0 ? g : g.add(params.mul(l2)), state, params);
+    public INDArray transform(INDArray g, INDArray params) {
+        return l2 == 0 ? g : g.add(params.mul(l2));
     }
 }
