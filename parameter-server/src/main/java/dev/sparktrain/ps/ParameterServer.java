@@ -48,6 +48,12 @@ public final class ParameterServer {
         return state.params().norm2Number().doubleValue();
     }
 
+    /** The L2 distance from the current parameters to {@code other} (no copy of the parameters). */
+    public double distanceTo(INDArray other) {
+        checkLength("other parameters", other);
+        return state.params().distance2(flat(other));
+    }
+
     /** A copy of the current parameters. */
     public INDArray params() {
         return state.params().dup();

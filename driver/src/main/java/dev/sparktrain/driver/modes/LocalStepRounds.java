@@ -108,7 +108,7 @@ public final class LocalStepRounds implements RoundStrategy {
         }
         workerStates.putAll(sum.workerStates());
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(sum) : null;
-        double pseudoGradientNorm = server.params().sub(mean).norm2Number().doubleValue();
+        double pseudoGradientNorm = server.distanceTo(mean);
         double updateNorm = config.mode() == TrainingMode.OUTER
                 ? server.applyOuterStep(mean, meanInner)
                 : server.applyParameterAverage(mean, policy, meanInner);
