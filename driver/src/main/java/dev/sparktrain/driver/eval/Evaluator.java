@@ -8,7 +8,6 @@ import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
-import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -29,19 +28,19 @@ public final class Evaluator {
         Broadcast<ParameterSnapshot> bc = sc.broadcast(params);
         try {
             int classes = kind.classes(spec);
-            return OrderedMerge.run(data.rdd()
-                    .mapPartitions(blocks -> evaluatePartition(blocks, spec, bc.value(), kind, batchSize)),
+            return OrderedMerge.run(data.rdd(),
+                    (partition, blocks) -> evaluatePartition(blocks, spec, bc.value(), kind, batchSize),
                     new EvaluationSum(classes), EvaluationSum::merge);
         } finally {
             bc.destroy();
         }
     }
 
-    private static Iterator<EvaluationSum> evaluatePartition(Iterator<DataBlock> blocks, NetworkSpec spec,
+    private static EvaluationSum evaluatePartition(Iterator<DataBlock> blocks, NetworkSpec spec,
                                                              ParameterSnapshot params, TaskKind kind, int batchSize) {
         EvaluationSum sum = new EvaluationSum(kind.classes(spec));
         if (!blocks.hasNext()) {
-            return List.of(sum).iterator();
+            return sum;
         }
         DataBlock block = blocks.next();
         Network network = new Network(spec, Nd4j.createFromArray(params.params()));
@@ -61,7 +60,7 @@ public final class Evaluator {
                 }
             }
         }
-        return List.of(sum).iterator();
+        return sum;
     }
 
     /** A matrix's values row by row. */

@@ -84,7 +84,7 @@ public final class LocalStepRounds implements RoundStrategy {
         try {
             LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
                     round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch());
-            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), ParameterSum.empty(),
+            sum = OrderedMerge.run(train.rdd(), task, ParameterSum.empty(),
                     ParameterSum::merge);
         } finally {
             params.destroy();

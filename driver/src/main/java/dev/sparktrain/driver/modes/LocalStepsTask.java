@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.modes;
 
+import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
@@ -14,12 +15,8 @@ import dev.sparktrain.ps.optim.OptimizerState;
 import dev.sparktrain.ps.InnerStatePolicy;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's share of a local-steps round ({@code average} and {@code outer} modes): up to H optimizer steps on
@@ -27,7 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * optimizer state or the broadcast (averaged) one. Returns its final parameters, weighted by the samples it used.
  * A pure function of its inputs, so a retried task returns the same result.
  */
-public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlock>, Iterator<ParameterSum>> {
+public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterSum> {
 
     private static final long serialVersionUID = 1L;
 
@@ -68,19 +65,19 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
     }
 
     @Override
-    public Iterator<ParameterSum> call(Integer partition, Iterator<DataBlock> blocks) {
+    public ParameterSum run(int partition, Iterator<DataBlock> blocks) {
         ParameterSum result = ParameterSum.empty();
         if (!blocks.hasNext()) {
-            return List.of(result).iterator();
+            return result;
         }
         DataBlock block = blocks.next();
         int[] order = null;
         long start = System.nanoTime();
         // The network computes on its own copy of the broadcast parameters, updated in place step by step.
-        INDArray theta = Nd4j.createFromArray(params.value().params());
-        OptimizerState state = startState(partition, theta);
+        TaskScratch scratch = TaskScratch.withParams(spec, params.value().params());
+        Network network = scratch.network();
+        OptimizerState state = startState(partition, scratch);
         long fetched = System.nanoTime();
-        Network network = new Network(spec, theta);
         double lossSum = 0;
         long samples = 0;
         for (int step = 0; step < localSteps; step++) {
@@ -97,7 +94,7 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
                     step));
             WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch, context);
             if (!outcome.finite()) {
-                return List.of(result.markNonFinite(partition)).iterator();
+                return result.markNonFinite(partition);
             }
             state = outcome.state();
             lossSum += outcome.loss() * rows;
@@ -105,23 +102,23 @@ public final class LocalStepsTask implements Function2<Integer, Iterator<DataBlo
         }
         if (samples > 0) {
             Map<String, float[]> slots = policy == InnerStatePolicy.AVERAGE ? InnerState.of(state).slots() : Map.of();
-            result.add(theta.toFloatVector(), slots, state.step(), lossSum / samples, samples);
+            result.add(network.params().toFloatVector(), slots, state.step(), lossSum / samples, samples);
             if (policy == InnerStatePolicy.KEEP) {
                 result.keepWorkerState(partition, InnerState.of(state));
             }
-            long payload = theta.length() * (1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size()));
+            long payload = network.params().length() * (1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size()));
             result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
         }
-        return List.of(result).iterator();
+        return result;
     }
 
-    private OptimizerState startState(int partition, INDArray theta) {
+    private OptimizerState startState(int partition, TaskScratch scratch) {
         return switch (policy) {
-            case RESET -> optimizer.init(theta);
-            case AVERAGE -> sharedState.value().toOptimizerState();
+            case RESET -> scratch.fresh(optimizer);
+            case AVERAGE -> scratch.copyOf(sharedState.value());
             case KEEP -> {
                 InnerState own = workerStates.value().get(partition);
-                yield own == null ? optimizer.init(theta) : own.toOptimizerState();
+                yield own == null ? scratch.fresh(optimizer) : scratch.copyOf(own);
             }
         };
     }

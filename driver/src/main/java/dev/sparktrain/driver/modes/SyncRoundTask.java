@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.modes;
 
+import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.aggregate.GradientSum;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
@@ -10,18 +11,14 @@ import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
-import java.util.List;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * One worker's share of a synchronous round: the mean gradient of its {@code round}-th mini-batch of this epoch's
  * shuffled order, at the broadcast parameters. A pure function of (parameters, partition, run seed, epoch, round,
  * partition index), so a retried task returns the same result.
  */
-public final class SyncRoundTask implements Function2<Integer, Iterator<DataBlock>, Iterator<GradientSum>> {
+public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum> {
 
     private static final long serialVersionUID = 1L;
 
@@ -45,29 +42,28 @@ public final class SyncRoundTask implements Function2<Integer, Iterator<DataBloc
     }
 
     @Override
-    public Iterator<GradientSum> call(Integer partition, Iterator<DataBlock> blocks) {
+    public GradientSum run(int partition, Iterator<DataBlock> blocks) {
         GradientSum result = GradientSum.empty();
         if (!blocks.hasNext()) {
-            return List.of(result).iterator();
+            return result;
         }
         DataBlock block = blocks.next();
         int from = round * batchSize;
         int rows = Math.min(batchSize, block.rows() - from);
         if (rows <= 0 || (dropLastBatch && rows < batchSize)) {
-            return List.of(result).iterator();
+            return result;
         }
         long start = System.nanoTime();
         // The broadcast array is shared by every task in this executor: the network works on its own copy.
-        INDArray theta = Nd4j.createFromArray(params.value().params());
+        Network network = TaskScratch.withParams(spec, params.value().params()).network();
         long fetched = System.nanoTime();
         int[] order = Shuffle.order(seed, epoch, partition, block.rows());
         Batch batch = Batch.gather(block, order, from, rows);
-        Network network = new Network(spec, theta);
         ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition));
         double loss = network.computeGradient(batch.features(), batch.labels(), context);
         // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
         if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
-            return List.of(result.markNonFinite(partition)).iterator();
+            return result.markNonFinite(partition);
         }
         result.add(network.gradient().toFloatVector(), loss, rows);
         long payload = network.gradient().length();
@@ -76,6 +72,6 @@ public final class SyncRoundTask implements Function2<Integer, Iterator<DataBloc
             payload += network.params().length();
         }
         result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
-        return List.of(result).iterator();
+        return result;
     }
 }

@@ -46,7 +46,7 @@ public final class SyncRounds implements RoundStrategy {
         try {
             SyncRoundTask task = new SyncRoundTask(spec, params, config.seed(), epoch, round,
                     config.batchSizePerWorker(), config.dropLastBatch());
-            sum = OrderedMerge.run(train.rdd().mapPartitionsWithIndex(task, true), GradientSum.empty(),
+            sum = OrderedMerge.run(train.rdd(), task, GradientSum.empty(),
                     GradientSum::merge);
         } finally {
             params.destroy();

@@ -26,27 +26,46 @@ class OrderedMergeTest {
         sc.stop();
     }
 
-    /** Partition i's result is "i;", after {@code delayMillis[i]}; concatenation is not commutative. */
-    private static JavaRDD<String> results(long... delayMillis) {
-        return sc.parallelize(List.of(0, 1, 2, 3, 4, 5), delayMillis.length).mapPartitionsWithIndex((p, rows) -> {
-            Thread.sleep(delayMillis[p]);
-            return List.of(p + ";").iterator();
-        }, true);
+    private static JavaRDD<Integer> partitions(int count) {
+        return sc.parallelize(List.of(0, 1, 2, 3, 4, 5), count);
+    }
+
+    /** Partition p's result is "p;", after {@code delayMillis[p]}; concatenation is not commutative. */
+    private static PartitionTask<Integer, String> delayed(long... delayMillis) {
+        return (p, rows) -> {
+            try {
+                Thread.sleep(delayMillis[p]);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return p + ";";
+        };
     }
 
     @Test
     void foldsInPartitionOrderWhenTheFirstPartitionFinishesLast() {
         // On local[2] partition 1 and then 2 and 3 finish while partition 0 sleeps.
-        assertEquals("start;0;1;2;3;", OrderedMerge.run(results(1500, 0, 0, 0), "start;", String::concat));
+        assertEquals("start;0;1;2;3;", OrderedMerge.run(partitions(4), delayed(1500, 0, 0, 0), "start;",
+                String::concat));
     }
 
     @Test
     void foldsInPartitionOrderWhenTasksFinishInReverse() {
-        assertEquals("0;1;2;", OrderedMerge.run(results(900, 450, 0), "", String::concat));
+        assertEquals("0;1;2;", OrderedMerge.run(partitions(3), delayed(900, 450, 0), "", String::concat));
     }
 
     @Test
     void anEmptyRddLeavesTheZero() {
-        assertEquals("zero", OrderedMerge.run(sc.<String>emptyRDD(), "zero", String::concat));
+        assertEquals("zero", OrderedMerge.run(sc.<Integer>emptyRDD(), delayed(), "zero", String::concat));
+    }
+
+    @Test
+    void eachTaskSeesItsOwnPartitionsRows() {
+        PartitionTask<Integer, String> rows = (p, it) -> {
+            StringBuilder b = new StringBuilder(p + ":");
+            it.forEachRemaining(b::append);
+            return b.append(';').toString();
+        };
+        assertEquals("0:012;1:345;", OrderedMerge.run(partitions(2), rows, "", String::concat));
     }
 }

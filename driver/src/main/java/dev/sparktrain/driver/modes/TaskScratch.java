@@ -1,0 +1,83 @@
+package dev.sparktrain.driver.modes;
+
+import dev.sparktrain.ops.network.Network;
+import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ps.optim.Optimizer;
+import dev.sparktrain.ps.optim.OptimizerState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The native arrays a round task computes in, kept by each executor thread and reused by its next task of the same
+ * model: the network (parameters, gradient, the layers' buffers) and the inner optimizer's slots. A fresh native
+ * array of a million floats costs milliseconds here (the off-heap memory is returned only after a Java GC, so every
+ * allocation touches new pages that the kernel must fault in and zero), more than a whole step at small batches.
+ * Tasks still compute on copies: the broadcast values are copied into these arrays, so a retried task, or one on
+ * another thread, returns the same result. A thread keeps one model's arrays until its next task needs another.
+ */
+final class TaskScratch {
+
+    private static final ThreadLocal<TaskScratch> CURRENT = new ThreadLocal<>();
+
+    private final NetworkSpec spec;
+    private final Network network;
+    private final Map<String, INDArray> slots = new LinkedHashMap<>();
+    private InnerState initial;
+
+    private TaskScratch(NetworkSpec spec, float[] params) {
+        this.spec = spec;
+        this.network = new Network(spec, Nd4j.createFromArray(params));
+    }
+
+    /** This thread's scratch for {@code spec}, its network holding a copy of {@code params}. */
+    static TaskScratch withParams(NetworkSpec spec, float[] params) {
+        TaskScratch scratch = CURRENT.get();
+        if (scratch == null || !scratch.spec.equals(spec) || scratch.network.params().length() != params.length) {
+            scratch = new TaskScratch(spec, params);
+            CURRENT.set(scratch);
+        } else {
+            copyInto(scratch.network.params(), params);
+        }
+        return scratch;
+    }
+
+    Network network() {
+        return network;
+    }
+
+    /** A copy of a broadcast inner state in this thread's slot arrays. */
+    OptimizerState copyOf(InnerState state) {
+        Map<String, INDArray> copies = new LinkedHashMap<>();
+        state.slots().forEach((name, values) -> copies.put(name, slot(name, values)));
+        return new OptimizerState(state.step(), copies);
+    }
+
+    /**
+     * The optimizer's initial state in this thread's slot arrays. Initial slots depend on the parameters' layout only
+     * (zeros, or RMSProp's ones), not on their values, so the first one made is copied from then on.
+     */
+    OptimizerState fresh(Optimizer optimizer) {
+        if (initial == null || !initial.slots().keySet().equals(optimizer.slotNames())) {
+            initial = InnerState.of(optimizer.init(network.params()));
+        }
+        return copyOf(initial);
+    }
+
+    private INDArray slot(String name, float[] values) {
+        INDArray slot = slots.get(name);
+        if (slot == null || slot.length() != values.length) {
+            slot = Nd4j.createFromArray(values);
+            slots.put(name, slot);
+        } else {
+            copyInto(slot, values);
+        }
+        return slot;
+    }
+
+    /** One bulk copy into the array's native buffer, no new array (the arrays here own their whole buffer). */
+    private static void copyInto(INDArray target, float[] values) {
+        target.data().asNioFloat().put(0, values);
+    }
+}
