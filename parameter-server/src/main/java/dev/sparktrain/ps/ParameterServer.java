@@ -1,5 +1,6 @@
 package dev.sparktrain.ps;
 
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public final class ParameterServer {
     /** The parameters for broadcast: a plain float copy and its version. Never blocks on an update. */
     public ParameterSnapshot snapshot() {
         ServerState s = state;
-        return new ParameterSnapshot(s.version(), s.params().toFloatVector());
+        return new ParameterSnapshot(s.version(), NativeFloats.toArray(s.params()));
     }
 
     /** The L2 norm of the current parameters (no copy). */
@@ -144,7 +145,7 @@ public final class ParameterServer {
         }
         ServerState s = state;
         INDArray next = flat(meanParams).dup();
-        double norm = next.sub(s.params()).norm2Number().doubleValue();
+        double norm = next.distance2(s.params());
         state = s.with(next, s.optimizerState(), inner);
         return norm;
     }
@@ -187,7 +188,7 @@ public final class ParameterServer {
         ServerState s = state;
         // Readers may hold the current state: the step works in place on copies (still faster than temporaries).
         Optimizer.Step step = optimizer.stepInPlace(gradient.dup(), s.optimizerState().copy(), s.params().dup());
-        double norm = step.params().sub(s.params()).norm2Number().doubleValue();
+        double norm = step.params().distance2(s.params());
         state = s.with(step.params(), step.state(), inner);
         return norm;
     }

@@ -6,6 +6,7 @@ import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -43,7 +44,7 @@ public final class Evaluator {
             return sum;
         }
         DataBlock block = blocks.next();
-        Network network = new Network(spec, Nd4j.createFromArray(params.params()));
+        Network network = new Network(spec, NativeFloats.copyOf(params.params()));
         for (int from = 0; from < block.rows(); from += batchSize) {
             Batch batch = Batch.slice(block, from, Math.min(batchSize, block.rows() - from));
             INDArray output = network.output(batch.features());

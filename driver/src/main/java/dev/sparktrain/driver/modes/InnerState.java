@@ -1,10 +1,10 @@
 package dev.sparktrain.driver.modes;
 
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * An inner optimizer state as plain arrays, for broadcasting to workers (no native buffers cross the wire).
@@ -24,14 +24,14 @@ public final class InnerState implements java.io.Serializable {
 
     public static InnerState of(OptimizerState state) {
         Map<String, float[]> slots = new LinkedHashMap<>();
-        state.slots().forEach((name, array) -> slots.put(name, array.toFloatVector()));
+        state.slots().forEach((name, array) -> slots.put(name, NativeFloats.toArray(array)));
         return new InnerState(state.step(), slots);
     }
 
     /** A fresh {@link OptimizerState} with copies of the slots (the broadcast arrays stay untouched). */
     public OptimizerState toOptimizerState() {
         Map<String, INDArray> arrays = new LinkedHashMap<>();
-        slots.forEach((name, slot) -> arrays.put(name, Nd4j.createFromArray(slot)));
+        slots.forEach((name, slot) -> arrays.put(name, NativeFloats.copyOf(slot)));
         return new OptimizerState(step, arrays);
     }
 

@@ -6,6 +6,7 @@ import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -14,10 +15,10 @@ import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The {@code average} and {@code outer} modes: each worker runs H optimizer steps from the broadcast parameters
@@ -102,7 +103,7 @@ public final class LocalStepRounds implements RoundStrategy {
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        INDArray mean = Nd4j.createFromArray(sum.meanParams());
+        INDArray mean = NativeFloats.copyOf(sum.meanParams());
         if (!Double.isFinite(mean.sumNumber().doubleValue())) {
             throw new NonFiniteLossException(epoch, round, -1);
         }
@@ -121,13 +122,14 @@ public final class LocalStepRounds implements RoundStrategy {
     }
 
     private InnerState sharedInnerState() {
-        return server.innerState().map(InnerState::of)
+        // The server's arrays are read-only: read them without the copy innerState() makes.
+        return Optional.ofNullable(server.exportState().innerState()).map(InnerState::of)
                 .orElseGet(() -> InnerState.of(inner.init(server.params())));
     }
 
     private static OptimizerState meanInnerState(ParameterSum sum) {
         Map<String, INDArray> slots = new LinkedHashMap<>();
-        sum.meanSlots().forEach((name, slot) -> slots.put(name, Nd4j.createFromArray(slot)));
+        sum.meanSlots().forEach((name, slot) -> slots.put(name, NativeFloats.copyOf(slot)));
         return new OptimizerState(sum.maxInnerStep(), slots);
     }
 }

@@ -9,6 +9,7 @@ import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterSnapshot;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
@@ -89,7 +90,7 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
             if (order == null) {
                 order = Shuffle.order(seed, epoch, partition, block.rows());
             }
-            Batch batch = Batch.gather(block, order, from, rows);
+            Batch batch = scratch.batches().gather(block, order, from, rows);
             ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition,
                     step));
             WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch, context);
@@ -102,7 +103,7 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
         }
         if (samples > 0) {
             Map<String, float[]> slots = policy == InnerStatePolicy.AVERAGE ? InnerState.of(state).slots() : Map.of();
-            result.add(network.params().toFloatVector(), slots, state.step(), lossSum / samples, samples);
+            result.add(NativeFloats.toArray(network.params()), slots, state.step(), lossSum / samples, samples);
             if (policy == InnerStatePolicy.KEEP) {
                 result.keepWorkerState(partition, InnerState.of(state));
             }

@@ -9,6 +9,7 @@ import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
 import org.apache.spark.broadcast.Broadcast;
@@ -55,20 +56,21 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
         }
         long start = System.nanoTime();
         // The broadcast array is shared by every task in this executor: the network works on its own copy.
-        Network network = TaskScratch.withParams(spec, params.value().params()).network();
+        TaskScratch scratch = TaskScratch.withParams(spec, params.value().params());
+        Network network = scratch.network();
         long fetched = System.nanoTime();
         int[] order = Shuffle.order(seed, epoch, partition, block.rows());
-        Batch batch = Batch.gather(block, order, from, rows);
+        Batch batch = scratch.batches().gather(block, order, from, rows);
         ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition));
         double loss = network.computeGradient(batch.features(), batch.labels(), context);
         // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
         if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
             return result.markNonFinite(partition);
         }
-        result.add(network.gradient().toFloatVector(), loss, rows);
+        result.add(NativeFloats.toArray(network.gradient()), loss, rows);
         long payload = network.gradient().length();
         if (network.layout().trainableLength() < network.layout().totalLength()) {
-            result.addParams(network.params().toFloatVector(), rows);
+            result.addParams(NativeFloats.toArray(network.params()), rows);
             payload += network.params().length();
         }
         result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);

@@ -5,12 +5,12 @@ import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.GradientSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ParameterSnapshot;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code sync} mode: one mini-batch per worker per round; the driver applies the optimizer to the sample-weighted
@@ -22,6 +22,8 @@ public final class SyncRounds implements RoundStrategy {
     private final NetworkSpec spec;
     private final ParameterServer server;
     private final TrainingConfig config;
+    /** The round's mean gradient, reused: the server copies what it keeps. */
+    private INDArray meanGradient;
 
     public SyncRounds(JavaSparkContext sc, NetworkSpec spec, ParameterServer server, TrainingConfig config) {
         this.sc = sc;
@@ -58,12 +60,17 @@ public final class SyncRounds implements RoundStrategy {
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        INDArray meanGradient = Nd4j.createFromArray(sum.meanGradient());
+        float[] mean = sum.meanGradient();
+        if (meanGradient == null || meanGradient.length() != mean.length) {
+            meanGradient = NativeFloats.copyOf(mean);
+        } else {
+            NativeFloats.copyInto(meanGradient, mean);
+        }
         double learningRate = server.optimizer().learningRateAt(server.step());
         double updateNorm = server.applyMeanGradient(meanGradient);
         float[] meanParams = sum.meanParams();
         if (meanParams != null) {
-            RunningState.adoptWorkerMean(server, spec, Nd4j.createFromArray(meanParams));
+            RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(meanParams));
         }
         RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
                 server.length() * Float.BYTES);

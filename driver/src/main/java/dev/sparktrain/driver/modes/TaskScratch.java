@@ -1,17 +1,18 @@
 package dev.sparktrain.driver.modes;
 
+import dev.sparktrain.driver.data.BatchBuffer;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The native arrays a round task computes in, kept by each executor thread and reused by its next task of the same
- * model: the network (parameters, gradient, the layers' buffers) and the inner optimizer's slots. A fresh native
+ * model: the network (parameters, gradient, the layers' buffers), the inner optimizer's slots and the mini-batch. A fresh native
  * array of a million floats costs milliseconds here (the off-heap memory is returned only after a Java GC, so every
  * allocation touches new pages that the kernel must fault in and zero), more than a whole step at small batches.
  * Tasks still compute on copies: the broadcast values are copied into these arrays, so a retried task, or one on
@@ -24,11 +25,12 @@ final class TaskScratch {
     private final NetworkSpec spec;
     private final Network network;
     private final Map<String, INDArray> slots = new LinkedHashMap<>();
+    private final BatchBuffer batches = new BatchBuffer();
     private InnerState initial;
 
     private TaskScratch(NetworkSpec spec, float[] params) {
         this.spec = spec;
-        this.network = new Network(spec, Nd4j.createFromArray(params));
+        this.network = new Network(spec, NativeFloats.copyOf(params));
     }
 
     /** This thread's scratch for {@code spec}, its network holding a copy of {@code params}. */
@@ -38,13 +40,17 @@ final class TaskScratch {
             scratch = new TaskScratch(spec, params);
             CURRENT.set(scratch);
         } else {
-            copyInto(scratch.network.params(), params);
+            NativeFloats.copyInto(scratch.network.params(), params);
         }
         return scratch;
     }
 
     Network network() {
         return network;
+    }
+
+    BatchBuffer batches() {
+        return batches;
     }
 
     /** A copy of a broadcast inner state in this thread's slot arrays. */
@@ -68,16 +74,11 @@ final class TaskScratch {
     private INDArray slot(String name, float[] values) {
         INDArray slot = slots.get(name);
         if (slot == null || slot.length() != values.length) {
-            slot = Nd4j.createFromArray(values);
+            slot = NativeFloats.copyOf(values);
             slots.put(name, slot);
         } else {
-            copyInto(slot, values);
+            NativeFloats.copyInto(slot, values);
         }
         return slot;
-    }
-
-    /** One bulk copy into the array's native buffer, no new array (the arrays here own their whole buffer). */
-    private static void copyInto(INDArray target, float[] values) {
-        target.data().asNioFloat().put(0, values);
     }
 }

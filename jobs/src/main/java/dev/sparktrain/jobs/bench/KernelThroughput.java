@@ -1,6 +1,7 @@
 package dev.sparktrain.jobs.bench;
 
 import dev.sparktrain.driver.data.Batch;
+import dev.sparktrain.driver.data.BatchBuffer;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.driver.modes.WorkerStep;
@@ -38,12 +39,13 @@ public final class KernelThroughput {
             int[] order = Shuffle.order(seed, 1, index, rows.rows());
             int batches = rows.rows() / batchSize;
             return new Replicas.Replica() {
+                private final BatchBuffer buffer = new BatchBuffer();
                 private OptimizerState state = optimizer.init(theta);
                 private int step;
 
                 @Override
                 public double runUnit() {
-                    Batch batch = Batch.gather(rows, order, (step % batches) * batchSize, batchSize);
+                    Batch batch = buffer.gather(rows, order, (step % batches) * batchSize, batchSize);
                     WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch,
                             ForwardContext.training(seed + step));
                     if (outcome.finite()) {
