@@ -4,21 +4,27 @@ import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.Optional;
+import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The driver-side training state: flat parameters, the driver optimizer's state, the averaged inner state, a
- * version that grows with every change and an epoch counter. The whole state is one immutable {@link ServerState}
- * behind a volatile reference: readers ({@link #snapshot()}, {@link #params()}) never lock and never see a
- * half-applied update; writers are serialized. Three ways to advance a round:
+ * version that grows with every change and an epoch counter. Three ways to advance a round:
  * <ul>
  *   <li>{@link #applyMeanGradient}: sync mode, the optimizer on the sample-weighted mean gradient;</li>
  *   <li>{@link #applyParameterAverage}: averaging mode, the parameters become the workers' mean;</li>
  *   <li>{@link #applyOuterStep}: FedAdam / DiLoCo, the pseudo-gradient θ − mean(θ_workers) goes through the
  *   optimizer (with SGD at lr 1 this is plain averaging).</li>
  * </ul>
- * Each is one pass of whole-vector ND4J ops. Splitting a 10M-element Adam update into chunks on parallel threads
- * was measured ({@code UpdateBenchmark}, 2 busy cores): with OMP_NUM_THREADS=2 one whole-vector update took
+ * The server owns its arrays and changes them in place, under its lock, and every accessor returns a copy: no
+ * caller ever sees a vector change under it, and readers never see a half-applied update. In-place because a fresh
+ * native vector of a million floats costs milliseconds on the machines measured (each allocation faults in new
+ * pages), more than the Adam step itself; an update copies nothing but the gradient and the previous parameters
+ * (for the update's norm) into arrays it keeps.
+ *
+ * <p>Each update is one pass of whole-vector ND4J ops. Splitting a 10M-element Adam update into chunks on parallel
+ * threads was measured ({@code UpdateBenchmark}, 2 busy cores): with OMP_NUM_THREADS=2 one whole-vector update took
  * ~360 ms against ~690 ms in 2 chunks; with OMP_NUM_THREADS=1, ~820 ms against ~690 ms. ND4J's own threads win,
  * so there is no chunking here.
  */
@@ -26,74 +32,96 @@ public final class ParameterServer {
 
     private final Optimizer optimizer;
     private final long length;
-    private volatile ServerState state;
+    private final INDArray params;
+    /** The parameters before the last update, for the norm of the change. */
+    private final INDArray previous;
+    /** The optimizer's gradient argument: in-place steps may overwrite it, and the caller's array must not change. */
+    private final INDArray gradient;
+    private OptimizerState optimizerState;
+    private OptimizerState inner;
+    private long version;
+    private long epoch;
 
     public ParameterServer(INDArray initialParams, Optimizer optimizer) {
         if (optimizer == null) {
             throw new IllegalArgumentException("the parameter server needs an optimizer, got null");
         }
         this.optimizer = optimizer;
-        INDArray params = initialParams.reshape(initialParams.length()).dup();
+        this.params = initialParams.reshape(initialParams.length()).dup();
         this.length = params.length();
-        this.state = new ServerState(params, optimizer.init(params), null, 0, 0);
+        this.previous = params.dup();
+        this.gradient = params.ulike();
+        this.optimizerState = optimizer.init(params);
     }
 
-    /** The parameters for broadcast: a plain float copy and its version. Never blocks on an update. */
-    public ParameterSnapshot snapshot() {
-        ServerState s = state;
-        return new ParameterSnapshot(s.version(), NativeFloats.toArray(s.params()));
+    /** The parameters for broadcast: a plain float copy and its version. */
+    public synchronized ParameterSnapshot snapshot() {
+        return new ParameterSnapshot(version, NativeFloats.toArray(params));
     }
 
     /** The L2 norm of the current parameters (no copy). */
-    public double paramsNorm() {
-        return state.params().norm2Number().doubleValue();
+    public synchronized double paramsNorm() {
+        return params.norm2Number().doubleValue();
     }
 
     /** The L2 distance from the current parameters to {@code other} (no copy of the parameters). */
-    public double distanceTo(INDArray other) {
+    public synchronized double distanceTo(INDArray other) {
         checkLength("other parameters", other);
-        return state.params().distance2(flat(other));
+        return params.distance2(flat(other));
     }
 
     /** A copy of the current parameters. */
-    public INDArray params() {
-        return state.params().dup();
+    public synchronized INDArray params() {
+        return params.dup();
     }
 
     /** A copy of the driver optimizer's state. */
-    public OptimizerState optimizerState() {
-        return state.optimizerState().copy();
+    public synchronized OptimizerState optimizerState() {
+        return optimizerState.copy();
     }
 
     /** A copy of the averaged inner optimizer state, present only after an {@code AVERAGE} round. */
-    public Optional<OptimizerState> innerState() {
-        return state.inner().map(OptimizerState::copy);
+    public synchronized Optional<OptimizerState> innerState() {
+        return Optional.ofNullable(inner).map(OptimizerState::copy);
     }
 
-    public long version() {
-        return state.version();
+    /**
+     * {@code reader} applied to the averaged inner state, if there is one, without copying it: the reader runs under
+     * the server's lock and must neither keep nor change the arrays (e.g. it copies them out for a broadcast).
+     */
+    public synchronized <T> Optional<T> readInnerState(Function<OptimizerState, T> reader) {
+        return Optional.ofNullable(inner).map(reader);
+    }
+
+    public synchronized long version() {
+        return version;
     }
 
     /** Number of driver optimizer updates applied. */
-    public long step() {
-        return state.optimizerState().step();
+    public synchronized long step() {
+        return optimizerState.step();
     }
 
-    public long epoch() {
-        return state.epoch();
+    public synchronized long epoch() {
+        return epoch;
     }
 
     public long length() {
         return length;
     }
 
+    public DataType dataType() {
+        return params.dataType();
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
 
-    /** The whole current state (read-only arrays), e.g. for a checkpoint. */
-    public ServerState exportState() {
-        return state;
+    /** A copy of the whole current state, e.g. for a checkpoint. */
+    public synchronized ServerState exportState() {
+        return new ServerState(params.dup(), optimizerState.copy(), inner == null ? null : inner.copy(), version,
+                epoch);
     }
 
     /** Replaces the whole state (e.g. from a checkpoint) after checking the lengths and the optimizer's slots. */
@@ -103,15 +131,16 @@ public final class ParameterServer {
         if (s.innerState() != null) {
             s.innerState().slots().forEach((name, slot) -> checkLength("inner state slot '" + name + "'", slot));
         }
-        state = new ServerState(s.params().reshape(length).dup(), opt.copy(),
-                s.innerState() == null ? null : s.innerState().copy(), s.version(), s.epoch());
+        params.assign(s.params().reshape(length));
+        optimizerState = opt.copy();
+        inner = s.innerState() == null ? null : s.innerState().copy();
+        version = s.version();
+        epoch = s.epoch();
     }
 
     /** Increments the epoch counter and returns the new epoch. */
     public synchronized long nextEpoch() {
-        ServerState s = state;
-        state = new ServerState(s.params(), s.optimizerState(), s.innerState(), s.version(), s.epoch() + 1);
-        return s.epoch() + 1;
+        return ++epoch;
     }
 
     /**
@@ -120,7 +149,8 @@ public final class ParameterServer {
      */
     public synchronized double applyMeanGradient(INDArray meanGradient) {
         checkLength("gradient", meanGradient);
-        return applyStep(flat(meanGradient), state.innerState());
+        gradient.assign(flat(meanGradient));
+        return applyStep();
     }
 
     /**
@@ -138,16 +168,12 @@ public final class ParameterServer {
             throw new IllegalArgumentException("inner state policy '" + policy.configName()
                     + "' holds no central inner state, got one with slots " + meanInnerState.slots().keySet());
         }
-        OptimizerState inner = null;
-        if (meanInnerState != null) {
-            meanInnerState.slots().forEach((name, slot) -> checkLength("inner state slot '" + name + "'", slot));
-            inner = meanInnerState.copy();
-        }
-        ServerState s = state;
-        INDArray next = flat(meanParams).dup();
-        double norm = next.distance2(s.params());
-        state = s.with(next, s.optimizerState(), inner);
-        return norm;
+        checkInner(meanInnerState);
+        previous.assign(params);
+        params.assign(flat(meanParams));
+        holdInner(meanInnerState);
+        version++;
+        return params.distance2(previous);
     }
 
     /**
@@ -155,7 +181,9 @@ public final class ParameterServer {
      * gradient. Returns the L2 norm of the parameter change.
      */
     public synchronized double applyOuterStep(INDArray meanWorkerParams) {
-        return applyOuterStep(meanWorkerParams, state.innerState());
+        checkLength("mean worker parameters", meanWorkerParams);
+        gradient.assign(params).subi(flat(meanWorkerParams));
+        return applyStep();
     }
 
     /**
@@ -164,11 +192,10 @@ public final class ParameterServer {
      */
     public synchronized double applyOuterStep(INDArray meanWorkerParams, OptimizerState meanInnerState) {
         checkLength("mean worker parameters", meanWorkerParams);
-        if (meanInnerState != null) {
-            meanInnerState.slots().forEach((name, slot) -> checkLength("inner state slot '" + name + "'", slot));
-        }
-        INDArray pseudoGradient = state.params().sub(flat(meanWorkerParams));
-        return applyStep(pseudoGradient, meanInnerState == null ? null : meanInnerState.copy());
+        checkInner(meanInnerState);
+        double norm = applyOuterStep(meanWorkerParams);
+        holdInner(meanInnerState);
+        return norm;
     }
 
     /**
@@ -178,24 +205,43 @@ public final class ParameterServer {
     public synchronized void replaceWhere(INDArray mask, INDArray values) {
         checkLength("mask", mask);
         checkLength("values", values);
-        ServerState s = state;
         INDArray m = flat(mask);
-        INDArray next = s.params().mul(m.rsub(1)).addi(flat(values).mul(m));
-        state = s.with(next, s.optimizerState(), s.innerState());
+        params.muli(m.rsub(1)).addi(flat(values).mul(m));
     }
 
-    private double applyStep(INDArray gradient, OptimizerState inner) {
-        ServerState s = state;
-        // Readers may hold the current state: the step works in place on copies (still faster than temporaries).
-        Optimizer.Step step = optimizer.stepInPlace(gradient.dup(), s.optimizerState().copy(), s.params().dup());
-        double norm = step.params().distance2(s.params());
-        state = s.with(step.params(), step.state(), inner);
-        return norm;
+    /** One optimizer step on {@link #gradient}; returns the norm of the change. */
+    private double applyStep() {
+        previous.assign(params);
+        Optimizer.Step step = optimizer.stepInPlace(gradient, optimizerState, params);
+        if (step.params() != params) {
+            params.assign(step.params());
+        }
+        optimizerState = step.state();
+        version++;
+        return params.distance2(previous);
+    }
+
+    private void checkInner(OptimizerState meanInnerState) {
+        if (meanInnerState != null) {
+            meanInnerState.slots().forEach((name, slot) -> checkLength("inner state slot '" + name + "'", slot));
+        }
+    }
+
+    /** Keeps a copy of {@code meanInnerState} (null: none), in the arrays already held when the slots match. */
+    private void holdInner(OptimizerState meanInnerState) {
+        if (meanInnerState == null) {
+            inner = null;
+        } else if (inner != null && inner.slots().keySet().equals(meanInnerState.slots().keySet())) {
+            inner.slots().forEach((name, slot) -> slot.assign(flat(meanInnerState.slot(name))));
+            inner = new OptimizerState(meanInnerState.step(), inner.slots());
+        } else {
+            inner = meanInnerState.copy();
+        }
     }
 
     private INDArray flat(INDArray a) {
         INDArray f = a.reshape(length);
-        return f.dataType() == state.params().dataType() ? f : f.castTo(state.params().dataType());
+        return f.dataType() == params.dataType() ? f : f.castTo(params.dataType());
     }
 
     private void checkLength(String what, INDArray a) {

@@ -8,7 +8,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Everything the parameter server holds, as one immutable value: flat parameters, the driver optimizer's state
  * (its step is the update counter), the averaged inner optimizer state when the policy is
  * {@link InnerStatePolicy#AVERAGE} (else null), the version (grows with every change) and the epoch counter.
- * The arrays are never modified once a state is published; callers must not modify them either.
+ * {@link ParameterServer#exportState()} hands out copies; {@link ParameterServer#importState} copies in.
  */
 public record ServerState(INDArray params, OptimizerState optimizerState, OptimizerState innerState, long version,
         long epoch) {
@@ -24,9 +24,5 @@ public record ServerState(INDArray params, OptimizerState optimizerState, Optimi
 
     public Optional<OptimizerState> inner() {
         return Optional.ofNullable(innerState);
-    }
-
-    ServerState with(INDArray newParams, OptimizerState newState, OptimizerState newInner) {
-        return new ServerState(newParams, newState, newInner, version + 1, epoch);
     }
 }

@@ -100,7 +100,7 @@ class ParameterServerTest {
         assertArrayEquals(new float[] {1, 2}, ps.snapshot().params());
     }
 
-    /** Readers never lock and never see a torn vector: every element of a snapshot has the same round value. */
+    /** Readers never see a torn vector: every element of a snapshot has the same round value. */
     @Test
     void concurrentReadersSeeWholeVersions() throws Exception {
         int n = 100_000;

@@ -15,7 +15,6 @@ import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -122,8 +121,7 @@ public final class LocalStepRounds implements RoundStrategy {
     }
 
     private InnerState sharedInnerState() {
-        // The server's arrays are read-only: read them without the copy innerState() makes.
-        return Optional.ofNullable(server.exportState().innerState()).map(InnerState::of)
+        return server.readInnerState(InnerState::of)
                 .orElseGet(() -> InnerState.of(inner.init(server.params())));
     }
 

@@ -77,9 +77,9 @@ public final class ServerCheckpoints {
             }
         });
         INDArray params = c.array("params");
-        if (params.dataType() != server.exportState().params().dataType()) {
+        if (params.dataType() != server.dataType()) {
             throw new IllegalArgumentException("checkpoint parameters are " + params.dataType() + ", this run uses "
-                    + server.exportState().params().dataType());
+                    + server.dataType());
         }
         OptimizerState innerState = c.counters().containsKey("inner_step")
                 ? new OptimizerState(c.counters().get("inner_step"), inner) : null;
