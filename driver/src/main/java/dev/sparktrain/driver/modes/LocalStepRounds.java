@@ -33,6 +33,9 @@ public final class LocalStepRounds implements RoundStrategy {
     private final TrainingConfig config;
     private final Optimizer inner;
     private final HashMap<Integer, InnerState> workerStates = new HashMap<>();
+    /** The round's mean parameters and inner-state slots, in arrays kept across rounds: the server copies them. */
+    private INDArray meanParams;
+    private final Map<String, INDArray> meanSlots = new HashMap<>();
 
     /** {@code inner} is the workers' optimizer; in outer mode the server holds the outer one. */
     public LocalStepRounds(JavaSparkContext sc, NetworkSpec spec, ParameterServer server, TrainingConfig config,
@@ -102,7 +105,8 @@ public final class LocalStepRounds implements RoundStrategy {
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        INDArray mean = NativeFloats.copyOf(sum.meanParams());
+        meanParams = NativeFloats.refill(meanParams, sum.meanParams());
+        INDArray mean = meanParams;
         if (!Double.isFinite(mean.sumNumber().doubleValue())) {
             throw new NonFiniteLossException(epoch, round, -1);
         }
@@ -125,9 +129,12 @@ public final class LocalStepRounds implements RoundStrategy {
                 .orElseGet(() -> InnerState.of(inner.init(server.params())));
     }
 
-    private static OptimizerState meanInnerState(ParameterSum sum) {
+    private OptimizerState meanInnerState(ParameterSum sum) {
         Map<String, INDArray> slots = new LinkedHashMap<>();
-        sum.meanSlots().forEach((name, slot) -> slots.put(name, NativeFloats.copyOf(slot)));
+        sum.meanSlots().forEach((name, slot) -> {
+            meanSlots.put(name, NativeFloats.refill(meanSlots.get(name), slot));
+            slots.put(name, meanSlots.get(name));
+        });
         return new OptimizerState(sum.maxInnerStep(), slots);
     }
 }

@@ -60,12 +60,7 @@ public final class SyncRounds implements RoundStrategy {
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        float[] mean = sum.meanGradient();
-        if (meanGradient == null || meanGradient.length() != mean.length) {
-            meanGradient = NativeFloats.copyOf(mean);
-        } else {
-            NativeFloats.copyInto(meanGradient, mean);
-        }
+        meanGradient = NativeFloats.refill(meanGradient, sum.meanGradient());
         double learningRate = server.optimizer().learningRateAt(server.step());
         double updateNorm = server.applyMeanGradient(meanGradient);
         float[] meanParams = sum.meanParams();

@@ -72,13 +72,8 @@ final class TaskScratch {
     }
 
     private INDArray slot(String name, float[] values) {
-        INDArray slot = slots.get(name);
-        if (slot == null || slot.length() != values.length) {
-            slot = NativeFloats.copyOf(values);
-            slots.put(name, slot);
-        } else {
-            NativeFloats.copyInto(slot, values);
-        }
+        INDArray slot = NativeFloats.refill(slots.get(name), values);
+        slots.put(name, slot);
         return slot;
     }
 }

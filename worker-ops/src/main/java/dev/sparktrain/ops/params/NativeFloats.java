@@ -40,6 +40,18 @@ public final class NativeFloats {
         }
     }
 
+    /**
+     * {@code values} in {@code buffer} when it is a flat array of that length (kept from an earlier call), else in a
+     * new flat array: for callers that hold on to one array per vector instead of allocating one per round.
+     */
+    public static INDArray refill(INDArray buffer, float[] values) {
+        if (buffer == null || buffer.rank() != 1 || buffer.length() != values.length) {
+            return copyOf(values);
+        }
+        copyInto(buffer, values);
+        return buffer;
+    }
+
     /** A new flat native array holding a copy of {@code values}. */
     public static INDArray copyOf(float[] values) {
         INDArray out = Nd4j.createUninitialized(DataType.FLOAT, values.length);
