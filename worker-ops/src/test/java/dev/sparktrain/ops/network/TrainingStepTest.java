@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The training step of the Fashion MLP (784-256-128-10, relu, relu, softmax cross-entropy on class indices) in
@@ -89,6 +90,18 @@ class TrainingStepTest {
             assertEquals(fresh.gradient(), reused.gradient(), "batch " + i + " of " + sizes[i]);
             assertEquals(fresh.output(x), reused.output(x));
         }
+    }
+
+    @Test
+    void viewsIntoALargerBlockGiveWhatCopiesGive() {
+        INDArray block = features(100, 4);
+        INDArray blockLabels = labels(classes(100, 5)).reshape(100, 1);
+        INDArray x = block.get(NDArrayIndex.interval(30, 94), NDArrayIndex.all());
+        INDArray y = blockLabels.get(NDArrayIndex.interval(30, 94), NDArrayIndex.all());
+        Network viaViews = new Network(MLP, params());
+        Network viaCopies = new Network(MLP, params());
+        assertEquals(viaCopies.computeGradient(x.dup(), y.dup(), TRAINING), viaViews.computeGradient(x, y, TRAINING));
+        assertEquals(viaCopies.gradient(), viaViews.gradient());
     }
 
     @Test
