@@ -1,6 +1,7 @@
 package dev.sparktrain.ops.layers;
 
 import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.activations.Identity;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
 import org.nd4j.linalg.factory.Nd4j;
@@ -13,6 +14,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class DenseLayer implements Layer {
 
     private final Activation activation;
+    /** A linear layer (the usual logits layer) skips its activation: y is z and dz is dy, no copies. */
+    private final boolean linear;
     private final INDArray weights;
     private final INDArray bias;
     private final INDArray gradWeights;
@@ -27,6 +30,7 @@ final class DenseLayer implements Layer {
 
     DenseLayer(Activation activation, INDArray weights, INDArray bias, INDArray gradWeights, INDArray gradBias) {
         this.activation = activation;
+        this.linear = activation instanceof Identity;
         this.weights = weights;
         this.bias = bias;
         this.gradWeights = gradWeights;
@@ -47,8 +51,12 @@ final class DenseLayer implements Layer {
         Nd4j.gemm(x, weights, preActivation, false, false, 1.0, 0.0);
         // libnd4j's bias_add: one native op, ~2x cheaper than addiRowVector's broadcast at 64x256.
         Nd4j.exec(new BiasAdd(preActivation, bias, preActivation, false));
-        output = outputBuffer.get(batch, weights.dataType());
-        activation.forwardInto(preActivation, output);
+        if (linear) {
+            output = preActivation;
+        } else {
+            output = outputBuffer.get(batch, weights.dataType());
+            activation.forwardInto(preActivation, output);
+        }
         return output;
     }
 
@@ -71,8 +79,11 @@ final class DenseLayer implements Layer {
         if (input == null) {
             throw new IllegalStateException("dense: backward called before forward");
         }
-        INDArray gradZ = gradPreActivationBuffer.get(gradOutput.size(0), weights.dataType());
-        activation.backwardInto(preActivation, output, gradOutput, gradZ);
+        INDArray gradZ = gradOutput;
+        if (!linear) {
+            gradZ = gradPreActivationBuffer.get(gradOutput.size(0), weights.dataType());
+            activation.backwardInto(preActivation, output, gradOutput, gradZ);
+        }
         Nd4j.gemm(input, gradZ, gradWeights, true, false, 1.0, 0.0);
         gradZ.sum(gradBias, 0);
         return gradZ;
