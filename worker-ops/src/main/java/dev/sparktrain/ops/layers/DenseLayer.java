@@ -3,13 +3,12 @@ package dev.sparktrain.ops.layers;
 import dev.sparktrain.ops.activations.Activation;
 import dev.sparktrain.ops.activations.Identity;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The maths of {@link Dense}: one gemm, a bias add and the activation forward; the activation's derivative, two
  * gemms and a column sum backward. Every result goes into a {@link BatchBuffer} of this layer or straight into the
- * gradient views, so a step allocates nothing while the batch size stays the same.
+ * gradient views, so a step allocates nothing while the batch size stays the same; the gemms and the bias add run
+ * as {@link PreparedOp}s.
  */
 final class DenseLayer implements Layer {
 
@@ -24,6 +23,10 @@ final class DenseLayer implements Layer {
     private final BatchBuffer outputBuffer;
     private final BatchBuffer gradPreActivationBuffer;
     private final BatchBuffer gradInputBuffer;
+    private final PreparedOp product = PreparedOp.matmul(false, false);
+    private final PreparedOp addBias = PreparedOp.biasAdd();
+    private final PreparedOp weightGradient = PreparedOp.matmul(true, false);
+    private final PreparedOp inputGradient = PreparedOp.matmul(false, true);
     private INDArray input;
     private INDArray preActivation;
     private INDArray output;
@@ -48,9 +51,9 @@ final class DenseLayer implements Layer {
         input = x;
         long batch = x.size(0);
         preActivation = preActivationBuffer.get(batch, weights.dataType());
-        Nd4j.gemm(x, weights, preActivation, false, false, 1.0, 0.0);
+        product.exec(preActivation, x, weights);
         // libnd4j's bias_add: one native op, ~2x cheaper than addiRowVector's broadcast at 64x256.
-        Nd4j.exec(new BiasAdd(preActivation, bias, preActivation, false));
+        addBias.exec(preActivation, preActivation, bias);
         if (linear) {
             output = preActivation;
         } else {
@@ -65,7 +68,7 @@ final class DenseLayer implements Layer {
         INDArray gradZ = paramGradients(gradOutput);
         // dx = dz·Wᵀ.
         INDArray gradInput = gradInputBuffer.get(gradZ.size(0), weights.dataType());
-        Nd4j.gemm(gradZ, weights, gradInput, false, true, 1.0, 0.0);
+        inputGradient.exec(gradInput, gradZ, weights);
         return gradInput;
     }
 
@@ -84,7 +87,7 @@ final class DenseLayer implements Layer {
             gradZ = gradPreActivationBuffer.get(gradOutput.size(0), weights.dataType());
             activation.backwardInto(preActivation, output, gradOutput, gradZ);
         }
-        Nd4j.gemm(input, gradZ, gradWeights, true, false, 1.0, 0.0);
+        weightGradient.exec(gradWeights, input, gradZ);
         gradZ.sum(gradBias, 0);
         return gradZ;
     }
