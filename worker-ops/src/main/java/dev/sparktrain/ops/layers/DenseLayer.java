@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The maths of {@link Dense}: one gemm, a bias add and the activation forward; the activation's derivative, two
  * gemms and a column sum backward. Every result goes into a {@link BatchBuffer} of this layer or straight into the
- * gradient views, so a step allocates nothing while the batch size stays the same; the gemms and the bias add run
- * as {@link PreparedOp}s.
+ * gradient views, so a step allocates nothing while the batch size stays the same; the gemms, the bias add and the
+ * column sums run as {@link PreparedOp}s.
  */
 final class DenseLayer implements Layer {
 
@@ -26,6 +26,7 @@ final class DenseLayer implements Layer {
     private final PreparedOp product = PreparedOp.matmul(false, false);
     private final PreparedOp addBias = PreparedOp.biasAdd();
     private final PreparedOp weightGradient = PreparedOp.matmul(true, false);
+    private final PreparedOp biasGradient = PreparedOp.columnSums();
     private final PreparedOp inputGradient = PreparedOp.matmul(false, true);
     private INDArray input;
     private INDArray preActivation;
@@ -88,7 +89,7 @@ final class DenseLayer implements Layer {
             activation.backwardInto(preActivation, output, gradOutput, gradZ);
         }
         weightGradient.exec(gradWeights, input, gradZ);
-        gradZ.sum(gradBias, 0);
+        biasGradient.exec(gradBias, gradZ);
         return gradZ;
     }
 }
