@@ -1,6 +1,7 @@
 package dev.sparktrain.ops.layers;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,8 +23,11 @@ final class BatchBuffer {
     /** The buffer for a batch of {@code batch} rows; its contents are whatever the last pass left. */
     INDArray get(long batch, DataType type) {
         if (array == null || array.size(0) != batch || array.dataType() != type) {
-            // Zeroed, not uninitialized: a product with beta = 0 must not meet NaN garbage (0·NaN = NaN).
-            array = Nd4j.create(type, batch, width);
+            // Outside any workspace a caller may have open: the buffer outlives this call. Zeroed, not
+            // uninitialized: a product with beta = 0 must not meet NaN garbage (0·NaN = NaN).
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                array = Nd4j.create(type, batch, width);
+            }
         }
         return array;
     }

@@ -14,6 +14,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -102,6 +106,23 @@ class TrainingStepTest {
         Network viaCopies = new Network(MLP, params());
         assertEquals(viaCopies.computeGradient(x.dup(), y.dup(), TRAINING), viaViews.computeGradient(x, y, TRAINING));
         assertEquals(viaCopies.gradient(), viaViews.gradient());
+    }
+
+    @Test
+    void buffersCreatedInsideACallersWorkspaceOutliveIt() {
+        WorkspaceConfiguration config = WorkspaceConfiguration.builder().policyAllocation(AllocationPolicy.STRICT)
+                .policyLearning(LearningPolicy.FIRST_LOOP).build();
+        INDArray x = features(64, 7);
+        INDArray y = labels(classes(64, 8));
+        Network network = new Network(MLP, params());
+        for (int i = 0; i < 3; i++) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(config, "caller")) {
+                network.computeGradient(x, y, TRAINING);
+            }
+        }
+        Network fresh = new Network(MLP, params());
+        assertEquals(fresh.computeGradient(x, y, TRAINING), network.computeGradient(x, y, TRAINING));
+        assertEquals(fresh.gradient(), network.gradient());
     }
 
     @Test
