@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
+import dev.sparktrain.ops.debug.GradientCheck;
 import dev.sparktrain.ops.layers.Dense;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.layers.Shape;
@@ -24,8 +25,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The training step of the Fashion MLP (784-256-128-10, relu, relu, softmax cross-entropy on class indices) in
- * float32 against {@link ReferenceMlp} in double, and the network's reuse of its buffers across calls and batch
- * sizes against fresh networks.
+ * float32 against {@link ReferenceMlp} in double, a smaller one against centred differences, and the network's reuse
+ * of its buffers across calls, batch sizes and a caller's workspace against fresh networks.
  */
 class TrainingStepTest {
 
@@ -78,6 +79,20 @@ class TrainingStepTest {
                 double error = relativeError(network.gradient(), ref.gradient(), tensor);
                 assertTrue(error < 1e-6, tensor.name() + ": relative error " + error);
             }
+        }
+    }
+
+    @Test
+    void twoReluLayersPassTheDoubleGradientCheck() {
+        NetworkSpec small = new NetworkSpec(new Shape(12), List.of(new Dense(9, new Relu()), new Dense(7, new Relu()),
+                new Dense(4, new Identity())), new SoftmaxCrossEntropy());
+        INDArray params = small.initialParameters(5, DataType.DOUBLE);
+        Nd4j.getRandom().setSeed(6);
+        params.addi(Nd4j.rand(DataType.DOUBLE, params.length()).subi(0.5).muli(0.1)); // units off their kinks
+        INDArray x = Nd4j.randn(DataType.DOUBLE, 6, 12);
+        INDArray y = Nd4j.createFromArray(0.0, 3.0, 1.0, 2.0, 3.0, 1.0).reshape(6, 1);
+        for (GradientCheck.TensorReport r : GradientCheck.defaults().check(small, params, x, y, 200, TRAINING)) {
+            assertTrue(r.maxRelativeError() < 1e-6, r.toString());
         }
     }
 
