@@ -21,6 +21,16 @@ public record Identity() implements Activation {
     }
 
     @Override
+    public void forwardInto(INDArray z, INDArray out) {
+        out.assign(z);
+    }
+
+    @Override
+    public void backwardInto(INDArray z, INDArray y, INDArray gradY, INDArray out) {
+        out.assign(gradY);
+    }
+
+    @Override
     public boolean smooth() {
         return true;
     }

@@ -4,7 +4,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The maths of one layer over a mini-batch. A layer keeps what the last forward pass needs for its backward
- * pass, so calls must alternate forward then backward on the same batch.
+ * pass, so calls must alternate forward then backward on the same batch. What forward and backward return may be
+ * a buffer the layer reuses: it stays valid until the layer's next call of the same method; copy it to keep it.
  */
 public interface Layer {
 

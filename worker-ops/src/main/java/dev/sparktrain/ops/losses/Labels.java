@@ -1,11 +1,8 @@
 package dev.sparktrain.ops.losses;
 
 import java.util.Arrays;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** Label validation and conversion shared by the losses; every error names the loss and both shapes. */
 final class Labels {
@@ -19,6 +16,23 @@ final class Labels {
      * (one-hot or a distribution).
      */
     static INDArray classes(String loss, INDArray output, INDArray labels) {
+        if (!areIndices(loss, output, labels)) {
+            return copyAs(labels, output);
+        }
+        int[] indices = indices(loss, output, labels);
+        int classes = (int) output.size(1);
+        double[] oneHot = new double[indices.length * classes];
+        for (int i = 0; i < indices.length; i++) {
+            oneHot[i * classes + indices[i]] = 1;
+        }
+        return Nd4j.create(oneHot, new long[] {indices.length, classes}, output.dataType());
+    }
+
+    /**
+     * Whether {@code labels} are class indices ({@code [B]} or {@code [B, 1]}) rather than {@code [B, C]} rows for
+     * a {@code [B, C]} output; throws if they are neither.
+     */
+    static boolean areIndices(String loss, INDArray output, INDArray labels) {
         long batch = output.size(0);
         long classes = output.size(1);
         boolean oneHot = labels.rank() == 2 && labels.size(0) == batch && labels.size(1) == classes && classes > 1;
@@ -28,22 +42,38 @@ final class Labels {
                     + " do not fit output of shape " + Arrays.toString(output.shape()) + "; expected class indices ["
                     + batch + "] or one-hot [" + batch + ", " + classes + "]");
         }
-        if (oneHot) {
-            return copyAs(labels, output);
+        return indices;
+    }
+
+    /**
+     * Class indices (labels for which {@link #areIndices} holds) as ints, checked to be whole numbers in [0, C−1].
+     * The check runs on the Java heap: on a {@code [B]} vector that is cheaper than the native min, max and floor
+     * reductions it replaces.
+     */
+    static int[] indices(String loss, INDArray output, INDArray labels) {
+        long classes = output.size(1);
+        double[] values = HeapValues.rowMajor(labels);
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        boolean whole = true;
+        for (double v : values) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            whole &= v == Math.floor(v);
         }
-        INDArray flat = labels.reshape(batch);
-        double min = flat.minNumber().doubleValue();
-        double max = flat.maxNumber().doubleValue();
         if (min < 0 || max > classes - 1) {
             throw new IllegalArgumentException(loss + ": class labels must be in [0, " + (classes - 1)
                     + "], got values in [" + min + ", " + max + "]");
         }
-        INDArray asDouble = flat.castTo(DataType.DOUBLE);
-        if (asDouble.sub(Transforms.floor(asDouble, true)).maxNumber().doubleValue() != 0) {
-            throw new IllegalArgumentException(loss + ": class labels must be whole numbers, got " + flat);
+        if (!whole) {
+            throw new IllegalArgumentException(loss + ": class labels must be whole numbers, got "
+                    + labels.reshape(labels.length()));
         }
-        return Nd4j.getExecutioner().exec(new OneHot(flat.castTo(DataType.INT64), null, (int) classes, -1, 1.0, 0.0))[0]
-                .castTo(output.dataType());
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (int) values[i];
+        }
+        return out;
     }
 
     /** Targets with exactly the output's shape ({@code [B]} accepted for a {@code [B, 1]} output). */

@@ -29,6 +29,18 @@ public record SoftmaxCrossEntropy(double labelSmoothing) implements Loss {
         return "softmax_cross_entropy";
     }
 
+    /**
+     * The common case, class indices without smoothing or weights, takes {@link SoftmaxCrossEntropyOnIndices} (no
+     * native ops); everything else the general path through {@link #perSample}.
+     */
+    @Override
+    public LossResult compute(INDArray logits, INDArray labels, INDArray weights) {
+        if (labelSmoothing == 0 && weights == null && logits.rank() == 2 && Labels.areIndices(name(), logits, labels)) {
+            return SoftmaxCrossEntropyOnIndices.mean(logits, Labels.indices(name(), logits, labels));
+        }
+        return Reduction.mean(this, logits, labels, weights);
+    }
+
     @Override
     public PerSample perSample(INDArray logits, INDArray labels) {
         INDArray t = Labels.classes(name(), logits, labels);

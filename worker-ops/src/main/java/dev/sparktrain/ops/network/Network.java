@@ -21,6 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * used in place (not copied): callers that must not see it change pass a copy. Training forward passes write
  * the batch-norm running statistics into their (non-trainable) entries of that vector.
  *
+ * <p>Layers write their results into buffers they reuse from one pass to the next, so the arrays this class hands
+ * out ({@link #output}, {@link #activations}) are copies; a network is used by one thread at a time.
+ *
  * <p>The gradient is that of the full objective, data loss + regularization penalty; the gradient's
  * non-trainable entries are 0. {@link #computeGradient} returns the DATA loss (comparable with evaluation
  * losses and with ln C at initialisation); {@link #lastLoss()} gives both parts.
@@ -69,14 +72,14 @@ public final class Network {
         return lastLoss;
     }
 
-    /** Raw network output (logits for logit-based losses) for a batch; inference mode. */
+    /** Raw network output (logits for logit-based losses) for a batch, in a new array; inference mode. */
     public INDArray output(INDArray features) {
-        return forward(features, ForwardContext.INFERENCE);
+        return forward(features, ForwardContext.INFERENCE).dup();
     }
 
     /** Mean data loss of a batch; inference mode, no gradient, no penalty. */
     public double loss(INDArray features, INDArray labels) {
-        return spec.loss().compute(output(features), labels).loss();
+        return spec.loss().compute(forward(features, ForwardContext.INFERENCE), labels).loss();
     }
 
     /** Data loss + penalty of a batch in the given mode (a training pass updates running statistics). */
@@ -123,7 +126,10 @@ public final class Network {
         return result.loss();
     }
 
-    /** The input of every layer and the final output for a batch ({@code layers + 1} arrays), for diagnostics. */
+    /**
+     * The input of every layer and the final output for a batch ({@code layers + 1} arrays; all but the first, the
+     * features, are copies), for diagnostics.
+     */
     public List<INDArray> activations(INDArray features, ForwardContext context) {
         List<INDArray> out = new ArrayList<>();
         INDArray x = reshapeInput(features);
@@ -131,7 +137,7 @@ public final class Network {
         ForwardContext c = effective(context);
         for (Layer layer : layers) {
             x = layer.forward(x, c);
-            out.add(x);
+            out.add(x.dup());
         }
         return out;
     }

@@ -101,6 +101,35 @@ class ActivationReferenceTest {
         }
     }
 
+    static Iterable<String> allNames() {
+        return Activations.names();
+    }
+
+    /** forwardInto / backwardInto write exactly what forward / backward return, over every element of the buffer. */
+    @ParameterizedTest
+    @MethodSource("allNames")
+    void intoVariantsWriteWhatTheAllocatingOnesReturn(String name) {
+        Activation a = Activations.byName(name);
+        for (DataType type : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            Nd4j.getRandom().setSeed(3);
+            INDArray z = Nd4j.randn(type, 4, 6).muli(3);
+            z.putScalar(1, 2, 0.0); // relu's kink
+            INDArray g = Nd4j.randn(type, 4, 6);
+            INDArray zCopy = z.dup();
+            INDArray gCopy = g.dup();
+            INDArray y = a.forward(z);
+            INDArray out = Nd4j.valueArrayOf(z.shape(), Double.NaN, type);
+            a.forwardInto(z, out);
+            assertEquals(y, out, name + " forward " + type);
+            INDArray dz = a.backward(z, y, g);
+            INDArray gradOut = Nd4j.valueArrayOf(z.shape(), Double.NaN, type);
+            a.backwardInto(z, y, g, gradOut);
+            assertEquals(dz, gradOut, name + " backward " + type);
+            assertEquals(zCopy, z, name + " modified z");
+            assertEquals(gCopy, g, name + " modified gradY");
+        }
+    }
+
     @Test
     void exactGeluMatchesNormalCdfTable() {
         // Φ(x) from standard normal tables: Φ(0.5)=0.6914624612740131, Φ(1)=0.8413447460685429, Φ(2)=0.9772498680518208.
