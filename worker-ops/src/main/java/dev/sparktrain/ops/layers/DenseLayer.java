@@ -6,7 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The maths of {@link Dense}: one gemm, a bias add and the activation forward; the activation's derivative, two
- * gemms and a column sum backward. Every result goes into a {@link BatchBuffer} of this layer or straight into the
+ * gemms and a column sum backward. Every result goes into a {@link ActivationBuffer} of this layer or straight into the
  * gradient views, so a step allocates nothing while the batch size stays the same; the gemms, the bias add and the
  * column sums run as {@link PreparedOp}s.
  */
@@ -19,10 +19,10 @@ final class DenseLayer implements Layer {
     private final INDArray bias;
     private final INDArray gradWeights;
     private final INDArray gradBias;
-    private final BatchBuffer preActivationBuffer;
-    private final BatchBuffer outputBuffer;
-    private final BatchBuffer gradPreActivationBuffer;
-    private final BatchBuffer gradInputBuffer;
+    private final ActivationBuffer preActivationBuffer;
+    private final ActivationBuffer outputBuffer;
+    private final ActivationBuffer gradPreActivationBuffer;
+    private final ActivationBuffer gradInputBuffer;
     private final PreparedOp product = PreparedOp.matmul(false, false);
     private final PreparedOp addBias = PreparedOp.biasAdd();
     private final PreparedOp weightGradient = PreparedOp.matmul(true, false);
@@ -41,10 +41,10 @@ final class DenseLayer implements Layer {
         this.gradBias = gradBias;
         long in = weights.size(0);
         long out = weights.size(1);
-        this.preActivationBuffer = new BatchBuffer(out);
-        this.outputBuffer = new BatchBuffer(out);
-        this.gradPreActivationBuffer = new BatchBuffer(out);
-        this.gradInputBuffer = new BatchBuffer(in);
+        this.preActivationBuffer = new ActivationBuffer(out);
+        this.outputBuffer = new ActivationBuffer(out);
+        this.gradPreActivationBuffer = new ActivationBuffer(out);
+        this.gradInputBuffer = new ActivationBuffer(in);
     }
 
     @Override

@@ -11,12 +11,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * new arrays keep landing on fresh pages, which the kernel must zero first). It is reallocated when the batch size
  * or data type changes (an epoch's last, partial batch). What {@link #get} returns is overwritten by the next pass.
  */
-final class BatchBuffer {
+final class ActivationBuffer {
 
     private final long width;
     private INDArray array;
 
-    BatchBuffer(long width) {
+    ActivationBuffer(long width) {
         this.width = width;
     }
 
