@@ -4,13 +4,15 @@ import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.modes.TaskScratch;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ops.params.NativeFloats;
+import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,30 +40,35 @@ public final class Evaluator {
     }
 
     private static EvaluationSum evaluatePartition(Iterator<DataBlock> blocks, NetworkSpec spec,
-                                                             ParameterSnapshot params, TaskKind kind, int batchSize) {
+                                                   ParameterSnapshot params, TaskKind kind, int batchSize) {
         EvaluationSum sum = new EvaluationSum(kind.classes(spec));
         if (!blocks.hasNext()) {
             return sum;
         }
         DataBlock block = blocks.next();
-        Network network = new Network(spec, NativeFloats.copyOf(params.params()));
+        Network network = TaskScratch.forEvaluation(spec, params.params());
         for (int from = 0; from < block.rows(); from += batchSize) {
-            Batch batch = Batch.slice(block, from, Math.min(batchSize, block.rows() - from));
-            INDArray output = network.output(batch.features());
-            double loss = spec.loss().compute(output, batch.labels()).loss();
-            switch (kind) {
-                case REGRESSION -> sum.addLoss(loss, batch.rows());
-                case MULTICLASS -> sum.addScores(loss, batch.labels().toIntVector(),
-                        rowMajor(spec.loss().predict(output)));
-                case BINARY -> {
-                    // One sigmoid output p: scores (1 − p, p) for classes 0 and 1.
-                    INDArray p = spec.loss().predict(output).reshape(batch.rows(), 1);
-                    sum.addScores(loss, batch.labels().toIntVector(),
-                            rowMajor(Nd4j.hstack(p.rsub(1), p)));
-                }
+            try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
+                addBatch(sum, network, Batch.slice(block, from, Math.min(batchSize, block.rows() - from)), spec,
+                        kind);
             }
         }
         return sum;
+    }
+
+    /** One batch's loss and scores; its arrays live in the caller's workspace. */
+    private static void addBatch(EvaluationSum sum, Network network, Batch batch, NetworkSpec spec, TaskKind kind) {
+        INDArray output = network.output(batch.features());
+        double loss = spec.loss().compute(output, batch.labels()).loss();
+        switch (kind) {
+            case REGRESSION -> sum.addLoss(loss, batch.rows());
+            case MULTICLASS -> sum.addScores(loss, batch.labels().toIntVector(), rowMajor(spec.loss().predict(output)));
+            case BINARY -> {
+                // One sigmoid output p: scores (1 − p, p) for classes 0 and 1.
+                INDArray p = spec.loss().predict(output).reshape(batch.rows(), 1);
+                sum.addScores(loss, batch.labels().toIntVector(), rowMajor(Nd4j.hstack(p.rsub(1), p)));
+            }
+        }
     }
 
     /** A matrix's values row by row. */

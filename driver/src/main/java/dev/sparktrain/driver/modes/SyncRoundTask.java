@@ -1,7 +1,7 @@
 package dev.sparktrain.driver.modes;
 
-import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.aggregate.GradientSum;
+import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
@@ -10,9 +10,11 @@ import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
+import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
 import org.apache.spark.broadcast.Broadcast;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
  * One worker's share of a synchronous round: the mean gradient of its {@code round}-th mini-batch of this epoch's
@@ -62,9 +64,14 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
         int[] order = Shuffle.order(seed, epoch, partition, block.rows());
         Batch batch = scratch.batches().gather(block, order, from, rows);
         ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition));
-        double loss = network.computeGradient(batch.features(), batch.labels(), context);
-        // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
-        if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
+        double loss;
+        boolean finite;
+        try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
+            loss = network.computeGradient(batch.features(), batch.labels(), context);
+            // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
+            finite = Double.isFinite(loss) && Double.isFinite(network.gradient().sumNumber().doubleValue());
+        }
+        if (!finite) {
             return result.markNonFinite(partition);
         }
         result.add(NativeFloats.toArray(network.gradient()), loss, rows);

@@ -16,11 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * array of a million floats costs milliseconds here (the off-heap memory is returned only after a Java GC, so every
  * allocation touches new pages that the kernel must fault in and zero), more than a whole step at small batches.
  * Tasks still compute on copies: the broadcast values are copied into these arrays, so a retried task, or one on
- * another thread, returns the same result. A thread keeps one model's arrays until its next task needs another.
+ * another thread, returns the same result. A thread keeps one model's arrays for training and one for evaluation
+ * (whose batches are larger: sharing would re-size the layers' buffers twice an epoch) until a task needs another.
  */
-final class TaskScratch {
+public final class TaskScratch {
 
-    private static final ThreadLocal<TaskScratch> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<TaskScratch> TRAINING = new ThreadLocal<>();
+    private static final ThreadLocal<TaskScratch> EVALUATION = new ThreadLocal<>();
 
     private final NetworkSpec spec;
     private final Network network;
@@ -33,12 +35,21 @@ final class TaskScratch {
         this.network = new Network(spec, NativeFloats.copyOf(params));
     }
 
-    /** This thread's scratch for {@code spec}, its network holding a copy of {@code params}. */
+    /** This thread's training scratch for {@code spec}, its network holding a copy of {@code params}. */
     static TaskScratch withParams(NetworkSpec spec, float[] params) {
-        TaskScratch scratch = CURRENT.get();
+        return of(TRAINING, spec, params);
+    }
+
+    /** This thread's network for evaluating {@code spec}, holding a copy of {@code params}. */
+    public static Network forEvaluation(NetworkSpec spec, float[] params) {
+        return of(EVALUATION, spec, params).network;
+    }
+
+    private static TaskScratch of(ThreadLocal<TaskScratch> kept, NetworkSpec spec, float[] params) {
+        TaskScratch scratch = kept.get();
         if (scratch == null || !scratch.spec.equals(spec) || scratch.network.params().length() != params.length) {
             scratch = new TaskScratch(spec, params);
-            CURRENT.set(scratch);
+            kept.set(scratch);
         } else {
             NativeFloats.copyInto(scratch.network.params(), params);
         }

@@ -3,8 +3,13 @@ package dev.sparktrain.driver.modes;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
+import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One local optimizer step of a worker: forward and backward on a batch, then the optimizer, with the network's
@@ -26,13 +31,26 @@ public final class WorkerStep {
     /** Takes the step, unless the loss or some gradient entry is NaN or infinite (then parameters are untouched). */
     public static Outcome run(Network network, Optimizer optimizer, OptimizerState state, Batch batch,
                               ForwardContext context) {
-        double loss = network.computeGradient(batch.features(), batch.labels(), context);
-        // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
-        if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
-            return new Outcome(loss, null);
+        try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
+            double loss = network.computeGradient(batch.features(), batch.labels(), context);
+            // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
+            if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
+                return new Outcome(loss, null);
+            }
+            // The worker owns its gradient, state and parameters: the optimizer may update them in place.
+            Optimizer.Step next = optimizer.stepInPlace(network.gradient(), state, network.params());
+            return new Outcome(loss, outsideWorkspace(next.state(), state));
         }
-        // The worker owns its gradient, state and parameters: the optimizer may update them in place.
-        Optimizer.Step next = optimizer.stepInPlace(network.gradient(), state, network.params());
-        return new Outcome(loss, next.state());
+    }
+
+    /**
+     * {@code next} with every slot that the optimizer created inside the step's workspace (rules without an in-place
+     * path return new arrays) copied into {@code previous}'s array of that slot, which lives outside it.
+     */
+    private static OptimizerState outsideWorkspace(OptimizerState next, OptimizerState previous) {
+        Map<String, INDArray> slots = new LinkedHashMap<>();
+        next.slots().forEach((name, slot) -> slots.put(name, slot.isAttached()
+                ? previous.slot(name).assign(slot) : slot));
+        return new OptimizerState(next.step(), slots);
     }
 }
