@@ -107,7 +107,8 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
             if (policy == InnerStatePolicy.KEEP) {
                 result.keepWorkerState(partition, InnerState.of(state));
             }
-            long payload = network.params().length() * (1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size()));
+            long vectors = 1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size());
+            long payload = network.params().length() * vectors;
             result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
         }
         return result;

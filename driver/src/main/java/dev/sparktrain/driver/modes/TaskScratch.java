@@ -12,9 +12,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The native arrays a round task computes in, kept by each executor thread and reused by its next task of the same
- * model: the network (parameters, gradient, the layers' buffers), the inner optimizer's slots and the mini-batch. A fresh native
- * array of a million floats costs milliseconds here (the off-heap memory is returned only after a Java GC, so every
- * allocation touches new pages that the kernel must fault in and zero), more than a whole step at small batches.
+ * model: the network (parameters, gradient, the layers' buffers), the inner optimizer's slots and the mini-batch. A
+ * fresh native array of a million floats costs milliseconds here (the off-heap memory is returned only after a Java
+ * GC, so every allocation touches new pages that the kernel must fault in and zero), more than a whole step at small
+ * batches.
  * Tasks still compute on copies: the broadcast values are copied into these arrays, so a retried task, or one on
  * another thread, returns the same result. A thread keeps one model's arrays for training and one for evaluation
  * (whose batches are larger: sharing would re-size the layers' buffers twice an epoch) until a task needs another.

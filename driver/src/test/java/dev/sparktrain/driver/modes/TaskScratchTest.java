@@ -45,7 +45,8 @@ class TaskScratchTest {
     @Test
     void anotherModelGetsItsOwnNetwork() {
         Network a = TaskScratch.withParams(SPEC, params(1)).network();
-        NetworkSpec other = new NetworkSpec(new Shape(5), List.of(new Dense(3, new Identity())), new SoftmaxCrossEntropy());
+        NetworkSpec other = new NetworkSpec(new Shape(5), List.of(new Dense(3, new Identity())),
+                new SoftmaxCrossEntropy());
         Network b = TaskScratch.withParams(other, other.initialParameters(1, DataType.FLOAT).toFloatVector())
                 .network();
         assertNotSame(a, b);
