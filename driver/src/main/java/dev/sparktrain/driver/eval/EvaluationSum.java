@@ -132,37 +132,26 @@ public final class EvaluationSum implements java.io.Serializable {
 
     /** Of the rows predicted as {@code c}, the share that are {@code c} (0 when none was predicted). */
     public double precision(int c) {
-        requireClassification();
-        long predicted = 0;
-        for (int a = 0; a < classes; a++) {
-            predicted += confusion[a * classes + c];
-        }
-        return predicted == 0 ? 0 : (double) confusion[c * classes + c] / predicted;
+        return classMetrics().precision(c);
     }
 
     /** Of the rows of class {@code c}, the share predicted as {@code c} (0 when the class is absent). */
     public double recall(int c) {
-        requireClassification();
-        long actual = 0;
-        for (int p = 0; p < classes; p++) {
-            actual += confusion[c * classes + p];
-        }
-        return actual == 0 ? 0 : (double) confusion[c * classes + c] / actual;
+        return classMetrics().recall(c);
     }
 
     public double f1(int c) {
-        double p = precision(c);
-        double r = recall(c);
-        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        return classMetrics().f1(c);
     }
 
     /** The unweighted mean of the per-class F1 scores. */
     public double macroF1() {
-        double sum = 0;
-        for (int c = 0; c < classes; c++) {
-            sum += f1(c);
-        }
-        return sum / classes;
+        return classMetrics().macroF1();
+    }
+
+    /** Per-class precision, recall and F1 of the confusion matrix so far (classification only). */
+    public ClassMetrics classMetrics() {
+        return new ClassMetrics(confusionMatrix());
     }
 
     /**

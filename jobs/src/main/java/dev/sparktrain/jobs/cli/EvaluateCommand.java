@@ -1,11 +1,11 @@
 package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.eval.ClassMetrics;
 import dev.sparktrain.driver.eval.EvaluationSum;
 import dev.sparktrain.driver.eval.Evaluator;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.data.LabelSpec;
-import dev.sparktrain.jobs.run.ClassMetrics;
 import dev.sparktrain.jobs.run.LoadedModel;
 import dev.sparktrain.jobs.run.ModelData;
 import dev.sparktrain.jobs.run.ModelReader;
@@ -74,7 +74,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     private static void print(PrintStream out, LoadedModel loaded, RunConfig run, EvaluationSum sum, int k,
                               double topKAccuracy) {
-        ClassMetrics metrics = new ClassMetrics(sum.confusionMatrix());
+        ClassMetrics metrics = sum.classMetrics();
         out.println("evaluate " + run.name() + " (" + loaded.dir() + ") on " + sum.count() + " rows of "
                 + String.join(" + ", run.data().testPaths()) + ", normalization " + loaded.normalization());
         out.printf(Locale.ROOT, "loss %.4f  accuracy %.4f  top-%d accuracy %.4f%n", sum.meanLoss(), sum.accuracy(), k,

@@ -1,4 +1,4 @@
-package dev.sparktrain.jobs.run;
+package dev.sparktrain.driver.eval;
 
 import java.util.Locale;
 
