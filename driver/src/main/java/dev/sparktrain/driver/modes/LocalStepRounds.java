@@ -106,17 +106,16 @@ public final class LocalStepRounds implements RoundStrategy {
             return RoundResult.EMPTY;
         }
         meanParams = NativeFloats.refill(meanParams, sum.meanParams());
-        INDArray mean = meanParams;
-        if (!Double.isFinite(mean.sumNumber().doubleValue())) {
+        if (!Double.isFinite(meanParams.sumNumber().doubleValue())) {
             throw new NonFiniteLossException(epoch, round, -1);
         }
         workerStates.putAll(sum.workerStates());
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(sum) : null;
-        double pseudoGradientNorm = server.distanceTo(mean);
+        double pseudoGradientNorm = server.distanceTo(meanParams);
         double updateNorm = config.mode() == TrainingMode.OUTER
-                ? server.applyOuterStep(mean, meanInner)
-                : server.applyParameterAverage(mean, policy, meanInner);
-        RunningState.adoptWorkerMean(server, spec, mean);
+                ? server.applyOuterStep(meanParams, meanInner)
+                : server.applyParameterAverage(meanParams, policy, meanInner);
+        RunningState.adoptWorkerMean(server, spec, meanParams);
         RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
                 broadcastBytes);
         // The workers' rate at their last local step (schedules count inner steps).
