@@ -6,9 +6,12 @@ import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.eval.EvaluationSum;
 import dev.sparktrain.driver.eval.Evaluator;
+import dev.sparktrain.driver.exchange.RoundRunner;
+import dev.sparktrain.driver.exchange.WorkerLostException;
 import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
+import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.driver.modes.LocalStepRounds;
 import dev.sparktrain.driver.modes.RoundCost;
 import dev.sparktrain.driver.modes.RoundResult;
@@ -16,26 +19,38 @@ import dev.sparktrain.driver.modes.RoundStrategy;
 import dev.sparktrain.driver.modes.SyncRounds;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterServer;
+import dev.sparktrain.ps.ServerState;
 import dev.sparktrain.ps.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The epoch loop on the driver. Each round: snapshot the parameter server, broadcast it, run ONE Spark job whose
- * tasks return mergeable results, merge them in partition order
- * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}), apply them on the driver, destroy the broadcast.
+ * The epoch loop on the driver. Each round: snapshot the parameter server, share it with the workers, run the
+ * round's task on every partition, merge the results in partition order
+ * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}) and apply them on the driver. How the parameters and results
+ * travel is the {@link RoundTransport}'s business: a Spark job per round, or a channel per block of rounds. Rounds
+ * come in blocks that end where a checkpoint is written or the epoch ends; a transport that loses a worker mid-block
+ * gets the block run again from the state at its start, which gives the same parameters.
  */
 public final class Trainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+    /** Attempts at one block of rounds before the run fails (Spark's default for a task is 4 as well). */
+    static final int MAX_BLOCK_ATTEMPTS = 4;
 
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
     private final ParameterServer server;
     private final TrainingConfig config;
     private final List<TrainingListener> listeners;
+    private final RoundRunner runner;
     private final RoundStrategy strategy;
     private TrainingCheckpoints checkpoints;
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.defaults();
@@ -54,9 +69,10 @@ public final class Trainer {
         this.server = server;
         this.config = config;
         this.listeners = List.copyOf(listeners);
+        this.runner = RoundRunner.of(sc, config.transport());
         this.strategy = switch (config.mode()) {
-            case SYNC -> new SyncRounds(sc, spec, server, config);
-            case AVERAGE, OUTER -> new LocalStepRounds(sc, spec, server, config, workerOptimizer);
+            case SYNC -> new SyncRounds(runner, spec, server, config);
+            case AVERAGE, OUTER -> new LocalStepRounds(runner, spec, server, config, workerOptimizer);
         };
     }
 
@@ -131,6 +147,65 @@ public final class Trainer {
         return strategy.roundsPerEpoch(train);
     }
 
+    /** The round after the block that starts at {@code first}: a block ends after a checkpoint, or with the epoch. */
+    private int blockEnd(int epoch, int first, int rounds) {
+        for (int round = first; round < rounds - 1; round++) {
+            if (checkpoints != null && checkpointPolicy.afterRound(epoch, round, rounds)) {
+                return round + 1;
+            }
+        }
+        return rounds;
+    }
+
+    /** Rounds {@code first} to {@code end} − 1, again from the block's starting state when a worker is lost. */
+    private EpochSoFar runBlock(CachedBlocks train, int epoch, int first, int end, int rounds, EpochSoFar before) {
+        ServerState startState = runner.restartsBlocks() ? server.exportState() : null;
+        Map<Integer, InnerState> startWorkers = strategy.workerStates();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", rounds " + (first + 1) + "-" + end
+                        + " of " + rounds, false);
+                runner.beginBlock(train);
+                EpochSoFar soFar = before;
+                for (int round = first; round < end; round++) {
+                    soFar = runRound(train, epoch, round, rounds, soFar);
+                }
+                runner.endBlock();
+                return soFar;
+            } catch (WorkerLostException e) {
+                runner.abortBlock();
+                if (attempt == MAX_BLOCK_ATTEMPTS) {
+                    throw new IllegalStateException("epoch " + epoch + ", rounds " + (first + 1) + "-" + end
+                            + " failed " + attempt + " times, last: " + e.getMessage(), e);
+                }
+                LOG.warn("Epoch {}, rounds {}-{}: {}; running them again from their start (attempt {} of {})", epoch,
+                        first + 1, end, e.getMessage(), attempt + 1, MAX_BLOCK_ATTEMPTS);
+                server.importState(startState);
+                strategy.restoreWorkerStates(startWorkers);
+            } catch (RuntimeException | Error e) {
+                runner.abortBlock();
+                throw e;
+            }
+        }
+    }
+
+    private EpochSoFar runRound(CachedBlocks train, int epoch, int round, int rounds, EpochSoFar before) {
+        long roundStart = System.nanoTime();
+        sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/" + rounds, false);
+        RoundResult result = strategy.run(train, epoch, round);
+        EpochSoFar soFar = before.plus(result);
+        // Mid-epoch checkpoints here; the epoch-end one after evaluation, so it holds the early-stopping watch.
+        if (checkpoints != null && round < rounds - 1 && checkpointPolicy.afterRound(epoch, round, rounds)) {
+            checkpoints.save(server, new Position(epoch, round + 1, soFar.lossSum(), soFar.samples()),
+                    strategy.workerStates(), watch, bestParams);
+        }
+        if (result.samples() > 0) {
+            RoundMetrics metrics = roundMetrics(epoch, round, rounds, result, (System.nanoTime() - roundStart) / 1e9);
+            listeners.forEach(l -> l.onRound(metrics));
+        }
+        return soFar;
+    }
+
     private RoundMetrics roundMetrics(int epoch, int round, int rounds, RoundResult r, double seconds) {
         double paramNorm = server.paramsNorm();
         RoundCost c = r.cost();
@@ -140,32 +215,26 @@ public final class Trainer {
                 c.driverSeconds(), c.broadcastBytes(), c.resultBytes());
     }
 
+    /** The training loss summed over the epoch's samples so far, and their count. */
+    private record EpochSoFar(double lossSum, long samples) {
+
+        EpochSoFar plus(RoundResult r) {
+            return r.samples() > 0 ? new EpochSoFar(lossSum + r.loss() * r.samples(), samples + r.samples()) : this;
+        }
+    }
+
     private EpochMetrics runEpoch(Position from, CachedBlocks train, CachedBlocks test) {
         int epoch = from.epoch();
         int rounds = roundsPerEpoch(train);
         long start = System.nanoTime();
-        double lossSum = from.epochLossSum();
-        long samples = from.epochSamples();
-        for (int round = from.round(); round < rounds; round++) {
-            long roundStart = System.nanoTime();
-            sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/" + rounds,
-                    false);
-            RoundResult result = strategy.run(train, epoch, round);
-            if (result.samples() > 0) {
-                lossSum += result.loss() * result.samples();
-                samples += result.samples();
-            }
-            // Mid-epoch checkpoints here; the epoch-end one after evaluation, so it holds the early-stopping watch.
-            if (checkpoints != null && round < rounds - 1 && checkpointPolicy.afterRound(epoch, round, rounds)) {
-                checkpoints.save(server, new Position(epoch, round + 1, lossSum, samples), strategy.workerStates(),
-                        watch, bestParams);
-            }
-            if (result.samples() == 0) {
-                continue;
-            }
-            RoundMetrics metrics = roundMetrics(epoch, round, rounds, result, (System.nanoTime() - roundStart) / 1e9);
-            listeners.forEach(l -> l.onRound(metrics));
+        EpochSoFar soFar = new EpochSoFar(from.epochLossSum(), from.epochSamples());
+        for (int first = from.round(); first < rounds; ) {
+            int end = blockEnd(epoch, first, rounds);
+            soFar = runBlock(train, epoch, first, end, rounds, soFar);
+            first = end;
         }
+        double lossSum = soFar.lossSum();
+        long samples = soFar.samples();
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         OptionalDouble testLoss = OptionalDouble.empty();
         OptionalDouble testAccuracy = OptionalDouble.empty();

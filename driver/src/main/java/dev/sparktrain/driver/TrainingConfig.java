@@ -19,10 +19,12 @@ import dev.sparktrain.ps.optim.Optimizer;
  *                           rounds of the {@code average} and {@code outer} modes
  * @param outerOptimizer     {@code training.outer_optimizer}: the driver's optimizer in {@code outer} mode, fed the
  *                           pseudo-gradient θ − mean(θ_workers); null in the other modes
+ * @param transport          {@code training.transport}: one Spark job per round, or a barrier job per block of rounds
+ *                           talking to the driver over TCP ({@link RoundTransport})
  */
 public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWorker, int workers, long seed,
                              boolean dropLastBatch, int evalBatchSize, int localSteps, InnerStatePolicy innerState,
-                             Optimizer outerOptimizer) {
+                             Optimizer outerOptimizer, RoundTransport transport) {
 
     public TrainingConfig {
         if (mode == null) {
@@ -46,6 +48,9 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
         if (innerState == null) {
             throw new IllegalArgumentException("training.inner_state must be set");
         }
+        if (transport == null) {
+            throw new IllegalArgumentException("training.transport must be set");
+        }
         if ((mode == TrainingMode.OUTER) != (outerOptimizer != null)) {
             throw new IllegalArgumentException(mode == TrainingMode.OUTER
                     ? "training.outer_optimizer is required in outer mode"
@@ -57,14 +62,20 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
     public static TrainingConfig sync(int epochs, int batchSizePerWorker, int workers, long seed) {
         TrainingConfig d = defaults();
         return new TrainingConfig(TrainingMode.SYNC, epochs, batchSizePerWorker, workers, seed, d.dropLastBatch(),
-                d.evalBatchSize(), d.localSteps(), d.innerState(), null);
+                d.evalBatchSize(), d.localSteps(), d.innerState(), null, d.transport());
     }
 
     /** The same settings in another mode. */
     public TrainingConfig withMode(TrainingMode newMode, int newLocalSteps, InnerStatePolicy newInnerState,
                                    Optimizer newOuterOptimizer) {
         return new TrainingConfig(newMode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                newLocalSteps, newInnerState, newOuterOptimizer);
+                newLocalSteps, newInnerState, newOuterOptimizer, transport);
+    }
+
+    /** The same settings with another transport. */
+    public TrainingConfig withTransport(RoundTransport newTransport) {
+        return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
+                localSteps, innerState, outerOptimizer, newTransport);
     }
 
     /** Whether workers run local optimizer steps (average, outer) rather than return gradients (sync). */
@@ -74,7 +85,8 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
 
     /** The defaults, in one place. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig(TrainingMode.SYNC, 5, 64, 2, 42L, false, 2048, 8, InnerStatePolicy.AVERAGE, null);
+        return new TrainingConfig(TrainingMode.SYNC, 5, 64, 2, 42L, false, 2048, 8, InnerStatePolicy.AVERAGE, null,
+                RoundTransport.JOB);
     }
 
     /** Rows the optimizer sees per round when every worker has a full batch. */

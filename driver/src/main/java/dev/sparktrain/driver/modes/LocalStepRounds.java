@@ -2,9 +2,10 @@ package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
-import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.exchange.RoundInput;
+import dev.sparktrain.driver.exchange.RoundRunner;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
@@ -15,8 +16,6 @@ import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -27,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class LocalStepRounds implements RoundStrategy {
 
-    private final JavaSparkContext sc;
+    private final RoundRunner runner;
     private final NetworkSpec spec;
     private final ParameterServer server;
     private final TrainingConfig config;
@@ -38,13 +37,13 @@ public final class LocalStepRounds implements RoundStrategy {
     private final Map<String, INDArray> meanSlots = new HashMap<>();
 
     /** {@code inner} is the workers' optimizer; in outer mode the server holds the outer one. */
-    public LocalStepRounds(JavaSparkContext sc, NetworkSpec spec, ParameterServer server, TrainingConfig config,
+    public LocalStepRounds(RoundRunner runner, NetworkSpec spec, ParameterServer server, TrainingConfig config,
                            Optimizer inner) {
         if (!config.localStepsMode()) {
             throw new IllegalArgumentException("local-step rounds need mode average or outer, got "
                     + config.mode().configName());
         }
-        this.sc = sc;
+        this.runner = runner;
         this.spec = spec;
         this.server = server;
         this.config = config;
@@ -74,11 +73,11 @@ public final class LocalStepRounds implements RoundStrategy {
     public RoundResult run(CachedBlocks train, int epoch, int round) {
         long start = System.nanoTime();
         InnerStatePolicy policy = config.innerState();
-        Broadcast<ParameterSnapshot> params = sc.broadcast(server.snapshot());
+        RoundInput<ParameterSnapshot> params = runner.share(server.snapshot());
         InnerState sharedState = policy == InnerStatePolicy.AVERAGE ? sharedInnerState() : null;
-        Broadcast<InnerState> shared = sharedState != null ? sc.broadcast(sharedState) : null;
-        Broadcast<HashMap<Integer, InnerState>> kept = policy == InnerStatePolicy.KEEP
-                ? sc.broadcast(new HashMap<>(workerStates)) : null;
+        RoundInput<InnerState> shared = sharedState != null ? runner.share(sharedState) : null;
+        RoundInput<HashMap<Integer, InnerState>> kept = policy == InnerStatePolicy.KEEP
+                ? runner.share(new HashMap<>(workerStates)) : null;
         long broadcastBytes = Float.BYTES * server.length() * (1L + (sharedState != null
                 ? sharedState.slots().size() : 0) + workerStates.values().stream().mapToLong(w -> w.slots().size())
                 .sum());
@@ -87,15 +86,14 @@ public final class LocalStepRounds implements RoundStrategy {
         try {
             LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
                     round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch());
-            sum = OrderedMerge.run(train.rdd(), task, ParameterSum.empty(),
-                    ParameterSum::merge);
+            sum = runner.run(train, task, ParameterSum.empty(), ParameterSum::merge);
         } finally {
-            params.destroy();
+            runner.release(params);
             if (shared != null) {
-                shared.destroy();
+                runner.release(shared);
             }
             if (kept != null) {
-                kept.destroy();
+                runner.release(kept);
             }
         }
         long job = System.nanoTime();

@@ -6,6 +6,7 @@ import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
 import dev.sparktrain.driver.data.Shuffle;
+import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -17,7 +18,6 @@ import dev.sparktrain.ps.InnerStatePolicy;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * One worker's share of a local-steps round ({@code average} and {@code outer} modes): up to H optimizer steps on
@@ -31,10 +31,10 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
 
     private final NetworkSpec spec;
     private final Optimizer optimizer;
-    private final Broadcast<ParameterSnapshot> params;
+    private final RoundInput<ParameterSnapshot> params;
     private final InnerStatePolicy policy;
-    private final Broadcast<InnerState> sharedState;
-    private final Broadcast<HashMap<Integer, InnerState>> workerStates;
+    private final RoundInput<InnerState> sharedState;
+    private final RoundInput<HashMap<Integer, InnerState>> workerStates;
     private final long seed;
     private final int epoch;
     private final int round;
@@ -45,11 +45,11 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
     /**
      * The inner state starts fresh ({@code reset}), from {@code sharedState} ({@code average}: the workers' mean
      * from the last round) or from this partition's entry of {@code workerStates} ({@code keep}; fresh if absent).
-     * The broadcast not used by the policy is null.
+     * The input not used by the policy is null.
      */
-    public LocalStepsTask(NetworkSpec spec, Optimizer optimizer, Broadcast<ParameterSnapshot> params,
-                          InnerStatePolicy policy, Broadcast<InnerState> sharedState,
-                          Broadcast<HashMap<Integer, InnerState>> workerStates, long seed, int epoch, int round,
+    public LocalStepsTask(NetworkSpec spec, Optimizer optimizer, RoundInput<ParameterSnapshot> params,
+                          InnerStatePolicy policy, RoundInput<InnerState> sharedState,
+                          RoundInput<HashMap<Integer, InnerState>> workerStates, long seed, int epoch, int round,
                           int localSteps, int batchSize, boolean dropLastBatch) {
         this.spec = spec;
         this.optimizer = optimizer;
@@ -75,7 +75,7 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
         int[] order = null;
         long start = System.nanoTime();
         // The network computes on its own copy of the broadcast parameters, updated in place step by step.
-        TaskScratch scratch = TaskScratch.withParams(spec, params.value().params());
+        TaskScratch scratch = TaskScratch.withParams(spec, params.get().params());
         Network network = scratch.network();
         OptimizerState state = startState(partition, scratch);
         long fetched = System.nanoTime();
@@ -117,9 +117,9 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
     private OptimizerState startState(int partition, TaskScratch scratch) {
         return switch (policy) {
             case RESET -> scratch.fresh(optimizer);
-            case AVERAGE -> scratch.copyOf(sharedState.value());
+            case AVERAGE -> scratch.copyOf(sharedState.get());
             case KEEP -> {
-                InnerState own = workerStates.value().get(partition);
+                InnerState own = workerStates.get().get(partition);
                 yield own == null ? scratch.fresh(optimizer) : scratch.copyOf(own);
             }
         };

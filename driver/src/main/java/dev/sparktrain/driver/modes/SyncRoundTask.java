@@ -6,6 +6,7 @@ import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
 import dev.sparktrain.driver.data.Shuffle;
+import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -13,7 +14,6 @@ import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.Iterator;
-import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
@@ -26,14 +26,14 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
     private static final long serialVersionUID = 1L;
 
     private final NetworkSpec spec;
-    private final Broadcast<ParameterSnapshot> params;
+    private final RoundInput<ParameterSnapshot> params;
     private final long seed;
     private final int epoch;
     private final int round;
     private final int batchSize;
     private final boolean dropLastBatch;
 
-    public SyncRoundTask(NetworkSpec spec, Broadcast<ParameterSnapshot> params, long seed, int epoch, int round,
+    public SyncRoundTask(NetworkSpec spec, RoundInput<ParameterSnapshot> params, long seed, int epoch, int round,
                          int batchSize, boolean dropLastBatch) {
         this.spec = spec;
         this.params = params;
@@ -57,8 +57,8 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
             return result;
         }
         long start = System.nanoTime();
-        // The broadcast array is shared by every task in this executor: the network works on its own copy.
-        TaskScratch scratch = TaskScratch.withParams(spec, params.value().params());
+        // The shared input array is read by every task in this executor: the network works on its own copy.
+        TaskScratch scratch = TaskScratch.withParams(spec, params.get().params());
         Network network = scratch.network();
         long fetched = System.nanoTime();
         int[] order = Shuffle.order(seed, epoch, partition, block.rows());

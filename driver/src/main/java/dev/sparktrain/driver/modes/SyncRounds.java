@@ -1,15 +1,14 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.TrainingConfig;
-import dev.sparktrain.driver.aggregate.OrderedMerge;
 import dev.sparktrain.driver.aggregate.GradientSum;
 import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.exchange.RoundInput;
+import dev.sparktrain.driver.exchange.RoundRunner;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ParameterSnapshot;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -18,15 +17,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SyncRounds implements RoundStrategy {
 
-    private final JavaSparkContext sc;
+    private final RoundRunner runner;
     private final NetworkSpec spec;
     private final ParameterServer server;
     private final TrainingConfig config;
     /** The round's mean gradient, reused: the server copies what it keeps. */
     private INDArray meanGradient;
 
-    public SyncRounds(JavaSparkContext sc, NetworkSpec spec, ParameterServer server, TrainingConfig config) {
-        this.sc = sc;
+    public SyncRounds(RoundRunner runner, NetworkSpec spec, ParameterServer server, TrainingConfig config) {
+        this.runner = runner;
         this.spec = spec;
         this.server = server;
         this.config = config;
@@ -42,16 +41,15 @@ public final class SyncRounds implements RoundStrategy {
     @Override
     public RoundResult run(CachedBlocks train, int epoch, int round) {
         long start = System.nanoTime();
-        Broadcast<ParameterSnapshot> params = sc.broadcast(server.snapshot());
+        RoundInput<ParameterSnapshot> params = runner.share(server.snapshot());
         long broadcast = System.nanoTime();
         GradientSum sum;
         try {
             SyncRoundTask task = new SyncRoundTask(spec, params, config.seed(), epoch, round,
                     config.batchSizePerWorker(), config.dropLastBatch());
-            sum = OrderedMerge.run(train.rdd(), task, GradientSum.empty(),
-                    GradientSum::merge);
+            sum = runner.run(train, task, GradientSum.empty(), GradientSum::merge);
         } finally {
-            params.destroy();
+            runner.release(params);
         }
         long job = System.nanoTime();
         if (sum.firstNonFinitePartition() >= 0) {

@@ -1,6 +1,7 @@
 package dev.sparktrain.jobs.config;
 
 import dev.sparktrain.driver.EarlyStopping;
+import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
@@ -165,9 +166,10 @@ public final class RunConfigParser {
                 o.integer("eval_batch_size", d.evalBatchSize()),
                 o.integer("local_steps", d.localSteps()),
                 InnerStatePolicy.parse(o.field("inner_state"), o.string("inner_state", d.innerState().configName())),
-                outer);
+                outer,
+                RoundTransport.parse(o.field("transport"), o.string("transport", d.transport().configName())));
         o.done(Set.of("mode", "epochs", "batch_size_per_worker", "workers", "seed", "drop_last_batch",
-                "eval_batch_size", "local_steps", "inner_state", "outer_optimizer", "early_stopping"));
+                "eval_batch_size", "local_steps", "inner_state", "outer_optimizer", "early_stopping", "transport"));
         return t;
     }
 

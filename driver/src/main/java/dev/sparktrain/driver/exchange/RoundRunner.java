@@ -1,0 +1,52 @@
+package dev.sparktrain.driver.exchange;
+
+import dev.sparktrain.driver.RoundTransport;
+import dev.sparktrain.driver.aggregate.PartitionTask;
+import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.data.DataBlock;
+import java.util.function.BinaryOperator;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Runs a round's task on every partition of the training blocks and merges the results in partition order, by
+ * one of the {@link RoundTransport}s. Rounds come in blocks (the rounds between two checkpoints, at most an epoch):
+ * {@link #beginBlock} before a block's first round, {@link #endBlock} after its last, {@link #abortBlock} when one
+ * of its rounds failed.
+ */
+public interface RoundRunner {
+
+    static RoundRunner of(JavaSparkContext sc, RoundTransport transport) {
+        return switch (transport) {
+            case JOB -> new JobRunner(sc);
+            case CHANNEL -> new ChannelRunner(sc);
+        };
+    }
+
+    /** {@code value} as the round's tasks will read it; {@link #release} it when the round is over. */
+    <T> RoundInput<T> share(T value);
+
+    void release(RoundInput<?> input);
+
+    /**
+     * {@code zero} merged with the task's result on partition 0, then 1, and so on. Throws
+     * {@link WorkerLostException} when a worker was lost mid-round (only transports that restart blocks do).
+     */
+    <R> R run(CachedBlocks data, PartitionTask<DataBlock, R> task, R zero, BinaryOperator<R> merge);
+
+    default void beginBlock(CachedBlocks data) {
+    }
+
+    default void endBlock() {
+    }
+
+    default void abortBlock() {
+    }
+
+    /**
+     * Whether a lost worker fails a whole block, so the caller must keep the state from the block's start to run it
+     * again. Otherwise Spark re-runs lost tasks within the round and {@link WorkerLostException} never comes.
+     */
+    default boolean restartsBlocks() {
+        return false;
+    }
+}

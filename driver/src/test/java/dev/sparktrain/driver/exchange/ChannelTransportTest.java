@@ -1,0 +1,186 @@
+package dev.sparktrain.driver.exchange;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.RoundTransport;
+import dev.sparktrain.driver.Trainer;
+import dev.sparktrain.driver.TrainingConfig;
+import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
+import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
+import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.data.TestBlocks;
+import dev.sparktrain.driver.listen.EpochMetrics;
+import dev.sparktrain.driver.listen.RoundMetrics;
+import dev.sparktrain.driver.listen.TrainingListener;
+import dev.sparktrain.ops.activations.Identity;
+import dev.sparktrain.ops.activations.Relu;
+import dev.sparktrain.ops.layers.Dense;
+import dev.sparktrain.ops.layers.Shape;
+import dev.sparktrain.ops.losses.SoftmaxCrossEntropy;
+import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ps.InnerStatePolicy;
+import dev.sparktrain.ps.ParameterServer;
+import dev.sparktrain.ps.checkpoint.CheckpointStore;
+import dev.sparktrain.ps.optim.Adam;
+import dev.sparktrain.ps.optim.Sgd;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Rounds over the channel transport give bitwise the parameters of one Spark job per round, in every mode and with
+ * blocks cut by checkpoints; a block that loses its job mid-way runs again and still gives them.
+ */
+class ChannelTransportTest {
+
+    private static final int FEATURES = 5;
+    private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
+            List.of(new Dense(6, new Relu()), new Dense(3, new Identity())), new SoftmaxCrossEntropy());
+    private static final Adam ADAM = Adam.defaults(0.02);
+    private static JavaSparkContext sc;
+    private static CachedBlocks data;
+
+    @BeforeAll
+    static void start() {
+        sc = LocalSpark.start("ChannelTransportTest");
+        // Unequal partitions: the second runs out of batches before the first.
+        data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
+                TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "channel");
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+    }
+
+    private static ParameterServer train(TrainingConfig config, List<TrainingListener> listeners, Path checkpoints,
+                                         CheckpointPolicy policy) {
+        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(config.seed(), DataType.FLOAT), ADAM,
+                config);
+        Trainer trainer = new Trainer(sc, SPEC, server, ADAM, config, listeners);
+        if (checkpoints != null) {
+            trainer.checkpointTo(new TrainingCheckpoints(new CheckpointStore(checkpoints, policy.keep()),
+                    Map.of("model", "mlp"), config.seed()), policy);
+        }
+        trainer.fit(data, null);
+        return server;
+    }
+
+    private static void channelEqualsJob(TrainingConfig config) {
+        float[] job = train(config.withTransport(RoundTransport.JOB), List.of(), null, null).params().toFloatVector();
+        ParameterServer channel = train(config.withTransport(RoundTransport.CHANNEL), List.of(), null, null);
+        assertArrayEquals(job, channel.params().toFloatVector(), "channel and job transports must agree bitwise");
+    }
+
+    @Test
+    void syncRoundsOverTheChannelEqualOneJobPerRound() {
+        channelEqualsJob(TrainingConfig.sync(2, 16, 2, 3));
+    }
+
+    @Test
+    void averageRoundsWithEachInnerStatePolicyEqualOneJobPerRound() {
+        for (InnerStatePolicy policy : InnerStatePolicy.values()) {
+            channelEqualsJob(TrainingConfig.sync(2, 8, 2, 4).withMode(TrainingMode.AVERAGE, 3, policy, null));
+        }
+    }
+
+    @Test
+    void outerRoundsEqualOneJobPerRound() {
+        channelEqualsJob(TrainingConfig.sync(2, 8, 2, 5).withMode(TrainingMode.OUTER, 2, InnerStatePolicy.AVERAGE,
+                Sgd.nesterov(1.0, 0.5)));
+    }
+
+    @Test
+    void blocksCutByMidEpochCheckpointsGiveTheSameParameters(@TempDir Path dir) {
+        TrainingConfig config = TrainingConfig.sync(2, 8, 2, 6).withMode(TrainingMode.AVERAGE, 2,
+                InnerStatePolicy.KEEP, null);
+        CheckpointPolicy everyTwoRounds = new CheckpointPolicy(1, 2, 2);
+        float[] job = train(config, List.of(), dir.resolve("job"), everyTwoRounds).params().toFloatVector();
+        float[] channel = train(config.withTransport(RoundTransport.CHANNEL), List.of(), dir.resolve("channel"),
+                everyTwoRounds).params().toFloatVector();
+        assertArrayEquals(job, channel);
+    }
+
+    /** Cancels the running block's Spark job once, after the given round, and waits until Spark has ended it. */
+    private static final class CancelBlockOnce implements TrainingListener {
+        private final int epoch;
+        private final int round;
+        private final List<Integer> roundsSeen = new ArrayList<>();
+        private boolean done;
+
+        CancelBlockOnce(int epoch, int round) {
+            this.epoch = epoch;
+            this.round = round;
+        }
+
+        @Override
+        public void onRound(RoundMetrics m) {
+            if (m.epoch() == epoch) {
+                roundsSeen.add(m.round());
+            }
+            if (!done && m.epoch() == epoch && m.round() == round) {
+                done = true;
+                sc.cancelAllJobs();
+                while (sc.statusTracker().getActiveJobIds().length > 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics m) {
+        }
+    }
+
+    @Test
+    void aBlockWhoseJobIsLostRunsAgainFromItsStartAndGivesTheSameParameters() {
+        TrainingConfig config = TrainingConfig.sync(2, 16, 2, 8).withTransport(RoundTransport.CHANNEL);
+        float[] uninterrupted = train(config, List.of(), null, null).params().toFloatVector();
+        CancelBlockOnce cancel = new CancelBlockOnce(2, 2);
+        float[] restarted = train(config, List.of(cancel), null, null).params().toFloatVector();
+        assertArrayEquals(uninterrupted, restarted, "a restarted block must give bitwise the same parameters");
+        // Epoch 2 (6 rounds) ran rounds 0..2, lost its job, and ran again from round 0.
+        assertEquals(List.of(0, 1, 2, 0, 1, 2, 3, 4, 5), cancel.roundsSeen);
+    }
+
+    @Test
+    void aTaskThatFailsOnTheWorkerFailsTheRunWithTheWorkersMessage() {
+        // The network expects 4 features per row, the data has 5: the worker's forward pass throws.
+        NetworkSpec wrong = new NetworkSpec(new Shape(4), List.of(new Dense(3, new Identity())),
+                new SoftmaxCrossEntropy());
+        TrainingConfig config = TrainingConfig.sync(1, 16, 2, 9).withTransport(RoundTransport.CHANNEL);
+        ParameterServer server = new ParameterServer(wrong.initialParameters(9, DataType.FLOAT), ADAM);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> new Trainer(sc, wrong, server, ADAM, config, List.of()).fit(data, null));
+        assertTrue(e.getMessage().startsWith("worker 0 failed: "), e.getMessage());
+        // The failed block's job is gone: the next run gets both task slots.
+        channelEqualsJob(TrainingConfig.sync(1, 16, 2, 10));
+    }
+
+    @Test
+    void moreWorkersThanTaskSlotsAreRefusedBeforeAnyJobStarts() {
+        CachedBlocks three = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(20, FEATURES, 3, 1, 1),
+                TestBlocks.random(20, FEATURES, 3, 1, 2), TestBlocks.random(20, FEATURES, 3, 1, 3)), 3), 3, FEATURES,
+                "three");
+        TrainingConfig config = TrainingConfig.sync(1, 8, 3, 1).withTransport(RoundTransport.CHANNEL);
+        ParameterServer server = new ParameterServer(SPEC.initialParameters(1, DataType.FLOAT), ADAM);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(sc, SPEC, server, ADAM, config, List.of()).fit(three, null));
+        assertEquals("training.transport channel runs all 3 workers' tasks at once, but Spark has 2 task slots "
+                + "(spark.default.parallelism): lower training.workers or use training.transport job", e.getMessage());
+        three.release();
+    }
+}
