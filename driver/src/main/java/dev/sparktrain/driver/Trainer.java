@@ -165,7 +165,7 @@ public final class Trainer {
             try {
                 sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", rounds " + (first + 1) + "-" + end
                         + " of " + rounds, false);
-                runner.beginBlock(train);
+                runner.beginBlock(train, end - first);
                 EpochSoFar soFar = before;
                 for (int round = first; round < end; round++) {
                     soFar = runRound(train, epoch, round, rounds, soFar);

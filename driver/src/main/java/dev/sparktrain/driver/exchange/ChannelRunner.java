@@ -42,6 +42,9 @@ final class ChannelRunner implements RoundRunner {
     private ServerSocket listener;
     private JavaFutureAction<Long> job;
     private ChannelConnection[] workers;
+    private long block;
+    private int blockRounds;
+    private int roundsRun;
 
     ChannelRunner(JavaSparkContext sc) {
         this.sc = sc;
@@ -63,7 +66,7 @@ final class ChannelRunner implements RoundRunner {
     }
 
     @Override
-    public void beginBlock(CachedBlocks data) {
+    public void beginBlock(CachedBlocks data, int rounds) {
         if (job != null) {
             throw new IllegalStateException("a block is open already: end or abort it first");
         }
@@ -75,6 +78,9 @@ final class ChannelRunner implements RoundRunner {
                     + "lower training.workers or use training.transport job");
         }
         long secret = random.nextLong();
+        block = random.nextLong();
+        blockRounds = rounds;
+        roundsRun = 0;
         try {
             listener = new ServerSocket(0);
             listener.setSoTimeout(POLL_MILLIS);
@@ -119,6 +125,14 @@ final class ChannelRunner implements RoundRunner {
     }
 
     @Override
+    public BlockPlace nextRound() {
+        if (job == null || roundsRun >= blockRounds) {
+            throw new IllegalStateException("no round left in the open block");
+        }
+        return new BlockPlace(block, roundsRun, roundsRun == blockRounds - 1);
+    }
+
+    @Override
     public <R> R run(CachedBlocks data, PartitionTask<DataBlock, R> task, R zero, BinaryOperator<R> merge) {
         if (job == null) {
             throw new IllegalStateException("no block is open: call beginBlock first");
@@ -130,6 +144,7 @@ final class ChannelRunner implements RoundRunner {
         SerializerInstance tasks = SparkEnv.get().closureSerializer().newInstance();
         SerializerInstance results = SparkEnv.get().serializer().newInstance();
         ByteBuffer bytes = tasks.serialize(task, anyRef);
+        roundsRun++;
         ChannelConnection current = null;
         try {
             for (ChannelConnection worker : workers) {

@@ -33,7 +33,24 @@ public interface RoundRunner {
      */
     <R> R run(CachedBlocks data, PartitionTask<DataBlock, R> task, R zero, BinaryOperator<R> merge);
 
-    default void beginBlock(CachedBlocks data) {
+    /** Opens a block of {@code rounds} rounds. */
+    default void beginBlock(CachedBlocks data, int rounds) {
+    }
+
+    /**
+     * Where the next round stands in its block, when this transport keeps each worker on one task for the block (so
+     * state can stay on a worker between the block's rounds); null otherwise.
+     */
+    default BlockPlace nextRound() {
+        return null;
+    }
+
+    /** A round's place in its block: which block attempt, and whether the round is its first or its last. */
+    record BlockPlace(long block, int index, boolean last) implements java.io.Serializable {
+
+        public boolean first() {
+            return index == 0;
+        }
     }
 
     default void endBlock() {

@@ -6,6 +6,7 @@ import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.driver.exchange.RoundRunner;
+import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
@@ -76,16 +77,18 @@ public final class LocalStepRounds implements RoundStrategy {
         RoundInput<ParameterSnapshot> params = runner.share(server.snapshot());
         InnerState sharedState = policy == InnerStatePolicy.AVERAGE ? sharedInnerState() : null;
         RoundInput<InnerState> shared = sharedState != null ? runner.share(sharedState) : null;
-        RoundInput<HashMap<Integer, InnerState>> kept = policy == InnerStatePolicy.KEEP
-                ? runner.share(new HashMap<>(workerStates)) : null;
+        // Kept states stay on the workers between the rounds of a channel block: only its first round sends them.
+        BlockPlace place = policy == InnerStatePolicy.KEEP ? runner.nextRound() : null;
+        boolean sendKept = policy == InnerStatePolicy.KEEP && (place == null || place.first());
+        RoundInput<HashMap<Integer, InnerState>> kept = sendKept ? runner.share(new HashMap<>(workerStates)) : null;
         long broadcastBytes = Float.BYTES * server.length() * (1L + (sharedState != null
-                ? sharedState.slots().size() : 0) + workerStates.values().stream().mapToLong(w -> w.slots().size())
-                .sum());
+                ? sharedState.slots().size() : 0) + (sendKept ? workerStates.values().stream()
+                .mapToLong(w -> w.slots().size()).sum() : 0));
         long broadcast = System.nanoTime();
         ParameterSum sum;
         try {
             LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
-                    round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch());
+                    round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch(), place);
             sum = runner.run(train, task, ParameterSum.empty(), ParameterSum::merge);
         } finally {
             runner.release(params);

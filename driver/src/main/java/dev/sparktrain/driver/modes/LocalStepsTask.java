@@ -7,6 +7,7 @@ import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
 import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.driver.exchange.RoundInput;
+import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -41,16 +42,20 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
     private final int localSteps;
     private final int batchSize;
     private final boolean dropLastBatch;
+    private final BlockPlace place;
 
     /**
      * The inner state starts fresh ({@code reset}), from {@code sharedState} ({@code average}: the workers' mean
      * from the last round) or from this partition's entry of {@code workerStates} ({@code keep}; fresh if absent).
-     * The input not used by the policy is null.
+     * The input not used by the policy is null. With {@code keep} on a transport that keeps a worker on one task for
+     * a block, {@code place} says where this round is in it: after the block's first round each worker continues from
+     * the state it ended the previous round with, which stays on the worker, and returns its state only in the
+     * block's last round; {@code place} is null otherwise.
      */
     public LocalStepsTask(NetworkSpec spec, Optimizer optimizer, RoundInput<ParameterSnapshot> params,
                           InnerStatePolicy policy, RoundInput<InnerState> sharedState,
                           RoundInput<HashMap<Integer, InnerState>> workerStates, long seed, int epoch, int round,
-                          int localSteps, int batchSize, boolean dropLastBatch) {
+                          int localSteps, int batchSize, boolean dropLastBatch, BlockPlace place) {
         this.spec = spec;
         this.optimizer = optimizer;
         this.params = params;
@@ -63,6 +68,7 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
         this.localSteps = localSteps;
         this.batchSize = batchSize;
         this.dropLastBatch = dropLastBatch;
+        this.place = policy == InnerStatePolicy.KEEP ? place : null;
     }
 
     @Override
@@ -77,7 +83,8 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
         // The network computes on its own copy of the broadcast parameters, updated in place step by step.
         TaskScratch scratch = TaskScratch.withParams(spec, params.get().params());
         Network network = scratch.network();
-        OptimizerState state = startState(partition, scratch);
+        boolean resident = place != null && !place.first();
+        OptimizerState state = resident ? scratch.resident(place, partition) : startState(partition, scratch);
         long fetched = System.nanoTime();
         double lossSum = 0;
         long samples = 0;
@@ -101,13 +108,19 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
             lossSum += outcome.loss() * rows;
             samples += rows;
         }
+        if (place != null) {
+            scratch.keepResident(place, partition, state);
+        }
+        // A kept state goes back when it changed, or, staying on the worker, when the block ends.
+        boolean returnState = policy == InnerStatePolicy.KEEP && (place == null || place.last())
+                && (samples > 0 || resident);
+        if (returnState) {
+            result.keepWorkerState(partition, InnerState.of(state));
+        }
         if (samples > 0) {
             Map<String, float[]> slots = policy == InnerStatePolicy.AVERAGE ? InnerState.of(state).slots() : Map.of();
             result.add(NativeFloats.toArray(network.params()), slots, state.step(), lossSum / samples, samples);
-            if (policy == InnerStatePolicy.KEEP) {
-                result.keepWorkerState(partition, InnerState.of(state));
-            }
-            long vectors = 1L + (policy == InnerStatePolicy.RESET ? 0 : state.slots().size());
+            long vectors = 1L + (policy == InnerStatePolicy.AVERAGE || returnState ? state.slots().size() : 0);
             long payload = network.params().length() * vectors;
             result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
         }

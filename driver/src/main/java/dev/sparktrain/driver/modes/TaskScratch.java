@@ -1,6 +1,7 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.data.BatchBuffer;
+import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
@@ -30,6 +31,10 @@ public final class TaskScratch {
     private final Map<String, INDArray> slots = new LinkedHashMap<>();
     private final BatchBuffer batches = new BatchBuffer();
     private InnerState initial;
+    /** The inner state this thread's worker ended its last round of a channel block with ({@code keep} policy). */
+    private OptimizerState resident;
+    private BlockPlace residentPlace;
+    private int residentPartition = -1;
 
     private TaskScratch(NetworkSpec spec, float[] params) {
         this.spec = spec;
@@ -81,6 +86,26 @@ public final class TaskScratch {
             initial = InnerState.of(optimizer.init(network.params()));
         }
         return copyOf(initial);
+    }
+
+    /** Keeps {@code state}, which {@code partition}'s worker ended the round at {@code place} with, for the next round. */
+    void keepResident(BlockPlace place, int partition, OptimizerState state) {
+        resident = state;
+        residentPlace = place;
+        residentPartition = partition;
+    }
+
+    /**
+     * The state {@code partition}'s worker ended the previous round of {@code place}'s block with. A block's rounds
+     * run one after another on one thread, so it is here unless something is badly wrong.
+     */
+    OptimizerState resident(BlockPlace place, int partition) {
+        if (resident == null || residentPartition != partition || residentPlace.block() != place.block()
+                || residentPlace.index() != place.index() - 1) {
+            throw new IllegalStateException("worker " + partition + " holds no inner state from round "
+                    + place.index() + " of its block");
+        }
+        return resident;
     }
 
     private INDArray slot(String name, float[] values) {

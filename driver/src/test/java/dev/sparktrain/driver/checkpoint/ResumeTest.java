@@ -131,6 +131,13 @@ class ResumeTest {
     }
 
     @Test
+    void averageRunOverTheChannelStoppedMidEpochAndResumedEqualsTheUninterruptedRun(@TempDir Path dir) {
+        TrainingConfig config = TrainingConfig.sync(3, 8, 2, 9).withMode(TrainingMode.AVERAGE, 2,
+                InnerStatePolicy.KEEP, null).withTransport(dev.sparktrain.driver.RoundTransport.CHANNEL);
+        stopAndResumeEqualsUninterrupted(config, new CheckpointPolicy(1, 2, 2), 2, 3, dir);
+    }
+
+    @Test
     void aCheckpointOfAnotherModelIsRefused(@TempDir Path dir) {
         TrainingConfig config = TrainingConfig.sync(1, 16, 2, 5);
         trainer(freshServer(config), config, dir, CheckpointPolicy.defaults(), List.of()).fit(data, null);

@@ -157,6 +157,19 @@ class ChannelTransportTest {
     }
 
     @Test
+    void aRestartedBlockSendsTheKeptInnerStatesOfItsStartAgain() {
+        // Kept states stay on the workers within a block: the rerun must start from the driver's copy of the block's
+        // start, not from what the workers held when the job was lost.
+        TrainingConfig config = TrainingConfig.sync(2, 8, 2, 11).withMode(TrainingMode.AVERAGE, 2,
+                InnerStatePolicy.KEEP, null).withTransport(RoundTransport.CHANNEL);
+        float[] uninterrupted = train(config, List.of(), null, null).params().toFloatVector();
+        CancelBlockOnce cancel = new CancelBlockOnce(2, 3);
+        float[] restarted = train(config, List.of(cancel), null, null).params().toFloatVector();
+        assertArrayEquals(uninterrupted, restarted);
+        assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3, 4, 5), cancel.roundsSeen);
+    }
+
+    @Test
     void aTaskThatFailsOnTheWorkerFailsTheRunWithTheWorkersMessage() {
         // The network expects 4 features per row, the data has 5: the worker's forward pass throws.
         NetworkSpec wrong = new NetworkSpec(new Shape(4), List.of(new Dense(3, new Identity())),
