@@ -4,23 +4,23 @@ import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BinaryOperator;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Logger;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
-import org.apache.spark.serializer.SerializerInstance;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -39,9 +39,11 @@ final class ChannelRunner implements RoundRunner {
 
     private final JavaSparkContext sc;
     private final SecureRandom random = new SecureRandom();
-    private ServerSocket listener;
+    private ServerSocketChannel listener;
     private JavaFutureAction<Long> job;
-    private ChannelConnection[] workers;
+    private MessageChannel[] workers;
+    /** The round's task, framed once for all workers, in a buffer kept across rounds. */
+    private ByteBuffer taskFrame;
     private long block;
     private int blockRounds;
     private int roundsRun;
@@ -82,26 +84,27 @@ final class ChannelRunner implements RoundRunner {
         blockRounds = rounds;
         roundsRun = 0;
         try {
-            listener = new ServerSocket(0);
-            listener.setSoTimeout(POLL_MILLIS);
+            listener = ServerSocketChannel.open().bind(new InetSocketAddress(0));
+            listener.configureBlocking(false);
             String host = sc.getConf().get("spark.driver.host");
-            ChannelWorker worker = new ChannelWorker(host, listener.getLocalPort(), secret);
+            ChannelWorker worker = new ChannelWorker(host, ((InetSocketAddress) listener.getLocalAddress()).getPort(),
+                    secret);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
             RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(worker, false, tag);
             job = JavaRDD.fromRDD(tasks, tag).countAsync();
-            workers = new ChannelConnection[partitions];
-            for (int connected = 0; connected < partitions; ) {
-                Socket socket;
-                try {
-                    socket = listener.accept();
-                } catch (SocketTimeoutException e) {
-                    checkAlive();
-                    continue;
-                }
-                ChannelConnection connection = acceptWorker(socket, secret, partitions);
-                if (connection != null) {
-                    workers[connection.partition()] = connection;
-                    connected++;
+            workers = new MessageChannel[partitions];
+            try (Selector accepting = Selector.open()) {
+                listener.register(accepting, SelectionKey.OP_ACCEPT);
+                for (int connected = 0; connected < partitions; ) {
+                    if (accepting.select(POLL_MILLIS) == 0) {
+                        checkAlive();
+                        continue;
+                    }
+                    accepting.selectedKeys().clear();
+                    SocketChannel socket = listener.accept();
+                    if (socket != null && acceptWorker(socket, secret, partitions)) {
+                        connected++;
+                    }
                 }
             }
         } catch (IOException e) {
@@ -109,18 +112,29 @@ final class ChannelRunner implements RoundRunner {
         }
     }
 
-    private ChannelConnection acceptWorker(Socket socket, long secret, int partitions) {
+    /** Reads a connection's hello; keeps it as its partition's channel, or refuses a stranger or a duplicate. */
+    private boolean acceptWorker(SocketChannel socket, long secret, int partitions) {
+        MessageChannel channel = null;
         try {
-            ChannelConnection connection = ChannelConnection.accept(socket, secret, partitions, POLL_MILLIS,
-                    this::checkAlive);
-            if (workers[connection.partition()] != null) {
-                throw new IOException("worker " + connection.partition() + " connected twice");
+            channel = MessageChannel.polling(socket, POLL_MILLIS, this::checkAlive);
+            MessageChannel.Message hello = channel.receive();
+            ByteBuffer graph = ByteBuffer.wrap(hello.body().graph());
+            if (hello.type() != MessageChannel.HELLO || graph.remaining() != Long.BYTES + Integer.BYTES
+                    || graph.getLong() != secret) {
+                throw new IOException("a connection from " + socket.getRemoteAddress()
+                        + " is not one of this block's workers");
             }
-            return connection;
+            int partition = graph.getInt();
+            if (partition < 0 || partition >= partitions || workers[partition] != null) {
+                throw new IOException("worker partition must be a new one in [0, " + partitions + "), got "
+                        + partition);
+            }
+            workers[partition] = channel;
+            return true;
         } catch (IOException e) {
             LOG.warn("Refused a channel connection: {}", e.getMessage());
-            closeQuietly(socket);
-            return null;
+            closeQuietly(channel != null ? channel : socket);
+            return false;
         }
     }
 
@@ -140,28 +154,33 @@ final class ChannelRunner implements RoundRunner {
         if (job.isDone()) {
             checkAlive();
         }
-        ClassTag<Object> anyRef = ClassTag$.MODULE$.AnyRef();
-        SerializerInstance tasks = SparkEnv.get().closureSerializer().newInstance();
-        SerializerInstance results = SparkEnv.get().serializer().newInstance();
-        ByteBuffer bytes = tasks.serialize(task, anyRef);
         roundsRun++;
-        ChannelConnection current = null;
+        int partition = -1;
         try {
-            for (ChannelConnection worker : workers) {
-                current = worker;
-                worker.sendTask(bytes);
+            taskFrame = MessageChannel.frame(MessageChannel.TASK, BulkCodec.encode(task), taskFrame);
+            for (partition = 0; partition < workers.length; partition++) {
+                workers[partition].send(taskFrame);
             }
             R folded = zero;
-            for (ChannelConnection worker : workers) {
-                current = worker;
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            for (partition = 0; partition < workers.length; partition++) {
+                MessageChannel.Message reply = workers[partition].receive();
+                if (reply.type() == MessageChannel.FAILED) {
+                    // A task is a pure function of its inputs: running it again would fail the same way.
+                    throw new IllegalStateException("worker " + partition + " failed: " + reply.text());
+                }
+                if (reply.type() != MessageChannel.RESULT) {
+                    throw new IOException("worker " + partition + " sent message type " + reply.type()
+                            + ", expected a result");
+                }
                 @SuppressWarnings("unchecked")
-                R result = (R) results.deserialize(worker.receiveResult(), anyRef);
+                R result = (R) BulkCodec.decode(reply.body(), loader);
                 folded = merge.apply(folded, result);
             }
             return folded;
         } catch (IOException e) {
-            throw new WorkerLostException("lost the channel to worker " + current.partition() + ": " + e.getMessage(),
-                    e);
+            throw new WorkerLostException((partition < 0 ? "could not encode the round's task: "
+                    : "lost the channel to worker " + partition + ": ") + e.getMessage(), e);
         }
     }
 
@@ -170,11 +189,11 @@ final class ChannelRunner implements RoundRunner {
         if (job == null) {
             return;
         }
-        for (ChannelConnection worker : workers) {
+        for (int partition = 0; partition < workers.length; partition++) {
             try {
-                worker.sendEnd();
+                workers[partition].send(MessageChannel.END, MessageChannel.text(""));
             } catch (IOException e) {
-                LOG.warn("Worker {} was gone at the end of a block (its results were all in): {}", worker.partition(),
+                LOG.warn("Worker {} was gone at the end of a block (its results were all in): {}", partition,
                         e.getMessage());
             }
         }
@@ -236,10 +255,8 @@ final class ChannelRunner implements RoundRunner {
 
     private void closeAll() {
         if (workers != null) {
-            for (ChannelConnection worker : workers) {
-                if (worker != null) {
-                    worker.close();
-                }
+            for (MessageChannel worker : workers) {
+                closeQuietly(worker);
             }
         }
         closeQuietly(listener);

@@ -2,32 +2,24 @@ package dev.sparktrain.driver.exchange;
 
 import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.data.DataBlock;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.Socket;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.apache.spark.BarrierTaskContext;
-import org.apache.spark.SparkEnv;
-import org.apache.spark.serializer.SerializerInstance;
 import scala.collection.Iterator;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.reflect.ClassTag;
-import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
 
 /**
  * A worker's side of the channel: the task of one partition in a block's barrier job. It connects to the driver,
  * then runs each round task the driver sends on its partition's blocks and sends the result back, until the
- * driver ends the block. Tasks are read with Spark's closure serializer and results written with its data
- * serializer (Kryo), as Spark itself ships them.
+ * driver ends the block.
  */
 final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterator<Integer>>
         implements Serializable {
@@ -54,9 +46,9 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
         }
         List<DataBlock> blocks = new ArrayList<>();
         rows.foreach(block -> blocks.add(block));
-        try (Socket socket = new Socket(driverHost, driverPort)) {
-            socket.setTcpNoDelay(true);
-            serve(socket, context.partitionId(), blocks);
+        try (MessageChannel channel = MessageChannel.blocking(SocketChannel.open(
+                new InetSocketAddress(driverHost, driverPort)))) {
+            serve(channel, context.partitionId(), blocks);
         } catch (IOException e) {
             throw new UncheckedIOException("worker " + context.partitionId() + " lost its channel to the driver at "
                     + driverHost + ":" + driverPort, e);
@@ -64,39 +56,30 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
         return CollectionConverters.asScala(Collections.emptyIterator());
     }
 
-    private void serve(Socket socket, int partition, List<DataBlock> blocks) throws IOException {
-        DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
-        out.writeByte(Frames.HELLO);
-        out.writeLong(secret);
-        out.writeInt(partition);
-        out.flush();
-        SerializerInstance tasks = SparkEnv.get().closureSerializer().newInstance();
-        SerializerInstance results = SparkEnv.get().serializer().newInstance();
-        ClassTag<Object> anyRef = ClassTag$.MODULE$.AnyRef();
-        ByteBuffer received = null;
-        for (byte type = in.readByte(); type != Frames.END; type = in.readByte()) {
-            if (type != Frames.TASK) {
-                throw new IOException("the driver sent frame type " + type + ", expected a task");
+    private void serve(MessageChannel channel, int partition, List<DataBlock> blocks) throws IOException {
+        ByteBuffer hello = ByteBuffer.allocate(Long.BYTES + Integer.BYTES).putLong(secret).putInt(partition);
+        channel.send(MessageChannel.HELLO, new BulkCodec.Encoded(hello.array(), List.of()));
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (MessageChannel.Message message = channel.receive(); message.type() != MessageChannel.END;
+             message = channel.receive()) {
+            if (message.type() != MessageChannel.TASK) {
+                throw new IOException("the driver sent message type " + message.type() + ", expected a task");
             }
-            received = Frames.readPayload(in, received);
             @SuppressWarnings("unchecked")
-            PartitionTask<DataBlock, Object> task = (PartitionTask<DataBlock, Object>) tasks.deserialize(received,
-                    anyRef);
+            PartitionTask<DataBlock, Object> task = (PartitionTask<DataBlock, Object>) BulkCodec.decode(message.body(),
+                    loader);
             Object result;
             try {
                 result = task.run(partition, blocks.iterator());
             } catch (RuntimeException | Error e) {
-                out.writeByte(Frames.FAILED);
-                out.writeUTF(brief(e));
-                out.flush();
+                channel.send(MessageChannel.FAILED, MessageChannel.text(brief(e)));
                 throw e;
             }
-            Frames.writePayload(out, Frames.RESULT, results.serialize(result, anyRef));
+            channel.send(MessageChannel.RESULT, BulkCodec.encode(result));
         }
     }
 
-    /** The exception's class and message, cut to what one frame carries. */
+    /** The exception's class and message, cut to a sensible length. */
     private static String brief(Throwable e) {
         String text = String.valueOf(e);
         return text.length() > 4000 ? text.substring(0, 4000) + "..." : text;
