@@ -108,14 +108,14 @@ public final class ParameterSum implements java.io.Serializable {
     /** Σ nᵢ·θᵢ / Σ nᵢ, a new array. */
     public float[] meanParams() {
         requireNonEmpty();
-        return scaled(weightedParams, 1.0 / count);
+        return dividedByCount(weightedParams);
     }
 
     /** The sample-weighted mean of every inner state slot (empty if workers sent none). */
     public Map<String, float[]> meanSlots() {
         requireNonEmpty();
         Map<String, float[]> out = new LinkedHashMap<>();
-        weightedSlots.forEach((name, slot) -> out.put(name, scaled(slot, 1.0 / count)));
+        weightedSlots.forEach((name, slot) -> out.put(name, dividedByCount(slot)));
         return out;
     }
 
@@ -124,7 +124,11 @@ public final class ParameterSum implements java.io.Serializable {
         return maxInnerStep;
     }
 
-    private static float[] addScaled(float[] sum, float[] values, double weight, String what) {
+    /**
+     * {@code sum + weight·values} in place (a new sum if null). In float: a sample count is exact as a float, so this is
+     * the same single rounding as a double product, in a loop the JIT vectorizes.
+     */
+    private static float[] addScaled(float[] sum, float[] values, float weight, String what) {
         if (sum == null) {
             sum = new float[values.length];
         } else if (sum.length != values.length) {
@@ -132,15 +136,16 @@ public final class ParameterSum implements java.io.Serializable {
                     + sum.length);
         }
         for (int i = 0; i < values.length; i++) {
-            sum[i] += (float) (values[i] * weight);
+            sum[i] += values[i] * weight;
         }
         return sum;
     }
 
-    private static float[] scaled(float[] values, double factor) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) (values[i] * factor);
+    private float[] dividedByCount(float[] sums) {
+        float[] out = new float[sums.length];
+        float n = count;
+        for (int i = 0; i < sums.length; i++) {
+            out[i] = sums[i] / n;
         }
         return out;
     }
