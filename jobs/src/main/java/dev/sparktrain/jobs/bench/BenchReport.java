@@ -35,11 +35,13 @@ public final class BenchReport {
     public void header(String master, double trainingFlopsPerSample) {
         this.flopsPerSample = trainingFlopsPerSample;
         out.printf(Locale.ROOT, "bench %s on %s: %d workers x %d rows, optimizer %s, %d parameters, %.3f MFLOP per"
-                        + " training sample (matrix products, forward + backward)%n", run.name(), master, threads,
-                run.training().batchSizePerWorker(), run.optimizer().name(), run.model().layout().totalLength(),
-                trainingFlopsPerSample / 1e6);
+                        + " training sample (matrix products, forward + backward), transport %s%n", run.name(), master,
+                threads, run.training().batchSizePerWorker(), run.optimizer().name(),
+                run.model().layout().totalLength(), trainingFlopsPerSample / 1e6,
+                run.training().transport().configName());
         put("threads", threads);
         put("batch_per_worker", run.training().batchSizePerWorker());
+        put("transport", run.training().transport().configName());
         put("mflop_per_sample", trainingFlopsPerSample / 1e6);
         out.printf(Locale.ROOT, "1. gemm roofline: float32 Nd4j.gemm into a preallocated result, %d thread(s) at once,"
                 + " each with its own matrices%n", threads);
@@ -175,6 +177,10 @@ public final class BenchReport {
                 kernelSamplesPerSecond * flopsPerSample / 1e9 / modelShapeRoofline(),
                 kernelSamplesPerSecond * flopsPerSample / 1e9 / roofline1024);
         figures.forEach((k, v) -> out.println("BENCH " + k + "=" + v));
+    }
+
+    private void put(String key, String value) {
+        figures.put(key, value);
     }
 
     private void put(String key, double value) {

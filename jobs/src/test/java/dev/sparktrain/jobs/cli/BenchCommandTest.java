@@ -47,13 +47,18 @@ class BenchCommandTest {
     void everyPartReportsItsFigures() throws Exception {
         Path config = CliFixture.config(dir, "relu", "scale: 0.00392156862745098");
         CliFixture.Outcome run = CliFixture.run("bench", config.toString(), "--epochs", "2", "--seconds", "0.4",
-                "--kernel-rows", "256", "--memory-epochs", "3");
+                "--kernel-rows", "256", "--memory-epochs", "3", "--set", "training.transport=channel");
         assertEquals(0, run.exitCode(), run.err());
         Map<String, Double> bench = new LinkedHashMap<>();
         Matcher m = Pattern.compile("(?m)^BENCH (\\S+)=(\\S+)$").matcher(run.out());
         while (m.find()) {
-            bench.put(m.group(1), Double.parseDouble(m.group(2)));
+            if (m.group(1).equals("transport")) {
+                assertEquals("channel", m.group(2));
+            } else {
+                bench.put(m.group(1), Double.parseDouble(m.group(2)));
+            }
         }
+        assertTrue(run.out().contains("BENCH transport=channel"), run.out());
         for (String key : List.of("gemm_gflops_16x16x12", "gemm_gflops_1024x1024x1024", "gemm_gflops_model_shapes",
                 "kernel_samples_per_sec", "kernel_gflops", "sync_samples_per_sec", "average_samples_per_sec",
                 "outer_samples_per_sec", "sync_compute_ms", "average_round_ms", "sync_vs_kernel",

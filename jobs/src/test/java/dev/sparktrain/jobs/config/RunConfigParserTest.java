@@ -3,6 +3,7 @@ package dev.sparktrain.jobs.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.ps.optim.Adam;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ class RunConfigParserTest {
         assertEquals(3, run.training().workers());
         assertEquals(64, run.training().batchSizePerWorker());
         assertEquals(TrainingMode.SYNC, run.training().mode());
+        assertEquals(RoundTransport.JOB, run.training().transport());
         assertEquals(0.01, ((Adam) run.optimizer()).learningRate());
         assertEquals(4 * 8 + 8 + 8 * 3 + 3, run.model().layout().totalLength());
         assertEquals(1.0, run.data().scale());
@@ -57,6 +59,7 @@ class RunConfigParserTest {
         assertEquals(1, run.training().epochs());
         assertEquals(7, run.training().seed());
         assertEquals(0.99, ((Adam) run.optimizer()).beta2());
+        assertEquals(RoundTransport.CHANNEL, parse(MLP, "training.transport=channel").training().transport());
         assertEquals(4 * 16 + 16 + 16 * 3 + 3, run.model().layout().totalLength());
     }
 
@@ -74,6 +77,8 @@ class RunConfigParserTest {
         assertEquals("optimizer.lr must be > 0, got -0.1", error(MLP, "optimizer.lr=-0.1"));
         assertEquals("training.epochs must be >= 1, got 0", error(MLP, "training.epochs=0"));
         assertEquals("training.mode must be one of [sync, average, outer], got 'async'", error(MLP, "training.mode=async"));
+        assertEquals("training.transport must be one of [job, channel], got 'socket'",
+                error(MLP, "training.transport=socket"));
         assertEquals("training.workers must be an integer, got 'two'", error(MLP, "training.workers=two"));
         assertEquals("model.layers[1]: dense.units must be > 0, got -3", error(MLP, "model.layers.1.units=-3"));
     }
