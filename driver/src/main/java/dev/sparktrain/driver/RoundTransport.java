@@ -15,7 +15,8 @@ public enum RoundTransport {
      * task stays up for the whole block and exchanges the rounds' inputs and results with the driver over a TCP
      * connection, so a round costs no Spark scheduling. The block is the unit of fault tolerance: when a worker is
      * lost, the driver restores the state it had at the block's start and runs the block again, which gives the same
-     * parameters. Needs a free task slot per worker at once.
+     * parameters. The workers' tasks run all at once: while Spark has fewer task slots than workers, blocks run one
+     * Spark job per round instead, with the same results.
      */
     CHANNEL;
 

@@ -28,8 +28,9 @@ import scala.reflect.ClassTag$;
  * {@link dev.sparktrain.driver.RoundTransport#CHANNEL}: one barrier Spark job per block of rounds, whose tasks
  * ({@link ChannelWorker}) stay up for the block and talk to the driver over a TCP connection each. A round sends the
  * serialized task to every worker and reads the results back in partition order: no Spark scheduling, broadcast or
- * result path per round. The barrier stage starts all workers at once or none, so a block either has every
- * partition or waits for slots.
+ * result path per round. The barrier stage starts all workers at once or none: when the cluster has fewer task
+ * slots than workers (executors lost and not yet replaced), a block runs as one Spark job per round instead, which
+ * gives the same results, rather than waiting for slots that may never come.
  */
 final class ChannelRunner implements RoundRunner {
 
@@ -39,6 +40,10 @@ final class ChannelRunner implements RoundRunner {
 
     private final JavaSparkContext sc;
     private final SecureRandom random = new SecureRandom();
+    private final JobRunner fallback;
+    /** Whether the open block runs one Spark job per round for want of task slots. */
+    private boolean fallingBack;
+    private boolean warnedFallback;
     private ServerSocketChannel listener;
     private JavaFutureAction<Long> job;
     private MessageChannel[] workers;
@@ -50,16 +55,18 @@ final class ChannelRunner implements RoundRunner {
 
     ChannelRunner(JavaSparkContext sc) {
         this.sc = sc;
+        this.fallback = new JobRunner(sc);
     }
 
     @Override
     public <T> RoundInput<T> share(T value) {
-        return new RoundInput.Direct<>(value);
+        return fallingBack ? fallback.share(value) : new RoundInput.Direct<>(value);
     }
 
     @Override
     public void release(RoundInput<?> input) {
         // Direct inputs are garbage once the task is serialized.
+        fallback.release(input);
     }
 
     @Override
@@ -69,15 +76,23 @@ final class ChannelRunner implements RoundRunner {
 
     @Override
     public void beginBlock(CachedBlocks data, int rounds) {
-        if (job != null) {
+        if (job != null || fallingBack) {
             throw new IllegalStateException("a block is open already: end or abort it first");
         }
         int partitions = data.rdd().getNumPartitions();
-        int slots = sc.defaultParallelism();
+        int slots = taskSlots();
         if (partitions > slots) {
-            throw new IllegalArgumentException("training.transport channel runs all " + partitions
-                    + " workers' tasks at once, but Spark has " + slots + " task slots (spark.default.parallelism): "
-                    + "lower training.workers or use training.transport job");
+            if (!warnedFallback) {
+                LOG.warn("training.transport channel runs all {} workers' tasks at once, but Spark has {} task slots "
+                        + "now: rounds run as one Spark job each until it has enough", partitions, slots);
+                warnedFallback = true;
+            }
+            fallingBack = true;
+            return;
+        }
+        if (warnedFallback) {
+            LOG.info("Spark has {} task slots again: rounds go over the channel", slots);
+            warnedFallback = false;
         }
         long secret = random.nextLong();
         block = random.nextLong();
@@ -140,6 +155,9 @@ final class ChannelRunner implements RoundRunner {
 
     @Override
     public BlockPlace nextRound() {
+        if (fallingBack) {
+            return null;
+        }
         if (job == null || roundsRun >= blockRounds) {
             throw new IllegalStateException("no round left in the open block");
         }
@@ -148,6 +166,9 @@ final class ChannelRunner implements RoundRunner {
 
     @Override
     public <R> R run(CachedBlocks data, PartitionTask<DataBlock, R> task, R zero, BinaryOperator<R> merge) {
+        if (fallingBack) {
+            return fallback.run(data, task, zero, merge);
+        }
         if (job == null) {
             throw new IllegalStateException("no block is open: call beginBlock first");
         }
@@ -186,6 +207,7 @@ final class ChannelRunner implements RoundRunner {
 
     @Override
     public void endBlock() {
+        fallingBack = false;
         if (job == null) {
             return;
         }
@@ -210,6 +232,7 @@ final class ChannelRunner implements RoundRunner {
 
     @Override
     public void abortBlock() {
+        fallingBack = false;
         if (job == null) {
             return;
         }
@@ -224,7 +247,15 @@ final class ChannelRunner implements RoundRunner {
         }
     }
 
-    /** Throws {@link WorkerLostException} when the block's job has ended or any of its tasks failed. */
+    /** The tasks Spark can run at once on its live executors (what its barrier scheduling checks too). */
+    private int taskSlots() {
+        return sc.sc().maxNumConcurrentTasks(sc.sc().resourceProfileManager().defaultResourceProfile());
+    }
+
+    /**
+     * Throws {@link WorkerLostException} when the block's job has ended, any of its tasks failed, or Spark lost the
+     * task slots to run them all (the barrier stage would wait for them).
+     */
     private void checkAlive() {
         if (job.isDone()) {
             Throwable cause = null;
@@ -237,6 +268,11 @@ final class ChannelRunner implements RoundRunner {
             }
             throw new WorkerLostException("the block's Spark job ended before the block did"
                     + (cause != null ? ": " + cause.getMessage() : ""), cause);
+        }
+        int slots = taskSlots();
+        if (slots < workers.length) {
+            throw new WorkerLostException("Spark has " + slots + " task slots left for " + workers.length
+                    + " workers", null);
         }
         for (int jobId : job.jobIds()) {
             SparkJobInfo info = sc.statusTracker().getJobInfo(jobId);

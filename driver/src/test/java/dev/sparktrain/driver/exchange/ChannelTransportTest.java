@@ -184,16 +184,20 @@ class ChannelTransportTest {
     }
 
     @Test
-    void moreWorkersThanTaskSlotsAreRefusedBeforeAnyJobStarts() {
+    void withMoreWorkersThanTaskSlotsBlocksRunOneJobPerRoundAndGiveTheSameParameters() {
+        // Three workers on local[2]: a barrier stage could never start, so each block falls back to a job per round.
         CachedBlocks three = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(20, FEATURES, 3, 1, 1),
                 TestBlocks.random(20, FEATURES, 3, 1, 2), TestBlocks.random(20, FEATURES, 3, 1, 3)), 3), 3, FEATURES,
                 "three");
-        TrainingConfig config = TrainingConfig.sync(1, 8, 3, 1).withTransport(RoundTransport.CHANNEL);
-        ParameterServer server = new ParameterServer(SPEC.initialParameters(1, DataType.FLOAT), ADAM);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(sc, SPEC, server, ADAM, config, List.of()).fit(three, null));
-        assertEquals("training.transport channel runs all 3 workers' tasks at once, but Spark has 2 task slots "
-                + "(spark.default.parallelism): lower training.workers or use training.transport job", e.getMessage());
+        TrainingConfig config = TrainingConfig.sync(1, 8, 3, 1).withMode(TrainingMode.AVERAGE, 2,
+                InnerStatePolicy.KEEP, null);
+        float[][] params = new float[2][];
+        for (RoundTransport transport : RoundTransport.values()) {
+            ParameterServer server = new ParameterServer(SPEC.initialParameters(1, DataType.FLOAT), ADAM);
+            new Trainer(sc, SPEC, server, ADAM, config.withTransport(transport), List.of()).fit(three, null);
+            params[transport.ordinal()] = server.params().toFloatVector();
+        }
+        assertArrayEquals(params[0], params[1]);
         three.release();
     }
 }
