@@ -99,9 +99,11 @@ final class ChannelRunner implements RoundRunner {
         blockRounds = rounds;
         roundsRun = 0;
         try {
-            listener = ServerSocketChannel.open().bind(new InetSocketAddress(0));
-            listener.configureBlocking(false);
+            // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
             String host = sc.getConf().get("spark.driver.host");
+            String bindAddress = sc.getConf().get("spark.driver.bindAddress", host);
+            listener = ServerSocketChannel.open().bind(new InetSocketAddress(bindAddress, 0));
+            listener.configureBlocking(false);
             ChannelWorker worker = new ChannelWorker(host, ((InetSocketAddress) listener.getLocalAddress()).getPort(),
                     secret);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
