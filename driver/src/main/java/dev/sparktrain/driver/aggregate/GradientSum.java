@@ -60,7 +60,7 @@ public final class GradientSum implements java.io.Serializable {
         if (weightedParams == null) {
             return null;
         }
-        return dividedByCount(weightedParams);
+        return SampleMeans.of(weightedParams, count);
     }
 
     /**
@@ -134,17 +134,7 @@ public final class GradientSum implements java.io.Serializable {
     /** Sample-weighted mean gradient, a new array. */
     public float[] meanGradient() {
         requireNonEmpty();
-        return dividedByCount(weightedGradient);
-    }
-
-    /** Each sum over the sample count: one float division each, a loop the JIT vectorizes (double maths it does not). */
-    private float[] dividedByCount(float[] sums) {
-        float[] mean = new float[sums.length];
-        float n = count;
-        for (int i = 0; i < mean.length; i++) {
-            mean[i] = sums[i] / n;
-        }
-        return mean;
+        return SampleMeans.of(weightedGradient, count);
     }
 
     private void requireNonEmpty() {

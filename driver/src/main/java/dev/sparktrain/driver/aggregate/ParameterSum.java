@@ -108,14 +108,14 @@ public final class ParameterSum implements java.io.Serializable {
     /** Σ nᵢ·θᵢ / Σ nᵢ, a new array. */
     public float[] meanParams() {
         requireNonEmpty();
-        return dividedByCount(weightedParams);
+        return SampleMeans.of(weightedParams, count);
     }
 
     /** The sample-weighted mean of every inner state slot (empty if workers sent none). */
     public Map<String, float[]> meanSlots() {
         requireNonEmpty();
         Map<String, float[]> out = new LinkedHashMap<>();
-        weightedSlots.forEach((name, slot) -> out.put(name, dividedByCount(slot)));
+        weightedSlots.forEach((name, slot) -> out.put(name, SampleMeans.of(slot, count)));
         return out;
     }
 
@@ -139,15 +139,6 @@ public final class ParameterSum implements java.io.Serializable {
             sum[i] += values[i] * weight;
         }
         return sum;
-    }
-
-    private float[] dividedByCount(float[] sums) {
-        float[] out = new float[sums.length];
-        float n = count;
-        for (int i = 0; i < sums.length; i++) {
-            out[i] = sums[i] / n;
-        }
-        return out;
     }
 
     private void requireNonEmpty() {
