@@ -32,9 +32,10 @@ public final class TaskScratch {
     private final BatchBuffer batches = new BatchBuffer();
     private InnerState initial;
     /** The inner state this thread's worker ended its last round of a channel block with ({@code keep} policy). */
-    private OptimizerState resident;
-    private BlockPlace residentPlace;
-    private int residentPartition = -1;
+    private Resident resident;
+
+    private record Resident(BlockPlace place, int partition, OptimizerState state) {
+    }
 
     private TaskScratch(NetworkSpec spec, float[] params) {
         this.spec = spec;
@@ -90,9 +91,7 @@ public final class TaskScratch {
 
     /** Keeps {@code state}, which {@code partition}'s worker ended the round at {@code place} with, for the next round. */
     void keepResident(BlockPlace place, int partition, OptimizerState state) {
-        resident = state;
-        residentPlace = place;
-        residentPartition = partition;
+        resident = new Resident(place, partition, state);
     }
 
     /**
@@ -100,12 +99,12 @@ public final class TaskScratch {
      * run one after another on one thread, so it is here unless something is badly wrong.
      */
     OptimizerState resident(BlockPlace place, int partition) {
-        if (resident == null || residentPartition != partition || residentPlace.block() != place.block()
-                || residentPlace.index() != place.index() - 1) {
+        if (resident == null || resident.partition() != partition || resident.place().block() != place.block()
+                || resident.place().index() != place.index() - 1) {
             throw new IllegalStateException("worker " + partition + " holds no inner state from round "
                     + place.index() + " of its block");
         }
-        return resident;
+        return resident.state();
     }
 
     private INDArray slot(String name, float[] values) {
