@@ -4,12 +4,6 @@ import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BinaryOperator;
@@ -26,17 +20,20 @@ import scala.reflect.ClassTag$;
 
 /**
  * {@link dev.sparktrain.driver.RoundTransport#CHANNEL}: one barrier Spark job per block of rounds, whose tasks
- * ({@link ChannelWorker}) stay up for the block and talk to the driver over a TCP connection each. A round sends the
- * serialized task to every worker and reads the results back in partition order: no Spark scheduling, broadcast or
- * result path per round. The barrier stage starts all workers at once or none: when the cluster has fewer task
- * slots than workers (executors lost and not yet replaced), a block runs as one Spark job per round instead, which
- * gives the same results, rather than waiting for slots that may never come.
+ * ({@link ChannelWorker}) stay up for the block and talk to the driver over a connection each: TCP on a cluster, a
+ * pair of in-memory queues in local mode ({@link WorkerLinks}). A round sends the task to every worker and reads the
+ * results back in partition order: no Spark scheduling, broadcast or result path per round. The barrier stage starts
+ * all workers at once or none: when the cluster has fewer task slots than workers (executors lost and not yet
+ * replaced), a block runs as one Spark job per round instead, which gives the same results, rather than waiting for
+ * slots that may never come.
  */
 final class ChannelRunner implements RoundRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRunner.class);
     /** How often a wait for a worker checks that the block's Spark job is still alive. */
     private static final int POLL_MILLIS = 200;
+    /** Spark setting: whether local mode's channel goes through memory (the default) or TCP. */
+    static final String IN_MEMORY = "spark.sparktrain.channel.inMemory";
 
     private final JavaSparkContext sc;
     private final SecureRandom random = new SecureRandom();
@@ -44,11 +41,11 @@ final class ChannelRunner implements RoundRunner {
     /** Whether the open block runs one Spark job per round for want of task slots. */
     private boolean fallingBack;
     private boolean warnedFallback;
-    private ServerSocketChannel listener;
+    /** Whether workers' tasks run in this JVM (local mode), so messages can go through memory instead of TCP. */
+    private final boolean inMemory;
+    private WorkerLinks links;
+    private int partitions;
     private JavaFutureAction<Long> job;
-    private MessageChannel[] workers;
-    /** The round's task, framed once for all workers, in a buffer kept across rounds. */
-    private ByteBuffer taskFrame;
     private long block;
     private int blockRounds;
     private int roundsRun;
@@ -56,6 +53,15 @@ final class ChannelRunner implements RoundRunner {
     ChannelRunner(JavaSparkContext sc) {
         this.sc = sc;
         this.fallback = new JobRunner(sc);
+        this.inMemory = inMemory(sc);
+    }
+
+    /**
+     * Whether blocks exchange messages in memory: in local mode, where the workers' tasks run in the driver's JVM,
+     * unless {@value #IN_MEMORY} is false (to measure or test the TCP path on one machine).
+     */
+    static boolean inMemory(JavaSparkContext sc) {
+        return sc.isLocal() && sc.getConf().getBoolean(IN_MEMORY, true);
     }
 
     @Override
@@ -94,65 +100,30 @@ final class ChannelRunner implements RoundRunner {
             LOG.info("Spark has {} task slots again: rounds go over the channel", slots);
             warnedFallback = false;
         }
-        long secret = random.nextLong();
         block = random.nextLong();
         blockRounds = rounds;
         roundsRun = 0;
+        this.partitions = partitions;
         try {
-            // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
-            String host = sc.getConf().get("spark.driver.host");
-            String bindAddress = sc.getConf().get("spark.driver.bindAddress", host);
-            listener = ServerSocketChannel.open().bind(new InetSocketAddress(bindAddress, 0));
-            listener.configureBlocking(false);
-            ChannelWorker worker = new ChannelWorker(host, ((InetSocketAddress) listener.getLocalAddress()).getPort(),
-                    secret);
+            links = openLinks(partitions);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
-            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(worker, false, tag);
+            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint()), false,
+                    tag);
             job = JavaRDD.fromRDD(tasks, tag).countAsync();
-            workers = new MessageChannel[partitions];
-            try (Selector accepting = Selector.open()) {
-                listener.register(accepting, SelectionKey.OP_ACCEPT);
-                for (int connected = 0; connected < partitions; ) {
-                    if (accepting.select(POLL_MILLIS) == 0) {
-                        checkAlive();
-                        continue;
-                    }
-                    accepting.selectedKeys().clear();
-                    SocketChannel socket = listener.accept();
-                    if (socket != null && acceptWorker(socket, secret, partitions)) {
-                        connected++;
-                    }
-                }
-            }
+            links.awaitWorkers();
         } catch (IOException e) {
             throw new WorkerLostException("could not open the workers' channels: " + e.getMessage(), e);
         }
     }
 
-    /** Reads a connection's hello; keeps it as its partition's channel, or refuses a stranger or a duplicate. */
-    private boolean acceptWorker(SocketChannel socket, long secret, int partitions) {
-        MessageChannel channel = null;
-        try {
-            channel = MessageChannel.polling(socket, POLL_MILLIS, this::checkAlive);
-            MessageChannel.Message hello = channel.receive();
-            ByteBuffer graph = ByteBuffer.wrap(hello.body().graph());
-            if (hello.type() != MessageChannel.HELLO || graph.remaining() != Long.BYTES + Integer.BYTES
-                    || graph.getLong() != secret) {
-                throw new IOException("a connection from " + socket.getRemoteAddress()
-                        + " is not one of this block's workers");
-            }
-            int partition = graph.getInt();
-            if (partition < 0 || partition >= partitions || workers[partition] != null) {
-                throw new IOException("worker partition must be a new one in [0, " + partitions + "), got "
-                        + partition);
-            }
-            workers[partition] = channel;
-            return true;
-        } catch (IOException e) {
-            LOG.warn("Refused a channel connection: {}", e.getMessage());
-            closeQuietly(channel != null ? channel : socket);
-            return false;
+    private WorkerLinks openLinks(int partitions) throws IOException {
+        if (inMemory) {
+            return MemoryLinks.open(partitions, POLL_MILLIS, this::checkAlive);
         }
+        // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
+        String host = sc.getConf().get("spark.driver.host");
+        return SocketLinks.listen(sc.getConf().get("spark.driver.bindAddress", host), host, partitions, POLL_MILLIS,
+                this::checkAlive);
     }
 
     @Override
@@ -178,32 +149,29 @@ final class ChannelRunner implements RoundRunner {
             checkAlive();
         }
         roundsRun++;
-        int partition = -1;
+        int partition = 0;
         try {
-            taskFrame = MessageChannel.frame(MessageChannel.TASK, BulkCodec.encode(task), taskFrame);
-            for (partition = 0; partition < workers.length; partition++) {
-                workers[partition].send(taskFrame);
+            for (; partition < partitions; partition++) {
+                links.send(partition, MessageChannel.TASK, task);
             }
             R folded = zero;
-            ClassLoader loader = Thread.currentThread().getContextClassLoader();
-            for (partition = 0; partition < workers.length; partition++) {
-                MessageChannel.Message reply = workers[partition].receive();
+            for (partition = 0; partition < partitions; partition++) {
+                Envelope reply = links.receive(partition);
                 if (reply.type() == MessageChannel.FAILED) {
                     // A task is a pure function of its inputs: running it again would fail the same way.
-                    throw new IllegalStateException("worker " + partition + " failed: " + reply.text());
+                    throw new IllegalStateException("worker " + partition + " failed: " + reply.body());
                 }
                 if (reply.type() != MessageChannel.RESULT) {
                     throw new IOException("worker " + partition + " sent message type " + reply.type()
                             + ", expected a result");
                 }
                 @SuppressWarnings("unchecked")
-                R result = (R) BulkCodec.decode(reply.body(), loader);
+                R result = (R) reply.body();
                 folded = merge.apply(folded, result);
             }
             return folded;
         } catch (IOException e) {
-            throw new WorkerLostException((partition < 0 ? "could not encode the round's task: "
-                    : "lost the channel to worker " + partition + ": ") + e.getMessage(), e);
+            throw new WorkerLostException("lost the channel to worker " + partition + ": " + e.getMessage(), e);
         }
     }
 
@@ -213,9 +181,9 @@ final class ChannelRunner implements RoundRunner {
         if (job == null) {
             return;
         }
-        for (int partition = 0; partition < workers.length; partition++) {
+        for (int partition = 0; partition < partitions; partition++) {
             try {
-                workers[partition].send(MessageChannel.END, MessageChannel.text(""));
+                links.send(partition, MessageChannel.END, "");
             } catch (IOException e) {
                 LOG.warn("Worker {} was gone at the end of a block (its results were all in): {}", partition,
                         e.getMessage());
@@ -272,8 +240,8 @@ final class ChannelRunner implements RoundRunner {
                     + (cause != null ? ": " + cause.getMessage() : ""), cause);
         }
         int slots = taskSlots();
-        if (slots < workers.length) {
-            throw new WorkerLostException("Spark has " + slots + " task slots left for " + workers.length
+        if (slots < partitions) {
+            throw new WorkerLostException("Spark has " + slots + " task slots left for " + partitions
                     + " workers", null);
         }
         for (int jobId : job.jobIds()) {
@@ -292,25 +260,10 @@ final class ChannelRunner implements RoundRunner {
     }
 
     private void closeAll() {
-        if (workers != null) {
-            for (MessageChannel worker : workers) {
-                closeQuietly(worker);
-            }
+        if (links != null) {
+            links.close();
         }
-        closeQuietly(listener);
-        workers = null;
-        listener = null;
+        links = null;
         job = null;
-    }
-
-    private static void closeQuietly(AutoCloseable closeable) {
-        if (closeable == null) {
-            return;
-        }
-        try {
-            closeable.close();
-        } catch (Exception ignored) {
-            // closing is all we wanted
-        }
     }
 }

@@ -5,9 +5,6 @@ import dev.sparktrain.driver.data.DataBlock;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -26,14 +23,10 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
 
     private static final long serialVersionUID = 1L;
 
-    private final String driverHost;
-    private final int driverPort;
-    private final long secret;
+    private final WorkerLinks.WorkerEndpoint driver;
 
-    ChannelWorker(String driverHost, int driverPort, long secret) {
-        this.driverHost = driverHost;
-        this.driverPort = driverPort;
-        this.secret = secret;
+    ChannelWorker(WorkerLinks.WorkerEndpoint driver) {
+        this.driver = driver;
     }
 
     @Override
@@ -46,36 +39,31 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
         }
         List<DataBlock> blocks = new ArrayList<>();
         rows.foreach(block -> blocks.add(block));
-        try (MessageChannel channel = MessageChannel.blocking(SocketChannel.open(
-                new InetSocketAddress(driverHost, driverPort)))) {
-            serve(channel, context.partitionId(), blocks);
+        int partition = context.partitionId();
+        try (WorkerLinks.DriverLink link = driver.connect(partition)) {
+            serve(link, partition, blocks);
         } catch (IOException e) {
-            throw new UncheckedIOException("worker " + context.partitionId() + " lost its channel to the driver at "
-                    + driverHost + ":" + driverPort, e);
+            throw new UncheckedIOException("worker " + partition + " lost its channel to the driver (" + driver + ")",
+                    e);
         }
         return CollectionConverters.asScala(Collections.emptyIterator());
     }
 
-    private void serve(MessageChannel channel, int partition, List<DataBlock> blocks) throws IOException {
-        ByteBuffer hello = ByteBuffer.allocate(Long.BYTES + Integer.BYTES).putLong(secret).putInt(partition);
-        channel.send(MessageChannel.HELLO, new BulkCodec.Encoded(hello.array(), List.of()));
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        for (MessageChannel.Message message = channel.receive(); message.type() != MessageChannel.END;
-             message = channel.receive()) {
+    private static void serve(WorkerLinks.DriverLink link, int partition, List<DataBlock> blocks) throws IOException {
+        for (Envelope message = link.receive(); message.type() != MessageChannel.END; message = link.receive()) {
             if (message.type() != MessageChannel.TASK) {
                 throw new IOException("the driver sent message type " + message.type() + ", expected a task");
             }
             @SuppressWarnings("unchecked")
-            PartitionTask<DataBlock, Object> task = (PartitionTask<DataBlock, Object>) BulkCodec.decode(message.body(),
-                    loader);
+            PartitionTask<DataBlock, Object> task = (PartitionTask<DataBlock, Object>) message.body();
             Object result;
             try {
                 result = task.run(partition, blocks.iterator());
             } catch (RuntimeException | Error e) {
-                channel.send(MessageChannel.FAILED, MessageChannel.text(brief(e)));
+                link.send(MessageChannel.FAILED, brief(e));
                 throw e;
             }
-            channel.send(MessageChannel.RESULT, BulkCodec.encode(result));
+            link.send(MessageChannel.RESULT, result);
         }
     }
 

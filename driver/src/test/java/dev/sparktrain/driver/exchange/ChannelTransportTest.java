@@ -37,13 +37,16 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Rounds over the channel transport give bitwise the parameters of one Spark job per round, in every mode and with
- * blocks cut by checkpoints; a block that loses its job mid-way runs again and still gives them.
+ * blocks cut by checkpoints; a block that loses its job mid-way runs again and still gives them. Here through local
+ * mode's in-memory links; {@link ChannelOverTcpTest} runs the same over TCP.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelTransportTest {
 
     private static final int FEATURES = 5;
@@ -53,16 +56,25 @@ class ChannelTransportTest {
     private static JavaSparkContext sc;
     private static CachedBlocks data;
 
+    /** Spark settings of this class's context. */
+    Map<String, String> sparkSettings() {
+        return Map.of();
+    }
+
+    boolean expectInMemory() {
+        return true;
+    }
+
     @BeforeAll
-    static void start() {
-        sc = LocalSpark.start("ChannelTransportTest");
+    void start() {
+        sc = LocalSpark.start(getClass().getSimpleName(), sparkSettings());
         // Unequal partitions: the second runs out of batches before the first.
         data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
                 TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "channel");
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         sc.stop();
     }
 
@@ -83,6 +95,11 @@ class ChannelTransportTest {
         float[] job = train(config.withTransport(RoundTransport.JOB), List.of(), null, null).params().toFloatVector();
         ParameterServer channel = train(config.withTransport(RoundTransport.CHANNEL), List.of(), null, null);
         assertArrayEquals(job, channel.params().toFloatVector(), "channel and job transports must agree bitwise");
+    }
+
+    @Test
+    void localModeTakesTheExpectedLinks() {
+        assertEquals(expectInMemory(), ChannelRunner.inMemory(sc));
     }
 
     @Test

@@ -1,0 +1,45 @@
+package dev.sparktrain.driver.exchange;
+
+import java.io.IOException;
+
+/**
+ * The driver's ends of a block's connections to its workers: over TCP ({@link SocketLinks}), or in memory when the
+ * workers' tasks run in the driver's own JVM ({@link MemoryLinks}, Spark's local mode). Every wait checks, in short
+ * slices, that the block's Spark job is still alive, and throws {@link WorkerLostException} when it is not.
+ */
+interface WorkerLinks extends AutoCloseable {
+
+    /** What the workers' tasks connect through: it travels inside the block's Spark job. */
+    WorkerEndpoint endpoint();
+
+    /** Returns once every worker has connected. */
+    void awaitWorkers() throws IOException;
+
+    /** Sends {@code body} to {@code partition}'s worker. The same body sent to several workers in a row is encoded once. */
+    void send(int partition, byte type, Object body) throws IOException;
+
+    /** The next message from {@code partition}'s worker. */
+    Envelope receive(int partition) throws IOException;
+
+    /** Closes every connection: a worker waiting for a message gets an error, and its task ends. */
+    @Override
+    void close();
+
+    /** How a worker's task reaches the driver. */
+    interface WorkerEndpoint extends java.io.Serializable {
+
+        /** {@code partition}'s end of its connection to the driver. */
+        DriverLink connect(int partition) throws IOException;
+    }
+
+    /** A worker's end of its connection to the driver; waits block. */
+    interface DriverLink extends AutoCloseable {
+
+        void send(byte type, Object body) throws IOException;
+
+        Envelope receive() throws IOException;
+
+        @Override
+        void close();
+    }
+}

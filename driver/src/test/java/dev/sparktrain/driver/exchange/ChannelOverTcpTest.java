@@ -1,0 +1,17 @@
+package dev.sparktrain.driver.exchange;
+
+import java.util.Map;
+
+/** {@link ChannelTransportTest} with local mode's channel over TCP, the links a cluster's workers use. */
+class ChannelOverTcpTest extends ChannelTransportTest {
+
+    @Override
+    Map<String, String> sparkSettings() {
+        return Map.of(ChannelRunner.IN_MEMORY, "false");
+    }
+
+    @Override
+    boolean expectInMemory() {
+        return false;
+    }
+}
