@@ -1,5 +1,6 @@
 package dev.sparktrain.ps;
 
+import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
@@ -33,7 +34,7 @@ public final class ParameterServer {
     private final Optimizer optimizer;
     private final long length;
     private final INDArray params;
-    /** The parameters before the last update, for the norm of the change. */
+    /** Scratch for norms of differences: the parameters before an update, then the change (BLAS works in place). */
     private final INDArray previous;
     /** The optimizer's gradient argument: in-place steps may overwrite it, and the caller's array must not change. */
     private final INDArray gradient;
@@ -61,13 +62,13 @@ public final class ParameterServer {
 
     /** The L2 norm of the current parameters (no copy). */
     public synchronized double paramsNorm() {
-        return params.norm2Number().doubleValue();
+        return BlasVectors.norm2(params);
     }
 
-    /** The L2 distance from the current parameters to {@code other} (no copy of the parameters). */
+    /** The L2 distance from the current parameters to {@code other}. */
     public synchronized double distanceTo(INDArray other) {
         checkLength("other parameters", other);
-        return params.distance2(flat(other));
+        return BlasVectors.distanceInto(flat(other), previous.assign(params));
     }
 
     /** A copy of the current parameters. */
@@ -173,7 +174,7 @@ public final class ParameterServer {
         params.assign(flat(meanParams));
         holdInner(meanInnerState);
         version++;
-        return params.distance2(previous);
+        return BlasVectors.distanceInto(params, previous);
     }
 
     /**
@@ -218,7 +219,7 @@ public final class ParameterServer {
         }
         optimizerState = step.state();
         version++;
-        return params.distance2(previous);
+        return BlasVectors.distanceInto(params, previous);
     }
 
     private void checkInner(OptimizerState meanInnerState) {

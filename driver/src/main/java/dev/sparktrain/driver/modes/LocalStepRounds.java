@@ -8,6 +8,7 @@ import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.driver.exchange.RoundRunner;
 import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.ParameterServer;
@@ -107,7 +108,7 @@ public final class LocalStepRounds implements RoundStrategy {
             return RoundResult.EMPTY;
         }
         meanParams = NativeFloats.refill(meanParams, sum.meanParams());
-        if (!Double.isFinite(meanParams.sumNumber().doubleValue())) {
+        if (!BlasVectors.allFinite(meanParams)) {
             throw new NonFiniteLossException(epoch, round, -1);
         }
         workerStates.putAll(sum.workerStates());

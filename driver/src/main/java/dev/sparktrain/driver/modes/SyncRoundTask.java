@@ -10,6 +10,7 @@ import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -68,8 +69,8 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
         boolean finite;
         try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
             loss = network.computeGradient(batch.features(), batch.labels(), context);
-            // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
-            finite = Double.isFinite(loss) && Double.isFinite(network.gradient().sumNumber().doubleValue());
+            // One BLAS pass (Σ|g|) tells whether any gradient entry is NaN or infinite.
+            finite = Double.isFinite(loss) && BlasVectors.allFinite(network.gradient());
         }
         if (!finite) {
             return result.markNonFinite(partition);

@@ -6,6 +6,7 @@ import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.driver.exchange.RoundRunner;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -67,7 +68,7 @@ public final class SyncRounds implements RoundStrategy {
         }
         RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
                 server.length() * Float.BYTES);
-        return new RoundResult(sum.count(), sum.meanLoss(), meanGradient.norm2Number().doubleValue(), updateNorm,
+        return new RoundResult(sum.count(), sum.meanLoss(), BlasVectors.norm2(meanGradient), updateNorm,
                 learningRate, cost);
     }
 }

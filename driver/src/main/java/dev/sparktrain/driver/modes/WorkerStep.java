@@ -3,6 +3,7 @@ package dev.sparktrain.driver.modes;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
+import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
@@ -33,8 +34,8 @@ public final class WorkerStep {
                               ForwardContext context) {
         try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
             double loss = network.computeGradient(batch.features(), batch.labels(), context);
-            // One reduction tells whether any gradient entry is NaN or infinite: such values make the sum non-finite.
-            if (!Double.isFinite(loss) || !Double.isFinite(network.gradient().sumNumber().doubleValue())) {
+            // One BLAS pass (Σ|g|) tells whether any gradient entry is NaN or infinite.
+            if (!Double.isFinite(loss) || !BlasVectors.allFinite(network.gradient())) {
                 return new Outcome(loss, null);
             }
             // The worker owns its gradient, state and parameters: the optimizer may update them in place.
