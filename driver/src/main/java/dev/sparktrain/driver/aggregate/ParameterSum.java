@@ -29,7 +29,8 @@ public final class ParameterSum implements java.io.Serializable {
 
     /**
      * Adds one worker's result: its parameters after the local steps, its inner state slots (may be empty), the
-     * mean loss over its local batches and the number of samples it trained on. Changes this sum in place.
+     * mean loss over its local batches and the number of samples it trained on. Changes this sum in place, and takes
+     * the arrays over (an empty sum scales them in place).
      */
     public ParameterSum add(float[] params, Map<String, float[]> slots, long innerStep, double meanLoss, long samples) {
         if (samples <= 0) {
@@ -64,6 +65,7 @@ public final class ParameterSum implements java.io.Serializable {
         return firstNonFinitePartition;
     }
 
+    /** Adds {@code other} into this sum in place and returns this; takes {@code other}'s arrays over. */
     public ParameterSum merge(ParameterSum other) {
         taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
@@ -125,12 +127,17 @@ public final class ParameterSum implements java.io.Serializable {
     }
 
     /**
-     * {@code sum + weight·values} in place (a new sum if null). In float: a sample count is exact as a float, so this is
-     * the same single rounding as a double product, in a loop the JIT vectorizes.
+     * {@code sum + weight·values} in place. A null sum takes {@code values} over and scales them in place (a fresh
+     * vector-sized array costs more than the pass): 0 + weight·x, as summing into a zeroed array would give (−0
+     * becomes +0). In float: a sample count is exact as a float, so this is the same single rounding as a double
+     * product, in a loop the JIT vectorizes.
      */
     private static float[] addScaled(float[] sum, float[] values, float weight, String what) {
         if (sum == null) {
-            sum = new float[values.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = 0f + values[i] * weight;
+            }
+            return values;
         } else if (sum.length != values.length) {
             throw new IllegalArgumentException("cannot add " + what + " of " + values.length + " elements to a sum of "
                     + sum.length);

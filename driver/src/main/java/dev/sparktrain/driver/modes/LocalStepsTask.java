@@ -5,7 +5,6 @@ import dev.sparktrain.driver.aggregate.ParameterSum;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
-import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.layers.ForwardContext;
@@ -95,7 +94,7 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
                 break;
             }
             if (order == null) {
-                order = Shuffle.order(seed, epoch, partition, block.rows());
+                order = scratch.order(seed, epoch, partition, block.rows());
             }
             Batch batch = scratch.batches().gather(block, order, from, rows);
             ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition,

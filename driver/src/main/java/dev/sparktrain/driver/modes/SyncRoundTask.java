@@ -5,7 +5,6 @@ import dev.sparktrain.driver.aggregate.PartitionTask;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
-import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.driver.exchange.RoundInput;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
@@ -62,7 +61,7 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
         TaskScratch scratch = TaskScratch.withParams(spec, params.get().params());
         Network network = scratch.network();
         long fetched = System.nanoTime();
-        int[] order = Shuffle.order(seed, epoch, partition, block.rows());
+        int[] order = scratch.order(seed, epoch, partition, block.rows());
         Batch batch = scratch.batches().gather(block, order, from, rows);
         ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition));
         double loss;

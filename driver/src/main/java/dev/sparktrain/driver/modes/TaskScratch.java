@@ -1,6 +1,7 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.data.BatchBuffer;
+import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -31,10 +32,15 @@ public final class TaskScratch {
     private final Map<String, INDArray> slots = new LinkedHashMap<>();
     private final BatchBuffer batches = new BatchBuffer();
     private InnerState initial;
+    private Order order;
     /** The inner state this thread's worker ended its last round of a channel block with ({@code keep} policy). */
     private Resident resident;
 
     private record Resident(BlockPlace place, int partition, OptimizerState state) {
+    }
+
+    /** A partition's row order in an epoch ({@link Shuffle#order}). */
+    private record Order(long seed, int epoch, int partition, int[] rows) {
     }
 
     private TaskScratch(NetworkSpec spec, float[] params) {
@@ -69,6 +75,18 @@ public final class TaskScratch {
 
     BatchBuffer batches() {
         return batches;
+    }
+
+    /**
+     * {@code partition}'s row order of {@code rows} rows in {@code epoch}, kept for the epoch's next rounds: drawing
+     * it takes longer than a gradient at small batches. Read only.
+     */
+    int[] order(long seed, int epoch, int partition, int rows) {
+        if (order == null || order.seed() != seed || order.epoch() != epoch || order.partition() != partition
+                || order.rows().length != rows) {
+            order = new Order(seed, epoch, partition, Shuffle.order(seed, epoch, partition, rows));
+        }
+        return order.rows();
     }
 
     /** A copy of a broadcast inner state in this thread's slot arrays. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
 import dev.sparktrain.ops.layers.Dense;
@@ -81,5 +82,17 @@ class TaskScratchTest {
                 again.slot(name).toFloatVector(), name));
         Adam adam = Adam.defaults(0.01);
         assertEquals(adam.slotNames(), scratch.fresh(adam).slots().keySet());
+    }
+
+    @Test
+    void aPartitionsRowOrderIsKeptForItsEpochAndDrawnAgainForAnother() {
+        TaskScratch scratch = TaskScratch.withParams(SPEC, params(1));
+        int[] epoch1 = scratch.order(42, 1, 0, 50);
+        assertArrayEquals(Shuffle.order(42, 1, 0, 50), epoch1);
+        assertSame(epoch1, scratch.order(42, 1, 0, 50));
+        assertArrayEquals(Shuffle.order(42, 2, 0, 50), scratch.order(42, 2, 0, 50));
+        assertArrayEquals(Shuffle.order(42, 2, 1, 50), scratch.order(42, 2, 1, 50));
+        assertArrayEquals(Shuffle.order(43, 2, 1, 50), scratch.order(43, 2, 1, 50));
+        assertArrayEquals(Shuffle.order(43, 2, 1, 49), scratch.order(43, 2, 1, 49));
     }
 }
