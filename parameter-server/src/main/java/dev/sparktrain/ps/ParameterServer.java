@@ -57,7 +57,15 @@ public final class ParameterServer {
 
     /** The parameters for broadcast: a plain float copy and its version. */
     public synchronized ParameterSnapshot snapshot() {
-        return new ParameterSnapshot(version, NativeFloats.toArray(params));
+        return snapshot(null);
+    }
+
+    /**
+     * As {@link #snapshot()}, copied into {@code reuse}'s array when it has the parameters' length: for a caller that
+     * knows nobody reads {@code reuse} any more (the round it was shared with has ended).
+     */
+    public synchronized ParameterSnapshot snapshot(ParameterSnapshot reuse) {
+        return new ParameterSnapshot(version, NativeFloats.toArray(params, reuse == null ? null : reuse.params()));
     }
 
     /** The L2 norm of the current parameters (no copy). */

@@ -2,6 +2,7 @@ package dev.sparktrain.ps;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +22,19 @@ class ParameterServerTest {
 
     private static INDArray f(float... v) {
         return Nd4j.createFromArray(v);
+    }
+
+    @Test
+    void aSnapshotCanReuseAnEarlierOnesArrayOfTheSameLength() {
+        ParameterServer ps = new ParameterServer(f(1, 2, 3), Sgd.plain(0.5));
+        ParameterSnapshot first = ps.snapshot();
+        ps.applyMeanGradient(f(2, 0, -2));
+        ParameterSnapshot second = ps.snapshot(first);
+        assertSame(first.params(), second.params());
+        assertArrayEquals(new float[] {0, 2, 4}, second.params());
+        assertEquals(1, second.version());
+        ParameterSnapshot other = ps.snapshot(new ParameterSnapshot(0, new float[2]));
+        assertArrayEquals(new float[] {0, 2, 4}, other.params());
     }
 
     @Test

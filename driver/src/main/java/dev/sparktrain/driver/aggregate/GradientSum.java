@@ -69,7 +69,7 @@ public final class GradientSum implements java.io.Serializable {
         if (weightedParams == null) {
             return null;
         }
-        return SampleMeans.of(weightedParams, count);
+        return SampleMeans.of(weightedParams, count, null);
     }
 
     /**
@@ -145,8 +145,13 @@ public final class GradientSum implements java.io.Serializable {
 
     /** Sample-weighted mean gradient, a new array. */
     public float[] meanGradient() {
+        return meanGradient(null);
+    }
+
+    /** Sample-weighted mean gradient, in {@code reuse} when it has the gradient's length. */
+    public float[] meanGradient(float[] reuse) {
         requireNonEmpty();
-        return SampleMeans.of(weightedGradient, count);
+        return SampleMeans.of(weightedGradient, count, reuse);
     }
 
     private void requireNonEmpty() {

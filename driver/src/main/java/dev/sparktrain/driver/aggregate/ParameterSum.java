@@ -109,15 +109,20 @@ public final class ParameterSum implements java.io.Serializable {
 
     /** Σ nᵢ·θᵢ / Σ nᵢ, a new array. */
     public float[] meanParams() {
+        return meanParams(null);
+    }
+
+    /** Σ nᵢ·θᵢ / Σ nᵢ, in {@code reuse} when it has the parameters' length. */
+    public float[] meanParams(float[] reuse) {
         requireNonEmpty();
-        return SampleMeans.of(weightedParams, count);
+        return SampleMeans.of(weightedParams, count, reuse);
     }
 
     /** The sample-weighted mean of every inner state slot (empty if workers sent none). */
     public Map<String, float[]> meanSlots() {
         requireNonEmpty();
         Map<String, float[]> out = new LinkedHashMap<>();
-        weightedSlots.forEach((name, slot) -> out.put(name, SampleMeans.of(slot, count)));
+        weightedSlots.forEach((name, slot) -> out.put(name, SampleMeans.of(slot, count, null)));
         return out;
     }
 

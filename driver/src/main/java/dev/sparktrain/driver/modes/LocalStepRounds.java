@@ -35,6 +35,8 @@ public final class LocalStepRounds implements RoundStrategy {
     private final Optimizer inner;
     private final HashMap<Integer, InnerState> workerStates = new HashMap<>();
     /** The round's mean parameters and inner-state slots, in arrays kept across rounds: the server copies them. */
+    private float[] meanValues;
+    private ParameterSnapshot lastSnapshot;
     private INDArray meanParams;
     private final Map<String, INDArray> meanSlots = new HashMap<>();
 
@@ -75,7 +77,9 @@ public final class LocalStepRounds implements RoundStrategy {
     public RoundResult run(CachedBlocks train, int epoch, int round) {
         long start = System.nanoTime();
         InnerStatePolicy policy = config.innerState();
-        RoundInput<ParameterSnapshot> params = runner.share(server.snapshot());
+        // The last round's snapshot is free: its round is over, and tasks only copy from it.
+        lastSnapshot = server.snapshot(lastSnapshot);
+        RoundInput<ParameterSnapshot> params = runner.share(lastSnapshot);
         InnerState sharedState = policy == InnerStatePolicy.AVERAGE ? sharedInnerState() : null;
         RoundInput<InnerState> shared = sharedState != null ? runner.share(sharedState) : null;
         // Kept states stay on the workers between the rounds of a channel block: only its first round sends them.
@@ -107,7 +111,8 @@ public final class LocalStepRounds implements RoundStrategy {
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        meanParams = NativeFloats.refill(meanParams, sum.meanParams());
+        meanValues = sum.meanParams(meanValues);
+        meanParams = NativeFloats.refill(meanParams, meanValues);
         if (!BlasVectors.allFinite(meanParams)) {
             throw new NonFiniteLossException(epoch, round, -1);
         }

@@ -22,7 +22,9 @@ public final class SyncRounds implements RoundStrategy {
     private final NetworkSpec spec;
     private final ParameterServer server;
     private final TrainingConfig config;
-    /** The round's mean gradient, reused: the server copies what it keeps. */
+    /** The round's mean gradient, in Java and native arrays reused round after round: the server copies what it keeps. */
+    private float[] meanValues;
+    private ParameterSnapshot lastSnapshot;
     private INDArray meanGradient;
 
     public SyncRounds(RoundRunner runner, NetworkSpec spec, ParameterServer server, TrainingConfig config) {
@@ -42,7 +44,9 @@ public final class SyncRounds implements RoundStrategy {
     @Override
     public RoundResult run(CachedBlocks train, int epoch, int round) {
         long start = System.nanoTime();
-        RoundInput<ParameterSnapshot> params = runner.share(server.snapshot());
+        // The last round's snapshot is free: its round is over, and tasks only copy from it.
+        lastSnapshot = server.snapshot(lastSnapshot);
+        RoundInput<ParameterSnapshot> params = runner.share(lastSnapshot);
         long broadcast = System.nanoTime();
         GradientSum sum;
         try {
@@ -59,7 +63,8 @@ public final class SyncRounds implements RoundStrategy {
         if (sum.isEmpty()) {
             return RoundResult.EMPTY;
         }
-        meanGradient = NativeFloats.refill(meanGradient, sum.meanGradient());
+        meanValues = sum.meanGradient(meanValues);
+        meanGradient = NativeFloats.refill(meanGradient, meanValues);
         double learningRate = server.optimizer().learningRateAt(server.step());
         double updateNorm = server.applyMeanGradient(meanGradient);
         float[] meanParams = sum.meanParams();

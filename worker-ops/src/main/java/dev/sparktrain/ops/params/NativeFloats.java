@@ -18,11 +18,17 @@ public final class NativeFloats {
 
     /** The array's values in row-major order, as a new Java array. */
     public static float[] toArray(INDArray a) {
+        return toArray(a, null);
+    }
+
+    /** The array's values in row-major order, in {@code reuse} when it has their length, else in a new Java array. */
+    public static float[] toArray(INDArray a, float[] reuse) {
         if (a.isEmpty()) {
             return new float[0];
         }
         INDArray whole = ownsWholeBuffer(a) ? a : a.castTo(DataType.FLOAT).dup('c');
-        float[] out = new float[Math.toIntExact(whole.length())];
+        int length = Math.toIntExact(whole.length());
+        float[] out = reuse != null && reuse.length == length ? reuse : new float[length];
         whole.data().asNioFloat().get(0, out);
         return out;
     }
