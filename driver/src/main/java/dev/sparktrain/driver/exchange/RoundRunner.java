@@ -22,6 +22,14 @@ public interface RoundRunner {
         };
     }
 
+    /** The transport as it runs on {@code sc}: {@code job}, {@code channel (tcp)} or {@code channel (in memory)}. */
+    static String describe(JavaSparkContext sc, RoundTransport transport) {
+        return switch (transport) {
+            case JOB -> transport.configName();
+            case CHANNEL -> transport.configName() + (ChannelRunner.inMemory(sc) ? " (in memory)" : " (tcp)");
+        };
+    }
+
     /** {@code value} as the round's tasks will read it; {@link #release} it when the round is over. */
     <T> RoundInput<T> share(T value);
 

@@ -32,16 +32,16 @@ public final class BenchReport {
         this.threads = threads;
     }
 
-    public void header(String master, double trainingFlopsPerSample) {
+    /** {@code transport} as it runs ({@code RoundRunner.describe}). */
+    public void header(String master, String transport, double trainingFlopsPerSample) {
         this.flopsPerSample = trainingFlopsPerSample;
         out.printf(Locale.ROOT, "bench %s on %s: %d workers x %d rows, optimizer %s, %d parameters, %.3f MFLOP per"
                         + " training sample (matrix products, forward + backward), transport %s%n", run.name(), master,
                 threads, run.training().batchSizePerWorker(), run.optimizer().name(),
-                run.model().layout().totalLength(), trainingFlopsPerSample / 1e6,
-                run.training().transport().configName());
+                run.model().layout().totalLength(), trainingFlopsPerSample / 1e6, transport);
         put("threads", threads);
         put("batch_per_worker", run.training().batchSizePerWorker());
-        put("transport", run.training().transport().configName());
+        put("transport", transport.replace(" (", "_").replace(")", "").replace(' ', '_'));
         put("mflop_per_sample", trainingFlopsPerSample / 1e6);
         out.printf(Locale.ROOT, "1. gemm roofline: float32 Nd4j.gemm into a preallocated result, %d thread(s) at once,"
                 + " each with its own matrices%n", threads);

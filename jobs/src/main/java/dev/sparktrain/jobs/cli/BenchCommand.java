@@ -2,6 +2,7 @@ package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.exchange.RoundRunner;
 import dev.sparktrain.jobs.bench.BenchReport;
 import dev.sparktrain.jobs.bench.GemmRoofline;
 import dev.sparktrain.jobs.bench.KernelThroughput;
@@ -75,7 +76,8 @@ final class BenchCommand implements Callable<Integer> {
         int batch = run.training().batchSizePerWorker();
         BenchReport report = new BenchReport(out, run, threads);
         try (JavaSparkContext sc = SparkSessions.start(run, out)) {
-            report.header(sc.master(), ModelFlops.trainingFlopsPerSample(run.model()));
+            report.header(sc.master(), RoundRunner.describe(sc, run.training().transport()),
+                    ModelFlops.trainingFlopsPerSample(run.model()));
 
             for (ModelFlops.Gemm g : ModelFlops.forwardGemms(run.model(), batch)) {
                 report.roofline(g.layer(), g, GemmRoofline.gflops(g.m(), g.k(), g.n(), threads, seconds / 2));
