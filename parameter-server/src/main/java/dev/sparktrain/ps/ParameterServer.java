@@ -2,11 +2,13 @@ package dev.sparktrain.ps;
 
 import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
+import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.Optional;
 import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -215,17 +217,23 @@ public final class ParameterServer {
         checkLength("mask", mask);
         checkLength("values", values);
         INDArray m = flat(mask);
-        params.muli(m.rsub(1)).addi(flat(values).mul(m));
+        try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
+            params.muli(m.rsub(1)).addi(flat(values).mul(m));
+        }
     }
 
     /** One optimizer step on {@link #gradient}; returns the norm of the change. */
     private double applyStep() {
         previous.assign(params);
-        Optimizer.Step step = optimizer.stepInPlace(gradient, optimizerState, params);
-        if (step.params() != params) {
-            params.assign(step.params());
+        // Rules without an in-place path (SGD with momentum, ...) create new arrays: a fresh native array per round
+        // touches new pages, and waits for a Java GC to be freed.
+        try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
+            Optimizer.Step step = optimizer.stepInPlace(gradient, optimizerState, params);
+            if (step.params() != params) {
+                params.assign(step.params());
+            }
+            optimizerState = step.state().outsideWorkspace(optimizerState);
         }
-        optimizerState = step.state();
         version++;
         return BlasVectors.distanceInto(params, previous);
     }

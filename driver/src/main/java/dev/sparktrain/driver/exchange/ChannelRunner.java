@@ -203,12 +203,13 @@ final class ChannelRunner implements RoundRunner {
     @Override
     public void abortBlock() {
         fallingBack = false;
-        if (job == null) {
-            return;
-        }
-        // Closed channels end the workers' tasks; cancelling ends a job whose tasks are gone or stuck.
+        // Closed channels end the workers' tasks; cancelling ends a job whose tasks are gone or stuck. The links may
+        // be open without a job: when starting it failed.
         JavaFutureAction<Long> aborted = job;
         closeAll();
+        if (aborted == null) {
+            return;
+        }
         aborted.cancel(true);
         try {
             aborted.get();

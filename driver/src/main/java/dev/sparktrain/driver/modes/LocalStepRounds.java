@@ -34,9 +34,10 @@ public final class LocalStepRounds implements RoundStrategy {
     private final TrainingConfig config;
     private final Optimizer inner;
     private final HashMap<Integer, InnerState> workerStates = new HashMap<>();
+    /** The parameters shared with the last round's tasks: its array is reused once the round is over. */
+    private ParameterSnapshot lastSnapshot;
     /** The round's mean parameters and inner-state slots, in arrays kept across rounds: the server copies them. */
     private float[] meanValues;
-    private ParameterSnapshot lastSnapshot;
     private INDArray meanParams;
     private final Map<String, INDArray> meanSlots = new HashMap<>();
 
@@ -77,7 +78,6 @@ public final class LocalStepRounds implements RoundStrategy {
     public RoundResult run(CachedBlocks train, int epoch, int round) {
         long start = System.nanoTime();
         InnerStatePolicy policy = config.innerState();
-        // The last round's snapshot is free: its round is over, and tasks only copy from it.
         lastSnapshot = server.snapshot(lastSnapshot);
         RoundInput<ParameterSnapshot> params = runner.share(lastSnapshot);
         InnerState sharedState = policy == InnerStatePolicy.AVERAGE ? sharedInnerState() : null;

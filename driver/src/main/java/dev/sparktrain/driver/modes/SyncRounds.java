@@ -22,9 +22,10 @@ public final class SyncRounds implements RoundStrategy {
     private final NetworkSpec spec;
     private final ParameterServer server;
     private final TrainingConfig config;
+    /** The parameters shared with the last round's tasks: its array is reused once the round is over. */
+    private ParameterSnapshot lastSnapshot;
     /** The round's mean gradient, in Java and native arrays reused round after round: the server copies what it keeps. */
     private float[] meanValues;
-    private ParameterSnapshot lastSnapshot;
     private INDArray meanGradient;
 
     public SyncRounds(RoundRunner runner, NetworkSpec spec, ParameterServer server, TrainingConfig config) {
@@ -44,7 +45,6 @@ public final class SyncRounds implements RoundStrategy {
     @Override
     public RoundResult run(CachedBlocks train, int epoch, int round) {
         long start = System.nanoTime();
-        // The last round's snapshot is free: its round is over, and tasks only copy from it.
         lastSnapshot = server.snapshot(lastSnapshot);
         RoundInput<ParameterSnapshot> params = runner.share(lastSnapshot);
         long broadcast = System.nanoTime();

@@ -7,10 +7,7 @@ import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One local optimizer step of a worker: forward and backward on a batch, then the optimizer, with the network's
@@ -40,18 +37,7 @@ public final class WorkerStep {
             }
             // The worker owns its gradient, state and parameters: the optimizer may update them in place.
             Optimizer.Step next = optimizer.stepInPlace(network.gradient(), state, network.params());
-            return new Outcome(loss, outsideWorkspace(next.state(), state));
+            return new Outcome(loss, next.state().outsideWorkspace(state));
         }
-    }
-
-    /**
-     * {@code next} with every slot that the optimizer created inside the step's workspace (rules without an in-place
-     * path return new arrays) copied into {@code previous}'s array of that slot, which lives outside it.
-     */
-    private static OptimizerState outsideWorkspace(OptimizerState next, OptimizerState previous) {
-        Map<String, INDArray> slots = new LinkedHashMap<>();
-        next.slots().forEach((name, slot) -> slots.put(name, slot.isAttached()
-                ? previous.slot(name).assign(slot) : slot));
-        return new OptimizerState(next.step(), slots);
     }
 }

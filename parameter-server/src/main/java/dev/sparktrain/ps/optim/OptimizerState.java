@@ -49,6 +49,17 @@ public record OptimizerState(long step, Map<String, INDArray> slots) {
         }
     }
 
+    /**
+     * This state with every slot that was created inside the open workspace (update rules without an in-place path
+     * return new arrays) copied into {@code previous}'s array of that slot, which lives outside it: for a caller that
+     * steps in place inside a {@code ScratchWorkspace} and owns {@code previous}.
+     */
+    public OptimizerState outsideWorkspace(OptimizerState previous) {
+        Map<String, INDArray> kept = new LinkedHashMap<>();
+        slots.forEach((name, slot) -> kept.put(name, slot.isAttached() ? previous.slot(name).assign(slot) : slot));
+        return new OptimizerState(step, kept);
+    }
+
     /** A deep copy (the arrays are duplicated). */
     public OptimizerState copy() {
         Map<String, INDArray> copies = new LinkedHashMap<>();
