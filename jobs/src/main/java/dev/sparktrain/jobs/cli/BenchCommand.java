@@ -97,6 +97,10 @@ final class BenchCommand implements Callable<Integer> {
                 for (RunConfig r : perMode.values()) {
                     report.mode(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train()));
                 }
+                if (!perMode.isEmpty()) {
+                    report.kernelAgain(KernelThroughput.samplesPerSecond(run.model(), run.optimizer(), rows, batch,
+                            run.training().seed(), threads, seconds));
+                }
                 if (memoryEpochs > 0) {
                     RunConfig r = withSettings(run.training().mode().configName(), memoryEpochs);
                     report.memoryRun(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train()));

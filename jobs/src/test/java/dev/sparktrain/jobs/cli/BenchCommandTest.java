@@ -60,7 +60,8 @@ class BenchCommandTest {
             }
         }
         for (String key : List.of("gemm_gflops_16x16x12", "gemm_gflops_1024x1024x1024", "gemm_gflops_model_shapes",
-                "kernel_samples_per_sec", "kernel_gflops", "sync_samples_per_sec", "average_samples_per_sec",
+                "kernel_samples_per_sec", "kernel_first_samples_per_sec", "kernel_second_samples_per_sec",
+                "kernel_gflops", "sync_samples_per_sec", "average_samples_per_sec",
                 "outer_samples_per_sec", "sync_compute_ms", "average_round_ms", "sync_vs_kernel",
                 "driver_peak_rss_mib", "executor_peak_rss_mib")) {
             assertTrue(bench.containsKey(key), "missing BENCH " + key + " in\n" + run.out());
