@@ -30,20 +30,11 @@ public final class GradientSum implements java.io.Serializable {
         if (batchRows <= 0) {
             throw new IllegalArgumentException("batch must have at least one row, got " + batchRows);
         }
-        if (weightedGradient == null) {
-            // 0 + g·n, as summing into a zeroed array would give (−0 becomes +0).
-            for (int i = 0; i < meanGradient.length; i++) {
-                meanGradient[i] = 0f + meanGradient[i] * batchRows;
-            }
-            weightedGradient = meanGradient;
-        } else if (weightedGradient.length != meanGradient.length) {
+        if (weightedGradient != null && weightedGradient.length != meanGradient.length) {
             throw new IllegalArgumentException("gradient of " + meanGradient.length + " elements cannot be added to a sum"
                     + " of " + weightedGradient.length);
-        } else {
-            for (int i = 0; i < meanGradient.length; i++) {
-                weightedGradient[i] += meanGradient[i] * batchRows;
-            }
         }
+        weightedGradient = WeightedSums.addScaled(weightedGradient, meanGradient, batchRows);
         weightedLoss += meanLoss * batchRows;
         count += batchRows;
         return this;
@@ -51,15 +42,11 @@ public final class GradientSum implements java.io.Serializable {
 
     /**
      * Adds the worker's parameters after its training pass, weighted like its gradient; only their non-trainable
-     * entries (running statistics) are used. Call right after {@link #add}. Changes this sum in place.
+     * entries (running statistics) are used. Call right after {@link #add}. Changes this sum in place, and takes
+     * {@code params} over like {@link #add}.
      */
     public GradientSum addParams(float[] params, int batchRows) {
-        if (weightedParams == null) {
-            weightedParams = new float[params.length];
-        }
-        for (int i = 0; i < params.length; i++) {
-            weightedParams[i] += params[i] * batchRows;
-        }
+        weightedParams = WeightedSums.addScaled(weightedParams, params, batchRows);
         return this;
     }
 
@@ -69,7 +56,7 @@ public final class GradientSum implements java.io.Serializable {
         if (weightedParams == null) {
             return null;
         }
-        return SampleMeans.of(weightedParams, count, null);
+        return WeightedSums.means(weightedParams, count, null);
     }
 
     /**
@@ -100,13 +87,8 @@ public final class GradientSum implements java.io.Serializable {
             return this;
         }
         if (other.weightedParams != null) {
-            if (weightedParams == null) {
-                weightedParams = other.weightedParams;
-            } else {
-                for (int i = 0; i < weightedParams.length; i++) {
-                    weightedParams[i] += other.weightedParams[i];
-                }
-            }
+            weightedParams = weightedParams == null ? other.weightedParams
+                    : WeightedSums.addScaled(weightedParams, other.weightedParams, 1);
         }
         if (count == 0) {
             weightedGradient = other.weightedGradient;
@@ -115,9 +97,7 @@ public final class GradientSum implements java.io.Serializable {
                 throw new IllegalArgumentException("cannot merge gradient sums of " + weightedGradient.length + " and "
                         + other.weightedGradient.length + " elements");
             }
-            for (int i = 0; i < weightedGradient.length; i++) {
-                weightedGradient[i] += other.weightedGradient[i];
-            }
+            WeightedSums.addScaled(weightedGradient, other.weightedGradient, 1);
         }
         weightedLoss += other.weightedLoss;
         count += other.count;
@@ -151,7 +131,7 @@ public final class GradientSum implements java.io.Serializable {
     /** Sample-weighted mean gradient, in {@code reuse} when it has the gradient's length. */
     public float[] meanGradient(float[] reuse) {
         requireNonEmpty();
-        return SampleMeans.of(weightedGradient, count, reuse);
+        return WeightedSums.means(weightedGradient, count, reuse);
     }
 
     private void requireNonEmpty() {

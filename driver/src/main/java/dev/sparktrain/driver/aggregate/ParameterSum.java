@@ -115,14 +115,14 @@ public final class ParameterSum implements java.io.Serializable {
     /** Σ nᵢ·θᵢ / Σ nᵢ, in {@code reuse} when it has the parameters' length. */
     public float[] meanParams(float[] reuse) {
         requireNonEmpty();
-        return SampleMeans.of(weightedParams, count, reuse);
+        return WeightedSums.means(weightedParams, count, reuse);
     }
 
     /** The sample-weighted mean of every inner state slot (empty if workers sent none). */
     public Map<String, float[]> meanSlots() {
         requireNonEmpty();
         Map<String, float[]> out = new LinkedHashMap<>();
-        weightedSlots.forEach((name, slot) -> out.put(name, SampleMeans.of(slot, count, null)));
+        weightedSlots.forEach((name, slot) -> out.put(name, WeightedSums.means(slot, count, null)));
         return out;
     }
 
@@ -131,26 +131,13 @@ public final class ParameterSum implements java.io.Serializable {
         return maxInnerStep;
     }
 
-    /**
-     * {@code sum + weight·values} in place. A null sum takes {@code values} over and scales them in place (a fresh
-     * vector-sized array costs more than the pass): 0 + weight·x, as summing into a zeroed array would give (−0
-     * becomes +0). In float: a sample count is exact as a float, so this is the same single rounding as a double
-     * product, in a loop the JIT vectorizes.
-     */
+    /** {@code sum + weight·values} in place, a null sum taking {@code values} over ({@link WeightedSums#addScaled}). */
     private static float[] addScaled(float[] sum, float[] values, float weight, String what) {
-        if (sum == null) {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = 0f + values[i] * weight;
-            }
-            return values;
-        } else if (sum.length != values.length) {
+        if (sum != null && sum.length != values.length) {
             throw new IllegalArgumentException("cannot add " + what + " of " + values.length + " elements to a sum of "
                     + sum.length);
         }
-        for (int i = 0; i < values.length; i++) {
-            sum[i] += values[i] * weight;
-        }
-        return sum;
+        return WeightedSums.addScaled(sum, values, weight);
     }
 
     private void requireNonEmpty() {
