@@ -118,10 +118,16 @@ public final class LocalStepRounds implements RoundStrategy {
         }
         workerStates.putAll(sum.workerStates());
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(sum) : null;
-        double pseudoGradientNorm = server.distanceTo(meanParams);
-        double updateNorm = config.mode() == TrainingMode.OUTER
-                ? server.applyOuterStep(meanParams, meanInner)
-                : server.applyParameterAverage(meanParams, policy, meanInner);
+        double pseudoGradientNorm;
+        double updateNorm;
+        if (config.mode() == TrainingMode.OUTER) {
+            pseudoGradientNorm = server.distanceTo(meanParams);
+            updateNorm = server.applyOuterStep(meanParams, meanInner);
+        } else {
+            // Averaging moves the parameters to the workers' mean: the change is the pseudo-gradient, computed once.
+            updateNorm = server.applyParameterAverage(meanParams, policy, meanInner);
+            pseudoGradientNorm = updateNorm;
+        }
         RunningState.adoptWorkerMean(server, spec, meanParams);
         RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
                 broadcastBytes);
