@@ -74,10 +74,11 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     }
 
     /**
-     * One fused native kernel (libnd4j's {@code adam_updater}) updates m and v in place and turns the gradient into
-     * the step; it computes the TensorFlow form, and the paper's form is the same with ε·√(1 − β2ᵗ) in place of ε
-     * (multiply the paper's numerator and denominator by √(1 − β2ᵗ)). Equal to {@link #update} up to float rounding.
-     * AMSGrad takes the general path.
+     * One fused pass updates m, v and the parameters in place: {@link AdamLoop} for float32 vectors that are whole
+     * native buffers (the trainer's), libnd4j's {@code adam_updater} and a subtraction otherwise. Both compute the
+     * TensorFlow form, and the paper's form is the same with ε·√(1 − β2ᵗ) in place of ε (multiply the paper's
+     * numerator and denominator by √(1 − β2ᵗ)). Equal to {@link #update} up to float rounding. AMSGrad takes the
+     * general path.
      *
      * <p>Entries whose gradient stays 0 (dead units, always-blank pixels) decay m by β1 every step into float32's
      * subnormal range, where CPU arithmetic is an order of magnitude slower (a measured 12 ms instead of 1 ms per
@@ -94,9 +95,14 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         double eps = convention == EpsilonConvention.PYTORCH ? epsilon * Math.sqrt(1 - Math.pow(beta2, t)) : epsilon;
         INDArray m = state.slot("m");
         INDArray v = state.slot("v");
-        // The op's iteration counts from 0 and bias-corrects with iteration + 1.
-        Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, Math.toIntExact(t - 1)));
-        params.subi(g);
+        if (AdamLoop.applies(g, m, v, params)) {
+            double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+            AdamLoop.step(g, m, v, params, beta1, beta2, eps, stepSize);
+        } else {
+            // The op's iteration counts from 0 and bias-corrects with iteration + 1.
+            Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, Math.toIntExact(t - 1)));
+            params.subi(g);
+        }
         if (t % FLUSH_EVERY == 0) {
             BooleanIndexing.replaceWhere(m, 0.0, Conditions.absLessThan(FLUSH_BELOW));
             BooleanIndexing.replaceWhere(v, 0.0, Conditions.absLessThan(FLUSH_BELOW));

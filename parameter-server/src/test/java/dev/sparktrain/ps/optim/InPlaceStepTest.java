@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@link Optimizer#stepInPlace} (Adam's fused native kernel, the generic fallback) follows the same trajectory as
+ * {@link Optimizer#stepInPlace} (Adam's fused loop, the generic fallback) follows the same trajectory as
  * the pure {@link Optimizer#step}, state slots included, over 12 steps with gradients of very different sizes.
  */
 class InPlaceStepTest {
@@ -83,9 +83,9 @@ class InPlaceStepTest {
     }
 
     /**
-     * Relative 1e-4: Adam's native kernel holds β1 and β2 in float32 and computes 1 − β2 from the rounded β2, so
-     * its second moment is an average with β2 = 0.999000013 (1 − β2 off by 1.3e-5 relative); the pure path scales
-     * by 0.999f and 0.001f. Both are float32 renderings of the formula.
+     * Relative 1e-4, for the in-place paths that round differently from the pure one: libnd4j's Adam kernel (for
+     * arrays that are not whole buffers) computes 1 − β2 from the float32 β2, 1.3e-5 off relative. Both are float32
+     * renderings of the formula; {@code AdamLoopTest} holds Adam's own loop to the double values entry by entry.
      */
     private static void assertClose(String what, INDArray expected, INDArray actual) {
         double scale = Math.max(expected.norm2Number().doubleValue(), 1e-30);

@@ -26,7 +26,7 @@ public final class NativeFloats {
         if (a.isEmpty()) {
             return new float[0];
         }
-        INDArray whole = ownsWholeBuffer(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        INDArray whole = isWholeBuffer(a) ? a : a.castTo(DataType.FLOAT).dup('c');
         int length = Math.toIntExact(whole.length());
         float[] out = reuse != null && reuse.length == length ? reuse : new float[length];
         whole.data().asNioFloat().get(0, out);
@@ -39,7 +39,7 @@ public final class NativeFloats {
             throw new IllegalArgumentException("cannot copy " + values.length + " values into an array of "
                     + target.length());
         }
-        if (ownsWholeBuffer(target)) {
+        if (isWholeBuffer(target)) {
             target.data().asNioFloat().put(0, values);
         } else {
             target.assign(Nd4j.createFromArray(values).reshape('c', target.shape()));
@@ -65,8 +65,11 @@ public final class NativeFloats {
         return out;
     }
 
-    /** True when the array's elements are exactly its buffer, in row-major order. */
-    private static boolean ownsWholeBuffer(INDArray a) {
+    /**
+     * True when the array is float32 and its elements are exactly its native buffer, in row-major order: its values
+     * can then be read and written through {@code a.data().asNioFloat()} at indices 0 to length − 1.
+     */
+    public static boolean isWholeBuffer(INDArray a) {
         return a.dataType() == DataType.FLOAT && a.offset() == 0 && a.data().length() == a.length()
                 && (a.rank() <= 1 || a.ordering() == 'c') && !a.isEmpty();
     }

@@ -1,0 +1,80 @@
+package dev.sparktrain.ps.optim;
+
+import dev.sparktrain.ops.params.NativeFloats;
+import java.nio.FloatBuffer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Adam's in-place step as one Java pass over the native gradient, moments and parameters, TensorFlow's form:
+ * <pre>
+ *   m ← β1·m + (1 − β1)·g,   v ← β2·v + (1 − β2)·g²,   θ ← θ − stepSize · m / (√v + ε)
+ * </pre>
+ * Why not libnd4j's fused {@code adam_updater}: it runs a scalar loop here, ~600 µs for the Fashion MLP's 235,146
+ * parameters (plus a second pass to subtract its result), where this takes ~270 µs (timed side by side, one thread).
+ * The pass goes through the vectors in chunks that fit the L1 cache: a bulk copy of each native chunk into a Java
+ * array, the arithmetic in a plain loop over those arrays (which HotSpot compiles to SIMD instructions, square root
+ * and division included; it does not vectorize loops over native buffers), and a bulk copy of m, v and θ back.
+ * The coefficients are rounded to float32 from their double values, so 1 − β2 is 0.001f, not 1 − 0.999f.
+ */
+final class AdamLoop {
+
+    /** Floats per chunk: four chunks take 16 KiB, well inside a core's L1 data cache (timed best of 256 to 16,384). */
+    private static final int CHUNK = 1024;
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+
+    private AdamLoop() {
+    }
+
+    /**
+     * True when every array is a float32 vector that is its whole native buffer, as the trainer's flat parameter,
+     * gradient and slot vectors are; others take libnd4j's path.
+     */
+    static boolean applies(INDArray g, INDArray m, INDArray v, INDArray params) {
+        long n = params.length();
+        for (INDArray a : new INDArray[] {g, m, v, params}) {
+            if (a.length() != n || !NativeFloats.isWholeBuffer(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** One step with the bias-corrected step size and ε already folded in (see {@link Adam#stepInPlace}). */
+    static void step(INDArray g, INDArray m, INDArray v, INDArray params, double beta1, double beta2, double epsilon,
+                     double stepSize) {
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        float lr = (float) stepSize;
+        FloatBuffer gs = g.data().asNioFloat();
+        FloatBuffer ms = m.data().asNioFloat();
+        FloatBuffer vs = v.data().asNioFloat();
+        FloatBuffer ps = params.data().asNioFloat();
+        float[][] scratch = SCRATCH.get();
+        float[] gc = scratch[0];
+        float[] mc = scratch[1];
+        float[] vc = scratch[2];
+        float[] pc = scratch[3];
+        int n = Math.toIntExact(params.length());
+        for (int from = 0; from < n; from += CHUNK) {
+            int len = Math.min(CHUNK, n - from);
+            gs.get(from, gc, 0, len);
+            ms.get(from, mc, 0, len);
+            vs.get(from, vc, 0, len);
+            ps.get(from, pc, 0, len);
+            for (int i = 0; i < len; i++) {
+                float gi = gc[i];
+                float mi = b1 * mc[i] + c1 * gi;
+                float vi = b2 * vc[i] + c2 * gi * gi;
+                mc[i] = mi;
+                vc[i] = vi;
+                pc[i] -= lr * mi / ((float) Math.sqrt(vi) + eps);
+            }
+            ms.put(from, mc, 0, len);
+            vs.put(from, vc, 0, len);
+            ps.put(from, pc, 0, len);
+        }
+    }
+}
