@@ -72,6 +72,12 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
                 newLocalSteps, newInnerState, newOuterOptimizer, transport);
     }
 
+    /** The same settings for another number of epochs. */
+    public TrainingConfig withEpochs(int newEpochs) {
+        return new TrainingConfig(mode, newEpochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
+                localSteps, innerState, outerOptimizer, transport);
+    }
+
     /** The same settings with another transport. */
     public TrainingConfig withTransport(RoundTransport newTransport) {
         return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,

@@ -97,7 +97,8 @@ public final class BenchReport {
     public void mode(ModeThroughput.Result r) {
         modes.add(r);
         if (modes.size() == 1) {
-            out.printf(Locale.ROOT, "3. Spark training (medians of epochs 2..N; round split: means per round, ms)%n");
+            out.printf(Locale.ROOT, "3. Spark training (after untimed one-epoch runs as long as the kernel's warm-up;"
+                    + " medians of epochs 2..N; round split: means per round, ms)%n");
         }
         out.printf(Locale.ROOT, "   %-8s %8.0f samples/s  %6.2f s/epoch  round %6.2f ms = broadcast %.2f + read"
                         + " %.2f + compute %.2f + spark %.2f + driver %.2f; %s KiB broadcast, %s KiB returned;"
@@ -116,7 +117,9 @@ public final class BenchReport {
         put(m + "_driver_ms", 1e3 * r.driverSeconds());
         put(m + "_broadcast_bytes", r.broadcastBytes());
         put(m + "_result_bytes", r.resultBytes());
-        memoryLine("   " + m + " resident MiB after each epoch:", r.memoryAfterEpoch());
+        put(m + "_warmup_epochs", r.warmupEpochs());
+        memoryLine("   " + m + " resident MiB after each epoch (" + r.warmupEpochs() + " warm-up epochs before):",
+                r.memoryAfterEpoch());
     }
 
     public void memoryRun(ModeThroughput.Result r) {

@@ -24,8 +24,7 @@ public final class KernelThroughput {
     }
 
     /**
-     * Samples per second summed over {@code threads} replicas, after a warm-up of half the measuring time (at least
-     * 2 s: the JIT and oneDNN's per-shape kernels need it).
+     * Samples per second summed over {@code threads} replicas, after a warm-up of {@link #warmupSeconds}.
      */
     public static double samplesPerSecond(NetworkSpec spec, Optimizer optimizer, DataBlock rows, int batchSize,
                                           long seed, int threads, double seconds) {
@@ -55,6 +54,11 @@ public final class KernelThroughput {
                     return batchSize;
                 }
             };
-        }, Math.max(2, seconds / 2), seconds);
+        }, warmupSeconds(seconds), seconds);
+    }
+
+    /** Half the measuring time, at least 2 s: the JIT and oneDNN's per-shape kernels need it. */
+    public static double warmupSeconds(double seconds) {
+        return Math.max(2, seconds / 2);
     }
 }

@@ -17,13 +17,16 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Spark training throughput in one mode: the real {@link Trainer} on the cached training blocks, no evaluation.
- * Epoch 1 warms up the JIT and the caches; the figures are medians over the later epochs. Also records the
- * resident memory after every epoch, to see whether anything grows.
+ * Untimed one-epoch runs first warm the JIT up for as long as the kernel's warm-up lasts: the round's Spark, channel
+ * and aggregation code is compiled only once it runs, and before that the compiler threads took 10-25% of the two
+ * cores through the first three seconds of training (perf, average mode). Epoch 1 of the measured run also warms
+ * the caches; the figures are medians over the later epochs. Also records the resident memory after every epoch,
+ * to see whether anything grows.
  */
 public final class ModeThroughput {
 
     /** Medians over the measured epochs; the round split holds means over their rounds. */
-    public record Result(String mode, int epochs, double samplesPerSecond, double secondsPerEpoch,
+    public record Result(String mode, int warmupEpochs, int epochs, double samplesPerSecond, double secondsPerEpoch,
                          double roundSeconds, double broadcastSeconds, double fetchSeconds, double computeSeconds,
                          double sparkSeconds, double driverSeconds, long broadcastBytes, long resultBytes,
                          double finalTrainLoss, List<ProcessMemory> memoryAfterEpoch) {
@@ -32,8 +35,15 @@ public final class ModeThroughput {
     private ModeThroughput() {
     }
 
+    /** Trains {@code config} after one-epoch warm-up runs that last {@code warmupSeconds} (none when 0). */
     public static Result measure(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
-                                 CachedBlocks train) {
+                                 CachedBlocks train, double warmupSeconds) {
+        int warmupEpochs = 0;
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        while (System.nanoTime() < warmupEnd) {
+            fit(sc, spec, optimizer, config.withEpochs(1), train, List.of());
+            warmupEpochs++;
+        }
         List<RoundMetrics> rounds = new ArrayList<>();
         List<EpochMetrics> epochs = new ArrayList<>();
         List<ProcessMemory> memory = new ArrayList<>();
@@ -49,13 +59,11 @@ public final class ModeThroughput {
                 memory.add(ProcessMemory.current());
             }
         };
-        ParameterServer server = Trainer.serverFor(spec.initialParameters(config.seed(), DataType.FLOAT), optimizer,
-                config);
-        new Trainer(sc, spec, server, optimizer, config, List.of(listener)).fit(train, null);
+        fit(sc, spec, optimizer, config, train, List.of(listener));
         int firstMeasured = epochs.size() > 1 ? 2 : 1;
         List<EpochMetrics> measured = epochs.stream().filter(e -> e.epoch() >= firstMeasured).toList();
         List<RoundMetrics> measuredRounds = rounds.stream().filter(r -> r.epoch() >= firstMeasured).toList();
-        return new Result(config.mode().configName(), epochs.size(),
+        return new Result(config.mode().configName(), warmupEpochs, epochs.size(),
                 median(measured, e -> e.samples() / e.trainSeconds()), median(measured, EpochMetrics::trainSeconds),
                 mean(measuredRounds, RoundMetrics::seconds), mean(measuredRounds, RoundMetrics::broadcastSeconds),
                 mean(measuredRounds, RoundMetrics::fetchSeconds), mean(measuredRounds, RoundMetrics::computeSeconds),
@@ -63,6 +71,13 @@ public final class ModeThroughput {
                 (long) mean(measuredRounds, RoundMetrics::broadcastBytes),
                 (long) mean(measuredRounds, RoundMetrics::resultBytes),
                 epochs.get(epochs.size() - 1).trainLoss(), List.copyOf(memory));
+    }
+
+    private static void fit(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
+                            CachedBlocks train, List<TrainingListener> listeners) {
+        ParameterServer server = Trainer.serverFor(spec.initialParameters(config.seed(), DataType.FLOAT), optimizer,
+                config);
+        new Trainer(sc, spec, server, optimizer, config, listeners).fit(train, null);
     }
 
     static <T> double median(List<T> items, ToDoubleFunction<T> value) {

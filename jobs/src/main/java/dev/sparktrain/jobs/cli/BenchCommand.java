@@ -95,7 +95,8 @@ final class BenchCommand implements Callable<Integer> {
             LoadedData data = TrainingData.load(sc, run);
             try {
                 for (RunConfig r : perMode.values()) {
-                    report.mode(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train()));
+                    report.mode(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train(),
+                            KernelThroughput.warmupSeconds(seconds)));
                 }
                 if (!perMode.isEmpty()) {
                     report.kernelAgain(KernelThroughput.samplesPerSecond(run.model(), run.optimizer(), rows, batch,
@@ -103,7 +104,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (memoryEpochs > 0) {
                     RunConfig r = withSettings(run.training().mode().configName(), memoryEpochs);
-                    report.memoryRun(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train()));
+                    report.memoryRun(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train(),
+                            0));
                 }
             } finally {
                 data.release();

@@ -63,6 +63,7 @@ class BenchCommandTest {
                 "kernel_samples_per_sec", "kernel_first_samples_per_sec", "kernel_second_samples_per_sec",
                 "kernel_gflops", "sync_samples_per_sec", "average_samples_per_sec",
                 "outer_samples_per_sec", "sync_compute_ms", "average_round_ms", "sync_vs_kernel",
+                "sync_warmup_epochs", "average_warmup_epochs", "outer_warmup_epochs",
                 "driver_peak_rss_mib", "executor_peak_rss_mib")) {
             assertTrue(bench.containsKey(key), "missing BENCH " + key + " in\n" + run.out());
             assertTrue(bench.get(key) > 0 && Double.isFinite(bench.get(key)), key + " = " + bench.get(key));
