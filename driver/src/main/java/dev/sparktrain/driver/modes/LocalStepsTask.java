@@ -10,7 +10,6 @@ import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterSnapshot;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
@@ -118,7 +117,7 @@ public final class LocalStepsTask implements PartitionTask<DataBlock, ParameterS
         }
         if (samples > 0) {
             Map<String, float[]> slots = policy == InnerStatePolicy.AVERAGE ? InnerState.of(state).slots() : Map.of();
-            result.add(NativeFloats.toArray(network.params()), slots, state.step(), lossSum / samples, samples);
+            result.add(scratch.resultArray(network.params()), slots, state.step(), lossSum / samples, samples);
             long vectors = 1L + (policy == InnerStatePolicy.AVERAGE || returnState ? state.slots().size() : 0);
             long payload = network.params().length() * vectors;
             result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);

@@ -74,7 +74,7 @@ public final class SyncRoundTask implements PartitionTask<DataBlock, GradientSum
         if (!finite) {
             return result.markNonFinite(partition);
         }
-        result.add(NativeFloats.toArray(network.gradient()), loss, rows);
+        result.add(scratch.resultArray(network.gradient()), loss, rows);
         long payload = network.gradient().length();
         if (network.layout().trainableLength() < network.layout().totalLength()) {
             result.addParams(NativeFloats.toArray(network.params()), rows);
