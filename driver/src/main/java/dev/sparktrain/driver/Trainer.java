@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}) and apply them on the driver. How the parameters and results
  * travel is the {@link RoundTransport}'s business: a Spark job per round, or a channel per block of rounds. Rounds
  * come in blocks that end where a checkpoint is written or the epoch ends; a transport that loses a worker mid-block
- * gets the block run again from the state at its start, which gives the same parameters.
+ * gets the block run again from the state at its start, which gives the same parameters. The channel's workers wait
+ * between blocks, holding their task slots, until an evaluation or the end of training: listeners run meanwhile, so
+ * they must not start Spark jobs that need those slots.
  */
 public final class Trainer {
 
@@ -132,12 +134,16 @@ public final class Trainer {
         }
         List<EpochMetrics> history = new ArrayList<>();
         Position position = start;
-        for (int epoch = start.epoch(); epoch <= config.epochs(); epoch++) {
-            if (earlyStopping != null && earlyStopping.shouldStop(watch)) {
-                break;
+        try {
+            for (int epoch = start.epoch(); epoch <= config.epochs(); epoch++) {
+                if (earlyStopping != null && earlyStopping.shouldStop(watch)) {
+                    break;
+                }
+                history.add(runEpoch(position, train, test));
+                position = new Position(epoch + 1, 0, 0, 0);
             }
-            history.add(runEpoch(position, train, test));
-            position = new Position(epoch + 1, 0, 0, 0);
+        } finally {
+            runner.releaseWorkers();
         }
         return history;
     }
@@ -163,8 +169,9 @@ public final class Trainer {
         Map<Integer, InnerState> startWorkers = strategy.workerStates();
         for (int attempt = 1; ; attempt++) {
             try {
-                sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", rounds " + (first + 1) + "-" + end
-                        + " of " + rounds, false);
+                // Names the job of a transport that keeps one for its blocks (a job per round names its own).
+                sc.setJobGroup("sparktrain-epoch-" + epoch, "rounds from epoch " + epoch + ", round " + (first + 1)
+                        + " of " + rounds + ", until an evaluation or the end", false);
                 runner.beginBlock(train, end - first);
                 EpochSoFar soFar = before;
                 for (int round = first; round < end; round++) {
@@ -240,6 +247,8 @@ public final class Trainer {
         OptionalDouble testAccuracy = OptionalDouble.empty();
         long evalStart = System.nanoTime();
         if (test != null && test.totalRows() > 0) {
+            // The evaluation's tasks need the slots that the workers' waiting tasks hold.
+            runner.releaseWorkers();
             sc.setJobGroup("sparktrain-eval", "evaluate after epoch " + epoch, false);
             EvaluationSum eval = Evaluator.evaluate(sc, test, spec, server.snapshot(), config.evalBatchSize());
             testLoss = OptionalDouble.of(eval.meanLoss());

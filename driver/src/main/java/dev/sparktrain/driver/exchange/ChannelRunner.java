@@ -26,6 +26,9 @@ import scala.reflect.ClassTag$;
  * all workers at once or none: when the cluster has fewer task slots than workers (executors lost and not yet
  * replaced), a block runs as one Spark job per round instead, which gives the same results, rather than waiting for
  * slots that may never come.
+ * <p>The job outlives its block: the next block on the same data goes to the same waiting workers, until
+ * {@link #releaseWorkers} ends the job (before an evaluation needs the task slots, and when training ends). Starting
+ * and ending a barrier job took ~40 ms per epoch, 4% of a {@code sync} epoch on Fashion-MNIST.
  */
 final class ChannelRunner implements RoundRunner {
 
@@ -45,7 +48,11 @@ final class ChannelRunner implements RoundRunner {
     private final boolean inMemory;
     private WorkerLinks links;
     private int partitions;
+    /** The barrier job whose workers serve the blocks, and the data they hold: open across blocks. */
     private JavaFutureAction<Long> job;
+    private CachedBlocks served;
+    /** Whether a block is open (between {@link #beginBlock} and {@link #endBlock}). */
+    private boolean inBlock;
     private long block;
     private int blockRounds;
     private int roundsRun;
@@ -82,12 +89,18 @@ final class ChannelRunner implements RoundRunner {
 
     @Override
     public void beginBlock(CachedBlocks data, int rounds) {
-        if (job != null || fallingBack) {
+        if (inBlock || fallingBack) {
             throw new IllegalStateException("a block is open already: end or abort it first");
+        }
+        if (job != null && job.isDone()) {
+            LOG.warn("The workers' Spark job ended between two blocks: the next block starts a new one");
+            abortBlock();
+        } else if (job != null && served != data) {
+            releaseWorkers();
         }
         int partitions = data.rdd().getNumPartitions();
         int slots = taskSlots();
-        if (partitions > slots) {
+        if (job == null && partitions > slots) {
             if (!warnedFallback) {
                 LOG.warn("training.transport channel runs all {} workers' tasks at once, but Spark has {} task slots "
                         + "now: rounds run as one Spark job each until it has enough", partitions, slots);
@@ -103,6 +116,10 @@ final class ChannelRunner implements RoundRunner {
         block = random.nextLong();
         blockRounds = rounds;
         roundsRun = 0;
+        inBlock = true;
+        if (job != null) {
+            return;
+        }
         this.partitions = partitions;
         try {
             links = openLinks(partitions);
@@ -110,6 +127,7 @@ final class ChannelRunner implements RoundRunner {
             RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint()), false,
                     tag);
             job = JavaRDD.fromRDD(tasks, tag).countAsync();
+            served = data;
             links.awaitWorkers();
         } catch (IOException e) {
             throw new WorkerLostException("could not open the workers' channels: " + e.getMessage(), e);
@@ -131,7 +149,7 @@ final class ChannelRunner implements RoundRunner {
         if (fallingBack) {
             return null;
         }
-        if (job == null || roundsRun >= blockRounds) {
+        if (!inBlock || roundsRun >= blockRounds) {
             throw new IllegalStateException("no round left in the open block");
         }
         return new BlockPlace(block, roundsRun, roundsRun == blockRounds - 1);
@@ -142,7 +160,7 @@ final class ChannelRunner implements RoundRunner {
         if (fallingBack) {
             return fallback.run(data, task, zero, merge);
         }
-        if (job == null) {
+        if (!inBlock) {
             throw new IllegalStateException("no block is open: call beginBlock first");
         }
         if (job.isDone()) {
@@ -175,9 +193,18 @@ final class ChannelRunner implements RoundRunner {
         }
     }
 
+    /** Ends the block; its job's workers wait for the next block's tasks. */
     @Override
     public void endBlock() {
         fallingBack = false;
+        inBlock = false;
+    }
+
+    @Override
+    public void releaseWorkers() {
+        if (inBlock) {
+            throw new IllegalStateException("a block is open: end or abort it first");
+        }
         if (job == null) {
             return;
         }
@@ -185,14 +212,14 @@ final class ChannelRunner implements RoundRunner {
             try {
                 links.send(partition, MessageChannel.END, "");
             } catch (IOException e) {
-                LOG.warn("Worker {} was gone at the end of a block (its results were all in): {}", partition,
+                LOG.warn("Worker {} was gone when its job was ended (its results were all in): {}", partition,
                         e.getMessage());
             }
         }
         try {
             job.get();
         } catch (ExecutionException e) {
-            LOG.warn("A block's Spark job failed after all its results were in: {}", e.getCause().getMessage());
+            LOG.warn("The workers' Spark job failed after all its results were in: {}", e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -203,6 +230,7 @@ final class ChannelRunner implements RoundRunner {
     @Override
     public void abortBlock() {
         fallingBack = false;
+        inBlock = false;
         // Closed channels end the workers' tasks; cancelling ends a job whose tasks are gone or stuck. The links may
         // be open without a job: when starting it failed.
         JavaFutureAction<Long> aborted = job;
@@ -266,5 +294,6 @@ final class ChannelRunner implements RoundRunner {
         }
         links = null;
         job = null;
+        served = null;
     }
 }

@@ -11,7 +11,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * Runs a round's task on every partition of the training blocks and merges the results in partition order, by
  * one of the {@link RoundTransport}s. Rounds come in blocks (the rounds between two checkpoints, at most an epoch):
  * {@link #beginBlock} before a block's first round, {@link #endBlock} after its last, {@link #abortBlock} when one
- * of its rounds failed.
+ * of its rounds failed. What a transport keeps running between blocks holds task slots until
+ * {@link #releaseWorkers}.
  */
 public interface RoundRunner {
 
@@ -65,6 +66,13 @@ public interface RoundRunner {
     }
 
     default void abortBlock() {
+    }
+
+    /**
+     * Ends what this transport keeps running between blocks (the channel's barrier job, which holds a task slot per
+     * worker): before anything else needs Spark's task slots, and when training ends. Not while a block is open.
+     */
+    default void releaseWorkers() {
     }
 
     /**

@@ -33,7 +33,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +47,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Rounds over the channel transport give bitwise the parameters of one Spark job per round, in every mode and with
- * blocks cut by checkpoints; a block that loses its job mid-way runs again and still gives them. Here through local
+ * blocks cut by checkpoints; one barrier job serves the blocks until an evaluation; a block that loses its job
+ * mid-way runs again and still gives them. Here through local
  * mode's in-memory links; {@link ChannelOverTcpTest} runs the same over TCP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -160,6 +165,44 @@ class ChannelTransportTest {
         @Override
         public void onEpoch(EpochMetrics m) {
         }
+    }
+
+    /** Counts the Spark jobs started while it listens. */
+    private static final class JobCount extends SparkListener {
+        private final AtomicInteger started = new AtomicInteger();
+
+        @Override
+        public void onJobStart(SparkListenerJobStart jobStart) {
+            started.incrementAndGet();
+        }
+    }
+
+    /** The Spark jobs {@code fit} started, once Spark's listener bus has delivered their events. */
+    private static int jobsStartedBy(Runnable fit) throws TimeoutException {
+        JobCount count = new JobCount();
+        sc.sc().addSparkListener(count);
+        try {
+            fit.run();
+            sc.sc().listenerBus().waitUntilEmpty();
+            return count.started.get();
+        } finally {
+            sc.sc().removeSparkListener(count);
+        }
+    }
+
+    @Test
+    void oneBarrierJobServesEveryBlockUntilAnEvaluationNeedsTheTaskSlots(@TempDir Path dir)
+            throws TimeoutException {
+        TrainingConfig config = TrainingConfig.sync(3, 16, 2, 12).withTransport(RoundTransport.CHANNEL);
+        // Three epochs, each cut into blocks by checkpoints every two rounds: all in one job.
+        assertEquals(1, jobsStartedBy(() -> train(config, List.of(), dir, new CheckpointPolicy(1, 2, 2))));
+        assertEquals(0, sc.statusTracker().getActiveJobIds().length, "training must end its workers' job");
+        // With a test set, each epoch's evaluation ends the workers' job: a job of rounds and an evaluation per epoch.
+        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(config.seed(), DataType.FLOAT), ADAM,
+                config);
+        Trainer trainer = new Trainer(sc, SPEC, server, ADAM, config, List.of());
+        assertEquals(6, jobsStartedBy(() -> trainer.fit(data, data)));
+        assertEquals(0, sc.statusTracker().getActiveJobIds().length);
     }
 
     @Test
