@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -37,7 +38,7 @@ class BlasVectorsTest {
         for (int n : new int[] {1, 2, 7, 15, 16, 17, 33, 1000, 235_146}) {
             float[] values = random(n, n);
             assertEquals(referenceNorm(values), BlasVectors.norm2(NativeFloats.copyOf(values)),
-                    1e-6 * referenceNorm(values), "length " + n);
+                    1e-8 * referenceNorm(values), "length " + n);
         }
         assertEquals(0, BlasVectors.norm2(Nd4j.create(DataType.FLOAT, 0)));
     }
@@ -47,6 +48,27 @@ class BlasVectorsTest {
         // 3e20² overflows float: a plain sum of squares would say infinity.
         INDArray big = Nd4j.createFromArray(3e20f, 4e20f);
         assertEquals(5e20, BlasVectors.norm2(big), 1e14);
+    }
+
+    @Test
+    void normIsRightWhereTheSquaresFallBelowTheNormalFloats() {
+        // (1e-30)² is 0 in float: a float sum of squares would say 0.
+        float[] tiny = new float[1000];
+        Arrays.fill(tiny, 1e-30f);
+        assertEquals(Math.sqrt(1000) * 1e-30, BlasVectors.norm2(NativeFloats.copyOf(tiny)), 1e-6 * 3.2e-29);
+        // Subnormal floats.
+        assertEquals(5e-40, BlasVectors.norm2(Nd4j.createFromArray(3e-40f, 4e-40f)), 1e-3 * 5e-40);
+        assertEquals(0, BlasVectors.norm2(Nd4j.create(DataType.FLOAT, 5)));
+    }
+
+    @Test
+    void normOfAVectorWithANaNIsNaNAndOfViewsAndDoublesIsRight() {
+        float[] values = random(1000, 4);
+        values[500] = Float.NaN;
+        assertTrue(Double.isNaN(BlasVectors.norm2(NativeFloats.copyOf(values))));
+        INDArray view = Nd4j.createFromArray(9f, 3f, 4f, 9f).get(NDArrayIndex.interval(1, 3));
+        assertEquals(5, BlasVectors.norm2(view), 1e-6);
+        assertEquals(5, BlasVectors.norm2(Nd4j.createFromArray(3.0, 4.0)), 1e-12);
     }
 
     @Test
