@@ -5,6 +5,7 @@ import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -161,7 +162,21 @@ public final class ParameterServer {
     public synchronized double applyMeanGradient(INDArray meanGradient) {
         checkLength("gradient", meanGradient);
         gradient.assign(flat(meanGradient));
-        return applyStep();
+        return applyStep(gradient);
+    }
+
+    /**
+     * As {@link #applyMeanGradient}, but the optimizer steps on {@code meanGradient} itself, which its in-place
+     * steps and gradient transforms may overwrite: for a caller that is done with the array, and saves the copy
+     * (~50 µs a round on the Fashion MLP's parameters). A float32 vector of the parameters' length.
+     */
+    public synchronized double applyMeanGradientOverwriting(INDArray meanGradient) {
+        checkLength("gradient", meanGradient);
+        if (meanGradient.rank() != 1 || meanGradient.dataType() != params.dataType()) {
+            throw new IllegalArgumentException("an overwritable gradient must be a " + params.dataType()
+                    + " vector, got " + meanGradient.dataType() + " of shape " + Arrays.toString(meanGradient.shape()));
+        }
+        return applyStep(meanGradient);
     }
 
     /**
@@ -194,7 +209,7 @@ public final class ParameterServer {
     public synchronized double applyOuterStep(INDArray meanWorkerParams) {
         checkLength("mean worker parameters", meanWorkerParams);
         gradient.assign(params).subi(flat(meanWorkerParams));
-        return applyStep();
+        return applyStep(gradient);
     }
 
     /**
@@ -222,13 +237,13 @@ public final class ParameterServer {
         }
     }
 
-    /** One optimizer step on {@link #gradient}; returns the norm of the change. */
-    private double applyStep() {
+    /** One optimizer step on {@code g}, which it may overwrite; returns the norm of the change. */
+    private double applyStep(INDArray g) {
         previous.assign(params);
         // Rules without an in-place path (SGD with momentum, ...) create new arrays: a fresh native array per round
         // touches new pages, and waits for a Java GC to be freed.
         try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
-            Optimizer.Step step = optimizer.stepInPlace(gradient, optimizerState, params);
+            Optimizer.Step step = optimizer.stepInPlace(g, optimizerState, params);
             if (step.params() != params) {
                 params.assign(step.params());
             }

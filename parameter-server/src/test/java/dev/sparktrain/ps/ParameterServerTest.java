@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.ps.optim.Adam;
+import dev.sparktrain.ps.optim.ClipByGlobalNorm;
+import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
 import dev.sparktrain.ps.optim.Sgd;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +49,25 @@ class ParameterServerTest {
         assertEquals(1, ps.version());
         assertEquals(1, ps.step());
         assertEquals(1, ps.snapshot().version());
+    }
+
+    @Test
+    void steppingOnTheCallersGradientGivesTheSameParametersAsOnACopy() {
+        // Adam steps in place, and clipping rewrites the gradient first.
+        for (Optimizer optimizer : List.of(Adam.defaults(0.1), new ClipByGlobalNorm(Adam.defaults(0.1), 0.5))) {
+            ParameterServer copying = new ParameterServer(f(1, 2, 3, 4), optimizer);
+            ParameterServer overwriting = new ParameterServer(f(1, 2, 3, 4), optimizer);
+            for (int round = 0; round < 5; round++) {
+                INDArray g = f(round, -1, 0.5f, 2 - round);
+                assertEquals(copying.applyMeanGradient(g), overwriting.applyMeanGradientOverwriting(g.dup()));
+                assertArrayEquals(copying.snapshot().params(), overwriting.snapshot().params(), 0f);
+            }
+            assertEquals(copying.step(), overwriting.step());
+        }
+        ParameterServer ps = new ParameterServer(f(1, 2, 3, 4), Adam.defaults(0.1));
+        assertThrows(IllegalArgumentException.class,
+                () -> ps.applyMeanGradientOverwriting(Nd4j.createFromArray(1.0, 2.0, 3.0, 4.0)));
+        assertThrows(IllegalArgumentException.class, () -> ps.applyMeanGradientOverwriting(f(1, 2, 3)));
     }
 
     @Test

@@ -66,14 +66,16 @@ public final class SyncRounds implements RoundStrategy {
         meanValues = sum.meanGradient(meanValues);
         meanGradient = NativeFloats.refill(meanGradient, meanValues);
         double learningRate = server.optimizer().learningRateAt(server.step());
-        double updateNorm = server.applyMeanGradient(meanGradient);
+        double gradientNorm = BlasVectors.norm2(meanGradient);
+        // The step may overwrite meanGradient: it is refilled next round.
+        double updateNorm = server.applyMeanGradientOverwriting(meanGradient);
         float[] meanParams = sum.meanParams();
         if (meanParams != null) {
             RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(meanParams));
         }
         RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
                 server.length() * Float.BYTES);
-        return new RoundResult(sum.count(), sum.meanLoss(), BlasVectors.norm2(meanGradient), updateNorm,
+        return new RoundResult(sum.count(), sum.meanLoss(), gradientNorm, updateNorm,
                 learningRate, cost);
     }
 }
