@@ -75,7 +75,6 @@ public final class SyncRounds implements RoundStrategy {
         }
         RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
                 server.length() * Float.BYTES);
-        return new RoundResult(sum.count(), sum.meanLoss(), gradientNorm, updateNorm,
-                learningRate, cost);
+        return new RoundResult(sum.count(), sum.meanLoss(), gradientNorm, updateNorm, learningRate, cost);
     }
 }

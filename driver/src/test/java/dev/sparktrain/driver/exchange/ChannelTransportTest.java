@@ -48,8 +48,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * Rounds over the channel transport give bitwise the parameters of one Spark job per round, in every mode and with
  * blocks cut by checkpoints; one barrier job serves the blocks until an evaluation; a block that loses its job
- * mid-way runs again and still gives them. Here through local
- * mode's in-memory links; {@link ChannelOverTcpTest} runs the same over TCP.
+ * mid-way runs again and still gives them. Here through local mode's in-memory links; {@link ChannelOverTcpTest}
+ * runs the same over TCP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelTransportTest {
