@@ -35,11 +35,11 @@ import org.slf4j.LoggerFactory;
  * The epoch loop on the driver. Each round: snapshot the parameter server, share it with the workers, run the
  * round's task on every partition, merge the results in partition order
  * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}) and apply them on the driver. How the parameters and results
- * travel is the {@link RoundTransport}'s business: a Spark job per round, or a channel per block of rounds. Rounds
- * come in blocks that end where a checkpoint is written or the epoch ends; a transport that loses a worker mid-block
- * gets the block run again from the state at its start, which gives the same parameters. The channel's workers wait
- * between blocks, holding their task slots, until an evaluation or the end of training: listeners run meanwhile, so
- * they must not start Spark jobs that need those slots.
+ * travel is the {@link RoundTransport}'s business: a Spark job per round, or a channel whose job serves blocks of
+ * rounds. Rounds come in blocks that end where a checkpoint is written or the epoch ends; a transport that loses a
+ * worker mid-block gets the block run again from the state at its start, which gives the same parameters. The
+ * channel's workers wait between blocks, holding their task slots, until an evaluation or the end of training:
+ * listeners run meanwhile, so they must not start Spark jobs that need those slots.
  */
 public final class Trainer {
 

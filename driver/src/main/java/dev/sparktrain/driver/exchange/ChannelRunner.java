@@ -19,8 +19,8 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * {@link dev.sparktrain.driver.RoundTransport#CHANNEL}: one barrier Spark job per block of rounds, whose tasks
- * ({@link ChannelWorker}) stay up for the block and talk to the driver over a connection each: TCP on a cluster, a
+ * {@link dev.sparktrain.driver.RoundTransport#CHANNEL}: one barrier Spark job whose tasks ({@link ChannelWorker})
+ * serve block after block of rounds and talk to the driver over a connection each: TCP on a cluster, a
  * pair of in-memory queues in local mode ({@link WorkerLinks}). A round sends the task to every worker and reads the
  * results back in partition order: no Spark scheduling, broadcast or result path per round. The barrier stage starts
  * all workers at once or none: when the cluster has fewer task slots than workers (executors lost and not yet
@@ -33,7 +33,7 @@ import scala.reflect.ClassTag$;
 final class ChannelRunner implements RoundRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelRunner.class);
-    /** How often a wait for a worker checks that the block's Spark job is still alive. */
+    /** How often a wait for a worker checks that the workers' Spark job is still alive. */
     private static final int POLL_MILLIS = 200;
     /** Spark setting: whether local mode's channel goes through memory (the default) or TCP. */
     static final String IN_MEMORY = "spark.sparktrain.channel.inMemory";
@@ -252,7 +252,7 @@ final class ChannelRunner implements RoundRunner {
     }
 
     /**
-     * Throws {@link WorkerLostException} when the block's job has ended, any of its tasks failed, or Spark lost the
+     * Throws {@link WorkerLostException} when the workers' job has ended, any of its tasks failed, or Spark lost the
      * task slots to run them all (the barrier stage would wait for them).
      */
     private void checkAlive() {
@@ -265,7 +265,7 @@ final class ChannelRunner implements RoundRunner {
             } catch (Exception e) {
                 cause = e;
             }
-            throw new WorkerLostException("the block's Spark job ended before the block did"
+            throw new WorkerLostException("the workers' Spark job ended before the block did"
                     + (cause != null ? ": " + cause.getMessage() : ""), cause);
         }
         int slots = taskSlots();
@@ -281,7 +281,7 @@ final class ChannelRunner implements RoundRunner {
             for (int stageId : info.stageIds()) {
                 SparkStageInfo stage = sc.statusTracker().getStageInfo(stageId);
                 if (stage != null && stage.numFailedTasks() > 0) {
-                    throw new WorkerLostException("a task of the block's barrier stage failed (stage " + stageId
+                    throw new WorkerLostException("a task of the workers' barrier stage failed (stage " + stageId
                             + ")", null);
                 }
             }

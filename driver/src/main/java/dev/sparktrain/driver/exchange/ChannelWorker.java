@@ -14,9 +14,9 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
 
 /**
- * A worker's side of the channel: the task of one partition in a block's barrier job. It connects to the driver,
- * then runs each round task the driver sends on its partition's blocks and sends the result back, until the
- * driver ends the block.
+ * A worker's side of the channel: the task of one partition in the workers' barrier job. It connects to the
+ * driver, then runs each round task the driver sends on its partition's blocks and sends the result back, block
+ * after block, until the driver ends the job.
  */
 final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterator<Integer>>
         implements Serializable {

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Workers' connections when their tasks run in the driver's JVM (Spark's local mode): a pair of queues each, found
- * by the block's key in a registry of this JVM. Messages are handed over as they are, without serializing: like a
+ * by the job's key in a registry of this JVM. Messages are handed over as they are, without serializing: like a
  * broadcast value in local mode, the tasks only read what the driver sends (they compute on copies, see
- * {@code TaskScratch}), and each result is a fresh object its worker no longer uses. Over TCP a round moves its
+ * {@code TaskScratch}), and the driver is done with a round's results before it sends the next tasks (a result's
+ * vector lives in an array its worker reuses, {@code TaskScratch.resultArray}). Over TCP a round moves its
  * vectors through four copies and the kernel's socket buffers; here it moves references.
  */
 final class MemoryLinks implements WorkerLinks {
@@ -90,15 +91,15 @@ final class MemoryLinks implements WorkerLinks {
         }
     }
 
-    /** The block's key in this JVM's registry. */
+    /** The job's key in this JVM's registry. */
     private record Endpoint(long key) implements WorkerEndpoint {
 
         @Override
         public DriverLink connect(int partition) throws IOException {
             MemoryLinks links = OPEN.get(key);
             if (links == null) {
-                throw new IOException("no in-memory channel " + key + " in this JVM: the block has ended, or this "
-                        + "worker runs in another process than the driver");
+                throw new IOException("no in-memory channel " + key + " in this JVM: the workers' job has ended, or "
+                        + "this worker runs in another process than the driver");
             }
             if (partition < 0 || partition >= links.mailboxes.length
                     || !links.mailboxes[partition].taken().compareAndSet(false, true)) {
@@ -128,7 +129,7 @@ final class MemoryLinks implements WorkerLinks {
 
                 @Override
                 public void close() {
-                    // the driver's close ends the block's queues
+                    // the driver's close ends the job's queues
                 }
             };
         }

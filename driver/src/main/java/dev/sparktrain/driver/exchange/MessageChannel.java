@@ -17,11 +17,11 @@ import java.util.List;
  * buffer per message would cost page faults on every round).
  *
  * <p>A message is {@code type, graph length, array count, each array's length, graph bytes, each array's floats}. A
- * worker opens with {@code HELLO}, whose graph is the block's secret and the worker's partition; then, per round, the
+ * worker opens with {@code HELLO}, whose graph is the job's secret and the worker's partition; then, per round, the
  * driver sends {@code TASK} and the worker answers {@code RESULT} or {@code FAILED} (its graph the error's text);
- * {@code END} closes the block.
+ * {@code END} ends the worker's task.
  *
- * <p>The driver's end is non-blocking and waits in short slices, checking between them that the block's Spark job is
+ * <p>The driver's end is non-blocking and waits in short slices, checking between them that the workers' Spark job is
  * still alive, so a lost executor cannot leave the driver waiting for bytes that never come. A worker's end blocks.
  */
 final class MessageChannel implements AutoCloseable {
@@ -32,7 +32,7 @@ final class MessageChannel implements AutoCloseable {
     static final byte FAILED = 4;
     static final byte END = 5;
 
-    /** Checks the block's job; throws {@link WorkerLostException} when it has failed or ended. */
+    /** Checks the workers' job; throws {@link WorkerLostException} when it has failed or ended. */
     interface Liveness {
         void check();
     }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Workers' connections over TCP, one {@link MessageChannel} each, to a listener on an ephemeral port of the driver.
- * A worker opens with a hello holding the block's secret and its partition; a connection without them is refused.
+ * A worker opens with a hello holding the job's secret and its partition; a connection without them is refused.
  */
 final class SocketLinks implements WorkerLinks {
 
@@ -86,7 +86,7 @@ final class SocketLinks implements WorkerLinks {
             if (hello.type() != MessageChannel.HELLO || graph.remaining() != Long.BYTES + Integer.BYTES
                     || graph.getLong() != endpoint.secret()) {
                 throw new IOException("a connection from " + socket.getRemoteAddress()
-                        + " is not one of this block's workers");
+                        + " is not one of this job's workers");
             }
             int partition = graph.getInt();
             if (partition < 0 || partition >= workers.length || workers[partition] != null) {
@@ -143,7 +143,7 @@ final class SocketLinks implements WorkerLinks {
         }
     }
 
-    /** The driver's listener as the workers reach it, and the block's secret. */
+    /** The driver's listener as the workers reach it, and the job's secret. */
     private record Endpoint(String host, int port, long secret) implements WorkerEndpoint {
 
         @Override

@@ -3,13 +3,14 @@ package dev.sparktrain.driver.exchange;
 import java.io.IOException;
 
 /**
- * The driver's ends of a block's connections to its workers: over TCP ({@link SocketLinks}), or in memory when the
- * workers' tasks run in the driver's own JVM ({@link MemoryLinks}, Spark's local mode). Every wait checks, in short
- * slices, that the block's Spark job is still alive, and throws {@link WorkerLostException} when it is not.
+ * The driver's ends of its connections to the workers of a channel job: over TCP ({@link SocketLinks}), or in
+ * memory when the workers' tasks run in the driver's own JVM ({@link MemoryLinks}, Spark's local mode). Every wait
+ * checks, in short slices, that the workers' Spark job is still alive, and throws {@link WorkerLostException} when it
+ * is not.
  */
 interface WorkerLinks extends AutoCloseable {
 
-    /** What the workers' tasks connect through: it travels inside the block's Spark job. */
+    /** What the workers' tasks connect through: it travels inside the workers' Spark job. */
     WorkerEndpoint endpoint();
 
     /** Returns once every worker has connected. */

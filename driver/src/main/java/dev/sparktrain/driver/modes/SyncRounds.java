@@ -24,7 +24,10 @@ public final class SyncRounds implements RoundStrategy {
     private final TrainingConfig config;
     /** The parameters shared with the last round's tasks: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
-    /** The round's mean gradient, in Java and native arrays reused round after round: the server copies what it keeps. */
+    /**
+     * The round's mean gradient, in Java and native arrays reused round after round; the server's step overwrites the
+     * native one.
+     */
     private float[] meanValues;
     private INDArray meanGradient;
 
