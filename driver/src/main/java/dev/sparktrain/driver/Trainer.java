@@ -59,6 +59,8 @@ public final class Trainer {
     private EarlyStopping earlyStopping;
     private EarlyStopping.State watch = EarlyStopping.State.START;
     private INDArray bestParams;
+    /** The state the current block of rounds restarts from when a worker is lost; its arrays serve every block. */
+    private ServerState blockStart;
 
     /**
      * {@code server} holds the optimizer the driver applies: the training optimizer in {@code sync} mode, the
@@ -165,7 +167,7 @@ public final class Trainer {
 
     /** Rounds {@code first} to {@code end} − 1, again from the block's starting state when a worker is lost. */
     private EpochSoFar runBlock(CachedBlocks train, int epoch, int first, int end, int rounds, EpochSoFar before) {
-        ServerState startState = runner.restartsBlocks() ? server.exportState() : null;
+        blockStart = runner.restartsBlocks() ? server.exportState(blockStart) : null;
         Map<Integer, InnerState> startWorkers = strategy.workerStates();
         for (int attempt = 1; ; attempt++) {
             try {
@@ -187,7 +189,7 @@ public final class Trainer {
                 }
                 LOG.warn("Epoch {}, rounds {}-{}: {}; running them again from their start (attempt {} of {})", epoch,
                         first + 1, end, e.getMessage(), attempt + 1, MAX_BLOCK_ATTEMPTS);
-                server.importState(startState);
+                server.importState(blockStart);
                 strategy.restoreWorkerStates(startWorkers);
             } catch (RuntimeException | Error e) {
                 runner.abortBlock();

@@ -132,8 +132,20 @@ public final class ParameterServer {
 
     /** A copy of the whole current state, e.g. for a checkpoint. */
     public synchronized ServerState exportState() {
-        return new ServerState(params.dup(), optimizerState.copy(), inner == null ? null : inner.copy(), version,
-                epoch);
+        return exportState(null);
+    }
+
+    /**
+     * As {@link #exportState()}, copied into {@code reuse}'s arrays where they match (see
+     * {@link OptimizerState#copyInto}): for a caller that keeps one restart point and refreshes it, such as the
+     * state a block of rounds starts from.
+     */
+    public synchronized ServerState exportState(ServerState reuse) {
+        INDArray paramsCopy = reuse != null && reuse.params().equalShapes(params)
+                && reuse.params().dataType() == params.dataType() ? reuse.params().assign(params) : params.dup();
+        OptimizerState innerCopy = inner == null ? null : inner.copyInto(reuse == null ? null : reuse.innerState());
+        return new ServerState(paramsCopy, optimizerState.copyInto(reuse == null ? null : reuse.optimizerState()),
+                innerCopy, version, epoch);
     }
 
     /** Replaces the whole state (e.g. from a checkpoint) after checking the lengths and the optimizer's slots. */

@@ -2,6 +2,7 @@ package dev.sparktrain.ps;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +39,39 @@ class ParameterServerTest {
         assertEquals(1, second.version());
         ParameterSnapshot other = ps.snapshot(new ParameterSnapshot(0, new float[2]));
         assertArrayEquals(new float[] {0, 2, 4}, other.params());
+    }
+
+    @Test
+    void anExportedStateIsRefreshedInItsOwnArraysAndStillRestores() {
+        ParameterServer ps = new ParameterServer(f(1, 2, 3), Adam.defaults(0.1));
+        ps.applyMeanGradient(f(1, -1, 2));
+        ServerState first = ps.exportState();
+        ps.applyMeanGradient(f(2, 0, -2));
+        ServerState refreshed = ps.exportState(first);
+        ServerState fresh = ps.exportState();
+        assertSame(first.params(), refreshed.params());
+        for (String slot : List.of("m", "v")) {
+            assertSame(first.optimizerState().slot(slot), refreshed.optimizerState().slot(slot));
+            assertEquals(fresh.optimizerState().slot(slot), refreshed.optimizerState().slot(slot));
+        }
+        assertEquals(fresh.params(), refreshed.params());
+        assertEquals(2, refreshed.optimizerState().step());
+        assertEquals(2, refreshed.version());
+
+        ps.applyMeanGradient(f(5, 5, 5));
+        ps.importState(refreshed);
+        assertArrayEquals(fresh.params().toFloatVector(), ps.snapshot().params());
+        assertEquals(2, ps.step());
+        // The server copied the state in: overwriting its arrays leaves the server's values alone.
+        ServerState other = new ParameterServer(f(7, 7, 7), Adam.defaults(0.1)).exportState(refreshed);
+        assertSame(refreshed.params(), other.params());
+        assertArrayEquals(fresh.params().toFloatVector(), ps.snapshot().params());
+
+        ServerState shorter = new ParameterServer(f(1, 2), Adam.defaults(0.1)).exportState();
+        ServerState notReused = ps.exportState(shorter);
+        assertNotSame(shorter.params(), notReused.params());
+        assertEquals(fresh.params(), notReused.params());
+        assertEquals(fresh.optimizerState().slot("m"), notReused.optimizerState().slot("m"));
     }
 
     @Test

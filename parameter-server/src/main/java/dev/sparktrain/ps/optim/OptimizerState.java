@@ -66,4 +66,25 @@ public record OptimizerState(long step, Map<String, INDArray> slots) {
         slots.forEach((k, v) -> copies.put(k, v.dup()));
         return new OptimizerState(step, copies);
     }
+
+    /**
+     * A deep copy written into {@code reuse}'s arrays when it has the same slots with the same shapes and data
+     * types, else {@link #copy()}: for a caller that keeps one copy and refreshes it, whose old values nobody reads.
+     * Native arrays are freed only when the garbage collector finds their Java objects, so a fresh copy every few
+     * seconds piles up native memory between collections.
+     */
+    public OptimizerState copyInto(OptimizerState reuse) {
+        if (reuse == null || !reuse.slots.keySet().equals(slots.keySet())) {
+            return copy();
+        }
+        for (Map.Entry<String, INDArray> e : slots.entrySet()) {
+            INDArray target = reuse.slots.get(e.getKey());
+            if (!target.equalShapes(e.getValue()) || target.dataType() != e.getValue().dataType()) {
+                return copy();
+            }
+        }
+        Map<String, INDArray> copies = new LinkedHashMap<>();
+        slots.forEach((k, v) -> copies.put(k, reuse.slots.get(k).assign(v)));
+        return new OptimizerState(step, copies);
+    }
 }
