@@ -1,9 +1,6 @@
 package dev.sparktrain.ops.activations;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
-import org.nd4j.linalg.api.ops.impl.scalar.Step;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** f(z) = max(0, z); f'(0) is taken as 0, as in PyTorch and TensorFlow. */
@@ -28,7 +25,7 @@ public record Relu() implements Activation {
 
     @Override
     public void forwardInto(INDArray z, INDArray out) {
-        Nd4j.exec(new RectifiedLinear(z, out, 0.0));
+        ReluOps.forThisThread().forward(z, out);
     }
 
     /**
@@ -37,8 +34,7 @@ public record Relu() implements Activation {
      */
     @Override
     public void backwardInto(INDArray z, INDArray y, INDArray gradY, INDArray out) {
-        Nd4j.exec(new Step(y, out, 0.0));
-        out.muli(gradY);
+        ReluOps.forThisThread().backward(y, gradY, out);
     }
 
     @Override

@@ -13,9 +13,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * and only the arrays are set per call. {@code Nd4j.exec} and {@code Nd4j.gemm} build and free a context on every
  * call, 4-10 µs, as much as the whole op at a small layer's shapes (a 64x128·128x10 product, a bias add); column
  * sums this way take 2-9 µs where {@code INDArray.sum(target, 0)} takes 10-15 µs. One instance per call site, used
- * by one thread at a time like the layer that owns it.
+ * by one thread at a time like the layer (or activation) that owns it.
  */
-final class PreparedOp {
+public final class PreparedOp {
 
     private final CustomOp op;
     private final OpContext context;
@@ -48,8 +48,13 @@ final class PreparedOp {
         return new PreparedOp(DynamicCustomOp.builder("reduce_sum").build(), context);
     }
 
+    /** out = a·b element-wise, a and b of the same shape: libnd4j's multiply. */
+    public static PreparedOp multiply() {
+        return new PreparedOp(DynamicCustomOp.builder("multiply").build(), Nd4j.getExecutioner().buildContext());
+    }
+
     /** Runs the op on {@code inputs}, writing {@code out} (which may be one of the inputs). */
-    void exec(INDArray out, INDArray... inputs) {
+    public void exec(INDArray out, INDArray... inputs) {
         context.setInputArrays(inputs);
         context.setOutputArrays(out);
         try {

@@ -28,6 +28,15 @@ public interface Loss extends java.io.Serializable {
         return Reduction.mean(this, output, labels, weights);
     }
 
+    /**
+     * As {@link #compute(INDArray, INDArray, INDArray)}, but the gradient may be written into {@code reuse} (an
+     * array of the output's shape, or null) instead of a new array: for a caller that keeps one per batch shape.
+     * Losses with an allocation-free path override this; the default ignores {@code reuse}.
+     */
+    default LossResult compute(INDArray output, INDArray labels, INDArray weights, INDArray reuse) {
+        return compute(output, labels, weights);
+    }
+
     /** The model's prediction (e.g. class probabilities) from its raw output. */
     INDArray predict(INDArray output);
 

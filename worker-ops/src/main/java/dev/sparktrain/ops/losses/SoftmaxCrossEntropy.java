@@ -35,8 +35,13 @@ public record SoftmaxCrossEntropy(double labelSmoothing) implements Loss {
      */
     @Override
     public LossResult compute(INDArray logits, INDArray labels, INDArray weights) {
+        return compute(logits, labels, weights, null);
+    }
+
+    @Override
+    public LossResult compute(INDArray logits, INDArray labels, INDArray weights, INDArray reuse) {
         if (labelSmoothing == 0 && weights == null && logits.rank() == 2 && Labels.areIndices(name(), logits, labels)) {
-            return SoftmaxCrossEntropyOnIndices.mean(logits, Labels.indices(name(), logits, labels));
+            return SoftmaxCrossEntropyOnIndices.mean(logits, Labels.indices(name(), logits, labels), reuse);
         }
         return Reduction.mean(this, logits, labels, weights);
     }

@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.params.NativeFloats;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -15,8 +17,12 @@ final class SoftmaxCrossEntropyOnIndices {
     private SoftmaxCrossEntropyOnIndices() {
     }
 
-    /** Mean loss and gradient for {@code [B, C]} logits and B validated class indices. */
-    static LossResult mean(INDArray logits, int[] classes) {
+    /**
+     * Mean loss and gradient for {@code [B, C]} logits and B validated class indices. The gradient is written into
+     * {@code reuse} when it is a plain float32 array of the logits' shape (no native allocation, which ND4J would
+     * free only after a GC), else into a new array.
+     */
+    static LossResult mean(INDArray logits, int[] classes, INDArray reuse) {
         int batch = classes.length;
         int width = (int) logits.size(1);
         double[] x = HeapValues.rowMajor(logits);
@@ -40,7 +46,18 @@ final class SoftmaxCrossEntropyOnIndices {
             }
             grad[row + classes[i]] -= 1.0 / batch;
         }
-        INDArray gradient = Nd4j.create(grad, new long[] {batch, width}, logits.dataType());
+        INDArray gradient;
+        if (reuse != null && NativeFloats.isWholeBuffer(reuse) && reuse.equalShapes(logits)
+                && logits.dataType() == DataType.FLOAT) {
+            float[] values = new float[grad.length];
+            for (int k = 0; k < grad.length; k++) {
+                values[k] = (float) grad[k];
+            }
+            NativeFloats.copyInto(reuse, values);
+            gradient = reuse;
+        } else {
+            gradient = Nd4j.create(grad, new long[] {batch, width}, logits.dataType());
+        }
         return new LossResult(total / batch, gradient);
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -36,6 +37,8 @@ public final class Network {
     private final INDArray gradient;
     private final List<Layer> layers;
     private LossBreakdown lastLoss;
+    /** The loss gradient's array for the last batch shape, for losses that write into it instead of a new one. */
+    private INDArray lossGradient;
 
     public Network(NetworkSpec spec, INDArray params) {
         this.spec = spec;
@@ -108,7 +111,7 @@ public final class Network {
     public double computeGradient(INDArray features, INDArray labels, INDArray sampleWeights,
                                   ForwardContext context) {
         INDArray out = forward(features, context);
-        LossResult result = spec.loss().compute(out, labels, sampleWeights);
+        LossResult result = spec.loss().compute(out, labels, sampleWeights, lossGradientLike(out));
         INDArray grad = result.gradient();
         for (int i = layers.size() - 1; i > 0; i--) {
             grad = layers.get(i).backward(grad);
@@ -124,6 +127,16 @@ public final class Network {
         }
         lastLoss = new LossBreakdown(result.loss(), penalty);
         return result.loss();
+    }
+
+    private INDArray lossGradientLike(INDArray out) {
+        if (lossGradient == null || !lossGradient.equalShapes(out) || lossGradient.dataType() != out.dataType()) {
+            // Outside the step's workspace: the array serves later steps.
+            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                lossGradient = Nd4j.create(out.dataType(), out.shape());
+            }
+        }
+        return lossGradient;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.sparktrain.ops.losses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +50,30 @@ class SoftmaxCrossEntropyOnIndicesTest {
         INDArray logits = Nd4j.randn(DataType.DOUBLE, 8, 10).muli(4);
         assertSameAsGeneralPath(logits, classes, 1e-12);
         assertSameAsGeneralPath(logits.castTo(DataType.FLOAT), classes, 1e-6);
+    }
+
+    @Test
+    void theGradientGoesIntoTheCallersArrayWhenItIsFloatOfTheLogitsShape() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray logits = Nd4j.randn(DataType.FLOAT, 4, 10);
+        INDArray labels = Nd4j.createFromArray(2f, 0f, 9f, 4f);
+        LossResult fresh = LOSS.compute(logits, labels);
+        INDArray reuse = Nd4j.valueArrayOf(new long[] {4, 10}, Float.NaN, DataType.FLOAT);
+        LossResult reused = LOSS.compute(logits, labels, null, reuse);
+        assertSame(reuse, reused.gradient());
+        assertEquals(fresh.gradient(), reuse);
+        assertEquals(fresh.loss(), reused.loss());
+
+        // Another shape or type is left alone: the result is a new array.
+        INDArray wrongShape = Nd4j.zeros(DataType.FLOAT, 5, 10);
+        INDArray wrongType = Nd4j.zeros(DataType.DOUBLE, 4, 10);
+        for (INDArray other : new INDArray[] {wrongShape, wrongType}) {
+            INDArray before = other.dup();
+            LossResult r = LOSS.compute(logits, labels, null, other);
+            assertNotSame(other, r.gradient());
+            assertEquals(fresh.gradient(), r.gradient());
+            assertEquals(before, other);
+        }
     }
 
     @Test
