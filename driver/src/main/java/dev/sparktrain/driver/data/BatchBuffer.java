@@ -1,28 +1,30 @@
 package dev.sparktrain.driver.data;
 
+import dev.sparktrain.ops.layers.ActivationBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A mini-batch gathered into the same two native arrays step after step, for one thread's training loop: a fresh
  * native array per step (200 KB of features at batch 64 on Fashion-MNIST) costs more than the step's small ops, as
- * each allocation touches new pages. A different row count (the last, partial batch) re-sizes the arrays. The
- * returned {@link Batch} is valid until the next {@link #gather}.
+ * each allocation touches new pages. A smaller row count (the last, partial batch) is served from the first rows of
+ * the same arrays (see {@link ActivationBuffer}). The returned {@link Batch} is valid until the next {@link #gather}.
  */
 public final class BatchBuffer {
 
-    private INDArray features;
-    private INDArray labels;
+    private ActivationBuffer featureRows;
+    private final ActivationBuffer labelRows = new ActivationBuffer();
 
     /** The rows {@code order[from .. from+count)} of {@code block}, as {@link Batch#gather} but into this buffer. */
     public Batch gather(DataBlock block, int[] order, int from, int count) {
         int size = block.featureSize();
-        if (features == null || features.size(0) != count || features.size(1) != size) {
-            features = Nd4j.create(DataType.FLOAT, new long[] {count, size}, 'c');
-            labels = Nd4j.create(DataType.FLOAT, count);
+        if (featureRows == null || featureRows.rowShape()[0] != size) {
+            featureRows = new ActivationBuffer(size);
         }
+        INDArray features = featureRows.get(count, DataType.FLOAT);
+        INDArray labels = labelRows.get(count, DataType.FLOAT);
+        // A partial batch's arrays are views of the first rows: their buffers start where the views do.
         FloatBuffer x = features.data().asNioFloat();
         FloatBuffer y = labels.data().asNioFloat();
         for (int i = 0; i < count; i++) {

@@ -129,12 +129,22 @@ public final class BenchReport {
         List<ProcessMemory> mem = r.memoryAfterEpoch();
         ProcessMemory base = mem.get(Math.min(1, mem.size() - 1));
         ProcessMemory last = mem.get(mem.size() - 1);
-        out.printf(Locale.ROOT, "   growth from epoch %d to %d: resident %s MiB, outside the heap %s MiB%n",
-                Math.min(2, mem.size()), mem.size(), ProcessMemory.mib(last.residentBytes() - base.residentBytes()),
-                ProcessMemory.mib(last.offHeapBytes() - base.offHeapBytes()));
+        long highest = mem.subList(mem.indexOf(base), mem.size()).stream()
+                .mapToLong(ProcessMemory::residentBytes).max().orElse(-1);
+        out.printf(Locale.ROOT, "   growth from epoch %d to %d: resident %s MiB (at most %s above epoch %d), "
+                + "outside the heap %s MiB%n", Math.min(2, mem.size()), mem.size(),
+                change(base.residentBytes(), last.residentBytes()), change(base.residentBytes(), highest),
+                Math.min(2, mem.size()), change(base.offHeapBytes(), last.offHeapBytes()));
         put("memory_epochs", r.epochs());
         put("memory_rss_growth_mib", (last.residentBytes() - base.residentBytes()) / 1048576.0);
+        put("memory_rss_highest_growth_mib", (highest - base.residentBytes()) / 1048576.0);
         put("memory_outside_heap_growth_mib", (last.offHeapBytes() - base.offHeapBytes()) / 1048576.0);
+    }
+
+    /** after − before in MiB, which may be negative; "n/a" where a figure is not available (-1). */
+    private static String change(long before, long after) {
+        return before < 0 || after < 0 ? "n/a"
+                : String.format(Locale.ROOT, "%+.1f", (after - before) / 1048576.0);
     }
 
     private void memoryLine(String title, List<ProcessMemory> mem) {

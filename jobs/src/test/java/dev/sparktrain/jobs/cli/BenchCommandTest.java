@@ -72,6 +72,8 @@ class BenchCommandTest {
         assertEquals(4 * (16 * 12 + 12 + 12 * 3 + 3), bench.get("sync_broadcast_bytes"));
         assertEquals(3, bench.get("memory_epochs"));
         assertTrue(bench.containsKey("memory_rss_growth_mib"), run.out());
+        // The highest resident figure after epoch 2 is at least the last one.
+        assertTrue(bench.get("memory_rss_highest_growth_mib") >= bench.get("memory_rss_growth_mib"), run.out());
         assertTrue(run.out().contains("4. ratios"), run.out());
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.network;
 
+import dev.sparktrain.ops.layers.ActivationBuffer;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.layers.Layer;
 import dev.sparktrain.ops.layers.LayerSpec;
@@ -9,10 +10,10 @@ import dev.sparktrain.ops.losses.LossResult;
 import dev.sparktrain.ops.params.ParamLayout;
 import dev.sparktrain.ops.regularization.Penalty;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -38,7 +39,7 @@ public final class Network {
     private final List<Layer> layers;
     private LossBreakdown lastLoss;
     /** The loss gradient's array for the last batch shape, for losses that write into it instead of a new one. */
-    private INDArray lossGradient;
+    private ActivationBuffer lossGradient;
 
     public Network(NetworkSpec spec, INDArray params) {
         this.spec = spec;
@@ -130,13 +131,11 @@ public final class Network {
     }
 
     private INDArray lossGradientLike(INDArray out) {
-        if (lossGradient == null || !lossGradient.equalShapes(out) || lossGradient.dataType() != out.dataType()) {
-            // Outside the step's workspace: the array serves later steps.
-            try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                lossGradient = Nd4j.create(out.dataType(), out.shape());
-            }
+        long[] rowShape = Arrays.copyOfRange(out.shape(), 1, out.rank());
+        if (lossGradient == null || !Arrays.equals(lossGradient.rowShape(), rowShape)) {
+            lossGradient = new ActivationBuffer(rowShape);
         }
-        return lossGradient;
+        return lossGradient.get(out.size(0), out.dataType());
     }
 
     /**
