@@ -127,14 +127,16 @@ public final class BenchReport {
                 r.samplesPerSecond());
         memoryLine("   resident MiB after each epoch:", r.memoryAfterEpoch());
         List<ProcessMemory> mem = r.memoryAfterEpoch();
-        ProcessMemory base = mem.get(Math.min(1, mem.size() - 1));
+        // From epoch 2 (the first one warms up), or epoch 1 of a one-epoch run.
+        int from = Math.min(1, mem.size() - 1);
+        ProcessMemory base = mem.get(from);
         ProcessMemory last = mem.get(mem.size() - 1);
-        long highest = mem.subList(mem.indexOf(base), mem.size()).stream()
-                .mapToLong(ProcessMemory::residentBytes).max().orElse(-1);
+        long highest = mem.subList(from, mem.size()).stream().mapToLong(ProcessMemory::residentBytes).max()
+                .orElse(-1);
         out.printf(Locale.ROOT, "   growth from epoch %d to %d: resident %s MiB (at most %s above epoch %d), "
-                + "outside the heap %s MiB%n", Math.min(2, mem.size()), mem.size(),
-                change(base.residentBytes(), last.residentBytes()), change(base.residentBytes(), highest),
-                Math.min(2, mem.size()), change(base.offHeapBytes(), last.offHeapBytes()));
+                + "outside the heap %s MiB%n", from + 1, mem.size(), change(base.residentBytes(),
+                last.residentBytes()), change(base.residentBytes(), highest), from + 1,
+                change(base.offHeapBytes(), last.offHeapBytes()));
         put("memory_epochs", r.epochs());
         put("memory_rss_growth_mib", (last.residentBytes() - base.residentBytes()) / 1048576.0);
         put("memory_rss_highest_growth_mib", (highest - base.residentBytes()) / 1048576.0);

@@ -131,11 +131,13 @@ public final class Network {
     }
 
     private INDArray lossGradientLike(INDArray out) {
-        long[] rowShape = Arrays.copyOfRange(out.shape(), 1, out.rank());
-        if (lossGradient == null || !Arrays.equals(lossGradient.rowShape(), rowShape)) {
-            lossGradient = new ActivationBuffer(rowShape);
+        // A network's output keeps its row shape, so the check costs nothing after the first step (no copies).
+        INDArray kept = lossGradient == null ? null : lossGradient.get(out.size(0), out.dataType());
+        if (kept == null || !kept.equalShapes(out)) {
+            lossGradient = new ActivationBuffer(Arrays.copyOfRange(out.shape(), 1, out.rank()));
+            kept = lossGradient.get(out.size(0), out.dataType());
         }
-        return lossGradient.get(out.size(0), out.dataType());
+        return kept;
     }
 
     /**
