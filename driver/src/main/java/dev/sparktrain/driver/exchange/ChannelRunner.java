@@ -167,11 +167,13 @@ final class ChannelRunner implements RoundRunner {
             checkAlive();
         }
         roundsRun++;
+        try {
+            links.sendToAll(partitions, MessageChannel.TASK, task);
+        } catch (IOException e) {
+            throw new WorkerLostException("lost the channel to " + e.getMessage(), e);
+        }
         int partition = 0;
         try {
-            for (; partition < partitions; partition++) {
-                links.send(partition, MessageChannel.TASK, task);
-            }
             R folded = zero;
             for (partition = 0; partition < partitions; partition++) {
                 Envelope reply = links.receive(partition);

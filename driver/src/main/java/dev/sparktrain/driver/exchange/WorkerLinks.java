@@ -19,6 +19,21 @@ interface WorkerLinks extends AutoCloseable {
     /** Sends {@code body} to {@code partition}'s worker. The same body sent to several workers in a row is encoded once. */
     void send(int partition, byte type, Object body) throws IOException;
 
+    /**
+     * Sends {@code body} to the workers of partitions 0 to {@code workers} − 1, all of which must be waiting for it: a
+     * round's task. Links that can start the workers closer together than one send after another do so (a round
+     * lasts as long as its last worker).
+     */
+    default void sendToAll(int workers, byte type, Object body) throws IOException {
+        for (int partition = 0; partition < workers; partition++) {
+            try {
+                send(partition, type, body);
+            } catch (IOException e) {
+                throw new IOException("worker " + partition + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** The next message from {@code partition}'s worker. */
     Envelope receive(int partition) throws IOException;
 

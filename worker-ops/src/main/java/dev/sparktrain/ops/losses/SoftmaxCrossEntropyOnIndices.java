@@ -1,6 +1,7 @@
 package dev.sparktrain.ops.losses;
 
 import dev.sparktrain.ops.params.NativeFloats;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -18,46 +19,51 @@ final class SoftmaxCrossEntropyOnIndices {
     }
 
     /**
-     * Mean loss and gradient for {@code [B, C]} logits and B validated class indices. The gradient is written into
-     * {@code reuse} when it is a plain float32 array of the logits' shape (no native allocation, which ND4J would
-     * free only after a GC), else into a new array.
+     * Mean loss and gradient for {@code [B, C]} logits and B validated class indices. Float32 logits laid out from
+     * the start of their buffer are read in place, and the gradient is written into {@code reuse} when it is such an
+     * array of the logits' shape: a training step then leaves no garbage here, native (which ND4J frees only after a
+     * GC) or on the heap (vector-sized copies that brought a young GC every few seconds). Otherwise the logits are
+     * copied and the gradient is a new array; the values are the same either way.
      */
     static LossResult mean(INDArray logits, int[] classes, INDArray reuse) {
         int batch = classes.length;
         int width = (int) logits.size(1);
-        double[] x = HeapValues.rowMajor(logits);
-        double[] grad = new double[x.length];
+        FloatBuffer floats = NativeFloats.startsItsBuffer(logits) ? logits.data().asNioFloat() : null;
+        double[] copied = floats == null ? HeapValues.rowMajor(logits) : null;
+        FloatBuffer into = reuse != null && logits.dataType() == DataType.FLOAT && NativeFloats.startsItsBuffer(reuse)
+                && reuse.equalShapes(logits) ? reuse.data().asNioFloat() : null;
+        double[] grad = into == null ? new double[batch * width] : null;
+        double[] row = new double[width];
         double total = 0;
         for (int i = 0; i < batch; i++) {
-            int row = i * width;
+            int start = i * width;
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < width; c++) {
-                max = Math.max(max, x[row + c]);
+                row[c] = floats != null ? floats.get(start + c) : copied[start + c];
+                max = Math.max(max, row[c]);
             }
+            double shiftedTarget = row[classes[i]] - max;
             double sum = 0;
             for (int c = 0; c < width; c++) {
-                grad[row + c] = Math.exp(x[row + c] - max);
-                sum += grad[row + c];
+                row[c] = Math.exp(row[c] - max);
+                sum += row[c];
             }
-            total += Math.log(sum) - (x[row + classes[i]] - max);
+            total += Math.log(sum) - shiftedTarget;
             double scale = 1.0 / (sum * batch);
             for (int c = 0; c < width; c++) {
-                grad[row + c] *= scale;
+                double g = row[c] * scale;
+                if (c == classes[i]) {
+                    g -= 1.0 / batch;
+                }
+                if (into != null) {
+                    into.put(start + c, (float) g);
+                } else {
+                    grad[start + c] = g;
+                }
             }
-            grad[row + classes[i]] -= 1.0 / batch;
         }
-        INDArray gradient;
-        if (reuse != null && NativeFloats.isWholeBuffer(reuse) && reuse.equalShapes(logits)
-                && logits.dataType() == DataType.FLOAT) {
-            float[] values = new float[grad.length];
-            for (int k = 0; k < grad.length; k++) {
-                values[k] = (float) grad[k];
-            }
-            NativeFloats.copyInto(reuse, values);
-            gradient = reuse;
-        } else {
-            gradient = Nd4j.create(grad, new long[] {batch, width}, logits.dataType());
-        }
+        INDArray gradient = into != null ? reuse
+                : Nd4j.create(grad, new long[] {batch, width}, logits.dataType());
         return new LossResult(total / batch, gradient);
     }
 }

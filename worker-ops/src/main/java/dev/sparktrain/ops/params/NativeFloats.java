@@ -66,6 +66,25 @@ public final class NativeFloats {
     }
 
     /**
+     * True when the array is float32 and its elements are the first {@code length} of its native buffer, in row-major
+     * order: a whole buffer, or a view of its leading rows (what {@code ActivationBuffer} serves a smaller batch). Its
+     * values can then be read and written through {@code a.data().asNioFloat()} at indices 0 to length − 1.
+     */
+    public static boolean startsItsBuffer(INDArray a) {
+        if (a.dataType() != DataType.FLOAT || a.offset() != 0 || a.isEmpty()) {
+            return false;
+        }
+        long expected = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) > 1 && a.stride(d) != expected) {
+                return false;
+            }
+            expected *= a.size(d);
+        }
+        return true;
+    }
+
+    /**
      * True when the array is float32 and its elements are exactly its native buffer, in row-major order: its values
      * can then be read and written through {@code a.data().asNioFloat()} at indices 0 to length − 1.
      */

@@ -64,6 +64,15 @@ class SoftmaxCrossEntropyOnIndicesTest {
         assertEquals(fresh.gradient(), reuse);
         assertEquals(fresh.loss(), reused.loss());
 
+        // The leading rows of a larger array (what a network keeps for an epoch's last, smaller batch) are written in
+        // place too, and the rows after them are left alone.
+        INDArray larger = Nd4j.valueArrayOf(new long[] {6, 10}, Float.NaN, DataType.FLOAT);
+        INDArray leading = larger.get(NDArrayIndex.interval(0, 4), NDArrayIndex.all());
+        LossResult inView = LOSS.compute(logits, labels, null, leading);
+        assertSame(leading, inView.gradient());
+        assertEquals(fresh.gradient(), leading);
+        assertTrue(larger.get(NDArrayIndex.interval(4, 6), NDArrayIndex.all()).isNaN().all());
+
         // Another shape or type is left alone: the result is a new array.
         INDArray wrongShape = Nd4j.zeros(DataType.FLOAT, 5, 10);
         INDArray wrongType = Nd4j.zeros(DataType.DOUBLE, 4, 10);

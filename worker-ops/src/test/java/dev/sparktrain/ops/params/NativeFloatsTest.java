@@ -2,7 +2,9 @@ package dev.sparktrain.ops.params;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -44,5 +46,22 @@ class NativeFloatsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> NativeFloats.copyInto(Nd4j.create(DataType.FLOAT, 4), VALUES));
         assertEquals("cannot copy 6 values into an array of 4", e.getMessage());
+    }
+
+    @Test
+    void anArrayStartsItsBufferWhenItsValuesAreTheBuffersFirstInRowMajorOrder() {
+        INDArray whole = Nd4j.arange(0, 24).castTo(DataType.FLOAT).reshape('c', 6, 4);
+        assertTrue(NativeFloats.startsItsBuffer(whole));
+        INDArray leadingRows = whole.get(NDArrayIndex.interval(0, 3), NDArrayIndex.all());
+        assertTrue(NativeFloats.startsItsBuffer(leadingRows));
+        assertEquals(leadingRows.getFloat(2, 3), leadingRows.data().asNioFloat().get(11));
+        assertTrue(NativeFloats.startsItsBuffer(whole.get(NDArrayIndex.interval(0, 1), NDArrayIndex.all())));
+
+        assertFalse(NativeFloats.startsItsBuffer(whole.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all())),
+                "offset");
+        assertFalse(NativeFloats.startsItsBuffer(whole.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2))),
+                "strided rows");
+        assertFalse(NativeFloats.startsItsBuffer(whole.dup('f')), "column-major");
+        assertFalse(NativeFloats.startsItsBuffer(whole.castTo(DataType.DOUBLE)), "double");
     }
 }

@@ -1,0 +1,145 @@
+package dev.sparktrain.driver.exchange;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-memory links: a round's task posted to every worker reaches each one through the wake-up tree, replies come
+ * back per partition, and closing or interrupting ends a worker's wait with an error.
+ */
+class MemoryLinksTest {
+
+    private static final int WORKERS = 6;
+
+    /** Worker threads that each connect, then echo every task back with their partition until the channel ends. */
+    private static List<CompletableFuture<Integer>> echoWorkers(MemoryLinks links) {
+        WorkerLinks.WorkerEndpoint endpoint = links.endpoint();
+        List<CompletableFuture<Integer>> served = new ArrayList<>();
+        for (int p = 0; p < WORKERS; p++) {
+            int partition = p;
+            served.add(CompletableFuture.supplyAsync(() -> {
+                int tasks = 0;
+                try (WorkerLinks.DriverLink link = endpoint.connect(partition)) {
+                    for (Envelope m = link.receive(); m.type() != MessageChannel.END; m = link.receive()) {
+                        link.send(MessageChannel.RESULT, m.body() + "@" + partition);
+                        tasks++;
+                    }
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+                return tasks;
+            }, runnable -> new Thread(runnable, "worker-" + partition).start()));
+        }
+        return served;
+    }
+
+    @Test
+    void everyWorkerGetsEveryRoundsTaskAndRepliesInItsOwnQueue() throws Exception {
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
+        try {
+            List<CompletableFuture<Integer>> workers = echoWorkers(links);
+            for (int round = 0; round < 200; round++) {
+                links.sendToAll(WORKERS, MessageChannel.TASK, "round " + round);
+                for (int p = 0; p < WORKERS; p++) {
+                    Envelope reply = links.receive(p);
+                    assertEquals(MessageChannel.RESULT, reply.type());
+                    assertEquals("round " + round + "@" + p, reply.body());
+                }
+            }
+            for (int p = 0; p < WORKERS; p++) {
+                links.send(p, MessageChannel.END, "");
+            }
+            for (CompletableFuture<Integer> worker : workers) {
+                assertEquals(200, worker.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            links.close();
+        }
+    }
+
+    @Test
+    void aTaskSentBeforeAWorkerConnectsWaitsForIt() throws Exception {
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
+        try {
+            links.sendToAll(WORKERS, MessageChannel.TASK, "early");
+            List<CompletableFuture<Integer>> workers = echoWorkers(links);
+            for (int p = 0; p < WORKERS; p++) {
+                assertEquals("early@" + p, links.receive(p).body());
+                links.send(p, MessageChannel.END, "");
+            }
+            for (CompletableFuture<Integer> worker : workers) {
+                assertEquals(1, worker.get(30, TimeUnit.SECONDS));
+            }
+        } finally {
+            links.close();
+        }
+    }
+
+    @Test
+    void closingEndsEveryWaitingWorkerWithAnError() throws Exception {
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
+        List<CompletableFuture<Integer>> workers = echoWorkers(links);
+        // One round first: every worker has connected, and waits for the next task when the driver closes.
+        links.sendToAll(WORKERS, MessageChannel.TASK, "only");
+        for (int p = 0; p < WORKERS; p++) {
+            assertEquals("only@" + p, links.receive(p).body());
+        }
+        links.close();
+        for (CompletableFuture<Integer> worker : workers) {
+            ExecutionException e = assertThrows(ExecutionException.class, () -> worker.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(IOException.class, e.getCause().getCause());
+            assertEquals("the driver closed the channel", e.getCause().getCause().getMessage());
+        }
+        IOException gone = assertThrows(IOException.class, () -> links.endpoint().connect(0));
+        assertTrue(gone.getMessage().startsWith("no in-memory channel"), gone.getMessage());
+    }
+
+    @Test
+    void anInterruptedWorkerStopsWaiting() throws Exception {
+        MemoryLinks links = MemoryLinks.open(1, 50, () -> { });
+        try {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread worker = new Thread(() -> {
+                try (WorkerLinks.DriverLink link = links.endpoint().connect(0)) {
+                    link.receive();
+                    failure.complete(null);
+                } catch (Throwable t) {
+                    failure.complete(t);
+                }
+            });
+            worker.start();
+            worker.interrupt();
+            Throwable t = failure.get(30, TimeUnit.SECONDS);
+            assertInstanceOf(InterruptedIOException.class, t);
+            worker.join();
+        } finally {
+            links.close();
+        }
+    }
+
+    @Test
+    void aPartitionConnectsOnce() throws Exception {
+        MemoryLinks links = MemoryLinks.open(2, 50, () -> { });
+        try {
+            WorkerLinks.DriverLink first = links.endpoint().connect(1);
+            assertSame(IOException.class, assertThrows(IOException.class, () -> links.endpoint().connect(1))
+                    .getClass());
+            assertThrows(IOException.class, () -> links.endpoint().connect(2));
+            first.close();
+        } finally {
+            links.close();
+        }
+    }
+}
