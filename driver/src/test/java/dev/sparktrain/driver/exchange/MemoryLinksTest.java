@@ -45,6 +45,26 @@ class MemoryLinksTest {
         return served;
     }
 
+    /** Reads every worker's reply to {@code task}, in partition order. */
+    private static void expectReplies(MemoryLinks links, String task) throws IOException {
+        for (int p = 0; p < WORKERS; p++) {
+            Envelope reply = links.receive(p);
+            assertEquals(MessageChannel.RESULT, reply.type());
+            assertEquals(task + "@" + p, reply.body());
+        }
+    }
+
+    /** Ends every worker's loop and checks that each served {@code tasks} tasks. */
+    private static void endWorkers(MemoryLinks links, List<CompletableFuture<Integer>> workers, int tasks)
+            throws Exception {
+        for (int p = 0; p < WORKERS; p++) {
+            links.send(p, MessageChannel.END, "");
+        }
+        for (CompletableFuture<Integer> worker : workers) {
+            assertEquals(tasks, worker.get(30, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void everyWorkerGetsEveryRoundsTaskAndRepliesInItsOwnQueue() throws Exception {
         MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
@@ -52,18 +72,9 @@ class MemoryLinksTest {
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
             for (int round = 0; round < 200; round++) {
                 links.sendToAll(WORKERS, MessageChannel.TASK, "round " + round);
-                for (int p = 0; p < WORKERS; p++) {
-                    Envelope reply = links.receive(p);
-                    assertEquals(MessageChannel.RESULT, reply.type());
-                    assertEquals("round " + round + "@" + p, reply.body());
-                }
+                expectReplies(links, "round " + round);
             }
-            for (int p = 0; p < WORKERS; p++) {
-                links.send(p, MessageChannel.END, "");
-            }
-            for (CompletableFuture<Integer> worker : workers) {
-                assertEquals(200, worker.get(30, TimeUnit.SECONDS));
-            }
+            endWorkers(links, workers, 200);
         } finally {
             links.close();
         }
@@ -75,13 +86,8 @@ class MemoryLinksTest {
         try {
             links.sendToAll(WORKERS, MessageChannel.TASK, "early");
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
-            for (int p = 0; p < WORKERS; p++) {
-                assertEquals("early@" + p, links.receive(p).body());
-                links.send(p, MessageChannel.END, "");
-            }
-            for (CompletableFuture<Integer> worker : workers) {
-                assertEquals(1, worker.get(30, TimeUnit.SECONDS));
-            }
+            expectReplies(links, "early");
+            endWorkers(links, workers, 1);
         } finally {
             links.close();
         }
@@ -93,9 +99,7 @@ class MemoryLinksTest {
         List<CompletableFuture<Integer>> workers = echoWorkers(links);
         // One round first: every worker has connected, and waits for the next task when the driver closes.
         links.sendToAll(WORKERS, MessageChannel.TASK, "only");
-        for (int p = 0; p < WORKERS; p++) {
-            assertEquals("only@" + p, links.receive(p).body());
-        }
+        expectReplies(links, "only");
         links.close();
         for (CompletableFuture<Integer> worker : workers) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> worker.get(30, TimeUnit.SECONDS));

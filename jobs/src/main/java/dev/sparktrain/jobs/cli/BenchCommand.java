@@ -44,9 +44,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Training modes to run on Spark (default: ${DEFAULT-VALUE})")
     List<String> modes = List.of("sync", "average", "outer");
 
+    /**
+     * Ten: the medians then come from nine epochs, ~4 s of {@code average} training here. With three they came from
+     * two half-second epochs, while the JIT was still compiling: {@code average} / kernel ranged 0.76–0.93 between
+     * runs of the same code.
+     */
     @Option(names = "--epochs", paramLabel = "N",
             description = "Epochs per mode; the first is warm-up when there are more (default: ${DEFAULT-VALUE})")
-    int epochs = 3;
+    int epochs = 10;
 
     @Option(names = "--seconds", paramLabel = "S",
             description = "Measuring time per roofline shape and for the kernel (default: ${DEFAULT-VALUE})")
