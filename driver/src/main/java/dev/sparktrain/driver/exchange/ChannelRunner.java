@@ -175,7 +175,7 @@ final class ChannelRunner implements RoundRunner {
         int partition = 0;
         try {
             R folded = zero;
-            for (partition = 0; partition < partitions; partition++) {
+            for (; partition < partitions; partition++) {
                 Envelope reply = links.receive(partition);
                 if (reply.type() == MessageChannel.FAILED) {
                     // A task is a pure function of its inputs: running it again would fail the same way.

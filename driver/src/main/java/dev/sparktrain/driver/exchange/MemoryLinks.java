@@ -55,6 +55,12 @@ final class MemoryLinks implements WorkerLinks {
             toWorker.add(message);
         }
 
+        /** Posts the message and wakes the worker: a message for this worker alone. */
+        void deliver(Envelope message) {
+            post(message);
+            wake();
+        }
+
         /** Unparks the worker: a wake-up before it parks is not lost (it makes its next park return at once). */
         void wake() {
             LockSupport.unpark(worker);
@@ -97,8 +103,7 @@ final class MemoryLinks implements WorkerLinks {
 
     @Override
     public void send(int partition, byte type, Object body) {
-        mailboxes[partition].post(new Envelope(type, body));
-        mailboxes[partition].wake();
+        mailboxes[partition].deliver(new Envelope(type, body));
     }
 
     /** Posts the message to every worker, then wakes worker 0, which passes the wake-up on ({@link #wakeChildren}). */
@@ -138,8 +143,7 @@ final class MemoryLinks implements WorkerLinks {
     public void close() {
         if (OPEN.remove(key, this)) {
             for (Mailbox mailbox : mailboxes) {
-                mailbox.post(CLOSED);
-                mailbox.wake();
+                mailbox.deliver(CLOSED);
             }
         }
     }

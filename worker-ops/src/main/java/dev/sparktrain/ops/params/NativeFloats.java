@@ -85,11 +85,10 @@ public final class NativeFloats {
     }
 
     /**
-     * True when the array is float32 and its elements are exactly its native buffer, in row-major order: its values
-     * can then be read and written through {@code a.data().asNioFloat()} at indices 0 to length − 1.
+     * True when the array {@linkplain #startsItsBuffer starts its buffer} and fills it: its elements are exactly its
+     * native buffer, in row-major order, so the buffer's address and length describe it (BLAS calls take those).
      */
     public static boolean isWholeBuffer(INDArray a) {
-        return a.dataType() == DataType.FLOAT && a.offset() == 0 && a.data().length() == a.length()
-                && (a.rank() <= 1 || a.ordering() == 'c') && !a.isEmpty();
+        return startsItsBuffer(a) && a.data().length() == a.length();
     }
 }
