@@ -77,7 +77,7 @@ class MetricsJsonlListenerTest {
     void roundsAreFlushedEveryNRounds(@TempDir Path dir) throws IOException {
         MetricsJsonlListener listener = new MetricsJsonlListener(dir.resolve("m.jsonl"), 2);
         listener.onRound(ROUND);
-        listener.onRound(ROUND);
+        listener.onRound(TestRounds.round(1, 1, 2, 64, 0.5, 0.01, 0.25));
         assertEquals(2, lines(dir.resolve("m.jsonl")).size());
         listener.close();
     }
