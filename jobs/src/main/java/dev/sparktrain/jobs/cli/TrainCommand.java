@@ -104,9 +104,11 @@ final class TrainCommand implements Callable<Integer> {
                 throw new RunStopped(SparkTrain.EXIT_INTERRUPTED,
                         "interrupted" + where(e) + "; " + whatRemains(dir, removed, "continue it with --resume"), e);
             }
-            if (e instanceof WriteFailure w) {
-                throw new RunStopped(SparkTrain.EXIT_ENVIRONMENT, "error: " + w.getMessage() + "; "
-                        + whatRemains(dir, removed, "free space and continue it with --resume"), e);
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof WriteFailure w) {
+                    throw new RunStopped(SparkTrain.EXIT_ENVIRONMENT, "error: " + w.getMessage() + "; "
+                            + whatRemains(dir, removed, "free space and continue it with --resume"), e);
+                }
             }
             throw e;
         }
@@ -143,16 +145,28 @@ final class TrainCommand implements Callable<Integer> {
                         + " (it starts from the beginning)");
     }
 
+    /** Cancels the running jobs of these groups (Spark warns about a group with none, so it is not asked to). */
+    private static void cancelActiveJobs(JavaSparkContext sc, String... groups) {
+        java.util.Set<Integer> active = new java.util.HashSet<>();
+        for (int id : sc.statusTracker().getActiveJobIds()) {
+            active.add(id);
+        }
+        for (String group : groups) {
+            for (int id : sc.statusTracker().getJobIdsForGroup(group)) {
+                if (active.contains(id)) {
+                    sc.sc().cancelJob(id);
+                }
+            }
+        }
+    }
+
     private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir,
                           TrainingCheckpoints checkpoints, Path startFrom, StopRequest stop, CtrlC ctrlC) {
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
         stdout.print(tree.toYaml().indent(2));
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
             // Reading the data or evaluating can take a while; a round is short and ends at the next boundary.
-            ctrlC.alsoOnStop(() -> {
-                sc.cancelJobGroup(TrainingData.JOB_GROUP);
-                sc.cancelJobGroup(Trainer.EVAL_JOB_GROUP);
-            });
+            ctrlC.alsoOnStop(() -> cancelActiveJobs(sc, TrainingData.JOB_GROUP, Trainer.EVAL_JOB_GROUP));
             LoadedData data = TrainingData.load(sc, run);
             CachedBlocks train = data.train();
             CachedBlocks test = data.test();
