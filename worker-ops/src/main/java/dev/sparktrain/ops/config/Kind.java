@@ -50,11 +50,21 @@ public record Kind<T>(String name, List<ConfigKey> keys, Function<Options, ? ext
      * one. {@code selector} is the key that picked the kind ({@code type}), allowed besides the declared ones.
      */
     public T create(Options options, String selector) {
-        T value = factory.apply(options);
+        T value = build(options);
+        refuseOtherKeys(options, selector);
+        return value;
+    }
+
+    /** Builds the value from {@code options} without checking for keys it did not read. */
+    public T build(Options options) {
+        return factory.apply(options);
+    }
+
+    /** Refuses the first key of {@code options} that is neither declared nor {@code selector}. */
+    public void refuseOtherKeys(Options options, String selector) {
         Set<String> known = keyNames();
         known.add(selector);
         options.done(known);
-        return value;
     }
 
     /** A config of this kind with every key given (required ones at their example, optional at their default). */
