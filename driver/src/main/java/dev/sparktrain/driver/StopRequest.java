@@ -25,14 +25,18 @@ public final class StopRequest {
         }
     }
 
-    /** Training stopped on request before epoch {@code epoch}'s round {@code round} (0-based) was complete. */
+    /**
+     * Training stopped on request before epoch {@code epoch}'s round {@code round} (0-based) was complete; a negative
+     * round: after the last epoch.
+     */
     public static final class Interrupted extends RuntimeException {
 
         private final int epoch;
         private final int round;
 
         public Interrupted(int epoch, int round, Throwable cause) {
-            super("stopped in epoch " + epoch + " before round " + (round + 1), cause);
+            super(round < 0 ? "stopped after epoch " + epoch : "stopped in epoch " + epoch + " before round " + (round + 1),
+                    cause);
             this.epoch = epoch;
             this.round = round;
         }

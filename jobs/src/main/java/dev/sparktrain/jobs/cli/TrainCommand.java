@@ -93,13 +93,17 @@ final class TrainCommand implements Callable<Integer> {
                 new CheckpointStore(dir.checkpoints(), run.checkpoint().keep()), tree.root(), run.training().seed())
                 .whenSaved(saved -> dir.keep());
         Path startFrom = !resuming ? null : resumeFrom != null
-                ? ResumePoint.chosen(dir, checkpoints, resumeFrom, stdout) : ResumePoint.latest(dir, checkpoints);
+                ? ResumePoint.chosen(dir, checkpoints, resumeFrom) : ResumePoint.latest(dir, checkpoints);
         StopRequest stop = new StopRequest();
         try (CtrlC ctrlC = CtrlC.stops(stop)) {
             return train(stdout, tree, run, dir, checkpoints, startFrom, stop, ctrlC);
         } catch (RuntimeException e) {
             boolean removed = dir.wouldBeRemoved();
-            dir.abandon();
+            try {
+                dir.abandon();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);  // the failure is the news; the cleanup's own trouble rides along
+            }
             if (stop.isRequested()) {
                 throw new RunStopped(SparkTrain.EXIT_INTERRUPTED,
                         "interrupted" + where(e) + "; " + whatRemains(dir, removed, "continue it with --resume"), e);
@@ -126,7 +130,8 @@ final class TrainCommand implements Callable<Integer> {
     private static String where(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof StopRequest.Interrupted i) {
-                return " in epoch " + i.epoch() + ", round " + (i.round() + 1);
+                return i.round() < 0 ? " after the last epoch, before the model was written"
+                        : " in epoch " + i.epoch() + ", round " + (i.round() + 1);
             }
         }
         return "";
@@ -173,6 +178,9 @@ final class TrainCommand implements Callable<Integer> {
             stdout.println("data: " + train.totalRows() + " training rows in " + train.rowsPerPartition().length
                     + " partitions" + (test == null ? "" : ", " + test.totalRows() + " test rows"));
             dir.open();
+            if (resumeFrom != null) {
+                ResumePoint.setAsideAfter(dir, checkpoints, startFrom, stdout);
+            }
             AtomicFiles.writeString(dir.config(), tree.toYaml());
             ParameterServer server = Trainer.serverFor(
                     run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(), run.training());
@@ -193,7 +201,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 history = startFrom == null ? trainer.fit(train, test) : trainer.resume(startFrom, train, test);
                 if (stop.isRequested()) {
-                    throw new StopRequest.Interrupted(run.training().epochs(), Integer.MAX_VALUE - 1, null);
+                    throw new StopRequest.Interrupted(run.training().epochs(), -1, null);
                 }
                 INDArray model = trainer.bestParams().orElseGet(server::params);
                 ModelWriter.write(dir.model(), tree.toYaml(), run.model(), model,

@@ -50,8 +50,8 @@ public final class ResumePoint {
         return latest;
     }
 
-    /** {@code requested} (a checkpoint of this run), verified; later checkpoints are set aside, named on {@code out}. */
-    public static Path chosen(RunDirectory dir, TrainingCheckpoints checkpoints, Path requested, PrintStream out) {
+    /** {@code requested} (a checkpoint of this run, by path or folder name), verified; nothing is moved yet. */
+    public static Path chosen(RunDirectory dir, TrainingCheckpoints checkpoints, Path requested) {
         Path candidate = requested.getNameCount() == 1 && !Files.exists(requested)
                 ? dir.checkpoints().resolve(requested) : requested;
         List<Path> all = checkpoints.list();
@@ -62,21 +62,30 @@ public final class ResumePoint {
         }
         Path chosen = all.get(index);
         checkpoints.verify(chosen);
-        List<Path> later = all.subList(index + 1, all.size());
-        if (!later.isEmpty()) {
-            Path aside = dir.root().resolve(SET_ASIDE);
-            try {
-                Files.createDirectories(aside);
-                for (Path p : later) {
-                    Path target = freeName(aside, p.getFileName().toString());
-                    Files.move(p, target);
-                    out.println("set aside " + p + " -> " + target);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot set aside the checkpoints after " + chosen, e);
-            }
-        }
         return chosen;
+    }
+
+    /**
+     * Moves the checkpoints after {@code chosen} to {@code <run>/checkpoints-set-aside/}, naming each on {@code out}:
+     * the resumed run writes checkpoints of those versions again. Call it once everything else is checked.
+     */
+    public static void setAsideAfter(RunDirectory dir, TrainingCheckpoints checkpoints, Path chosen, PrintStream out) {
+        List<Path> all = checkpoints.list();
+        List<Path> later = all.subList(indexOf(all, chosen) + 1, all.size());
+        if (later.isEmpty()) {
+            return;
+        }
+        Path aside = dir.root().resolve(SET_ASIDE);
+        try {
+            Files.createDirectories(aside);
+            for (Path p : later) {
+                Path target = freeName(aside, p.getFileName().toString());
+                Files.move(p, target);
+                out.println("set aside " + p + " -> " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set aside the checkpoints after " + chosen, e);
+        }
     }
 
     private static int indexOf(List<Path> checkpoints, Path candidate) {
