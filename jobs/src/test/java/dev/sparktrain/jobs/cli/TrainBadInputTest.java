@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's list of bad inputs, each through {@code sparktrain train} on a small CSV: one line on stderr naming
- * the file, row or field, exit code 2, no stack trace, and no run directory left behind.
+ * the file, row or field, exit code 2, no stack trace, and nothing changed: no run directory left behind, every
+ * file as it was (listed and hashed before and after).
  */
 class TrainBadInputTest {
 
@@ -60,7 +61,9 @@ class TrainBadInputTest {
         args[2] = "--out";
         args[3] = runDir.toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
+        java.util.Map<String, String> before = FileHashes.of(dir);
         Outcome o = CliFixture.run(args);
+        assertEquals(before, FileHashes.of(dir), "nothing the user had changed, nothing added");
         assertEquals(SparkTrain.EXIT_BAD_INPUT, o.exitCode(), o.out() + o.err());
         assertFalse(o.hasCliStackTrace(), "no stack trace: " + o.err());
         assertTrue(o.errorLine().startsWith("error: "), o.errorLine());
