@@ -135,7 +135,7 @@ public final class RunDirectory {
         opened = true;
         try {
             if (mode == Mode.RESUME) {
-                if (!RunMarker.isRun(root)) {
+                if (!Files.exists(root.resolve(RunMarker.FILE_NAME))) {
                     RunMarker.write(root, config);  // a run from before markers: it is one, so say so
                 }
                 return;
