@@ -150,6 +150,69 @@ class EveryKindOnnxTest {
         check(spec, none(5), 2, 0);
     }
 
+    /** A layer kind the exporter does not know. */
+    record Doubler() implements LayerSpec {
+        @Override
+        public String kind() {
+            return "doubler";
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return input;
+        }
+
+        @Override
+        public List<dev.sparktrain.ops.layers.ParamShape> params(Shape input) {
+            return List.of();
+        }
+
+        @Override
+        public dev.sparktrain.ops.layers.Layer build(Shape input, Map<String, INDArray> params,
+                                                     Map<String, INDArray> grads) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** An activation the exporter does not know. */
+    record Cube() implements Activation {
+        @Override
+        public String name() {
+            return "cube";
+        }
+
+        @Override
+        public INDArray forward(INDArray z) {
+            return z.mul(z).muli(z);
+        }
+
+        @Override
+        public INDArray backward(INDArray z, INDArray y, INDArray gradY) {
+            return z.mul(z).muli(3).muli(gradY);
+        }
+
+        @Override
+        public boolean smooth() {
+            return true;
+        }
+    }
+
+    @Test
+    void somethingWithoutAnOnnxFormIsRefusedByName() {
+        NetworkSpec layer = new NetworkSpec(new Shape(4), List.of(new Dense(3, Activations.byName("relu")),
+                new Doubler(), new Dense(2, Activations.byName("identity"))), loss("softmax_cross_entropy"));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> OnnxExporter.export("x", layer, perturbed(layer), none(4), ""));
+        assertEquals("layer 1.doubler cannot be exported to ONNX: no ONNX mapping for layer kind 'doubler'",
+                e.getMessage());
+        NetworkSpec activation = new NetworkSpec(new Shape(4), List.of(new Dense(3, new Cube()),
+                new Dense(2, Activations.byName("identity"))), loss("softmax_cross_entropy"));
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> OnnxExporter.export("x", activation, perturbed(activation), none(4), ""));
+        assertEquals("layer 0.dense: activation 'cube' cannot be exported to ONNX (no ONNX mapping for it)",
+                e.getMessage());
+    }
+
     @Test
     void everyLayerKindAndActivationHasAMapping() {
         Set<String> kinds = new HashSet<>();
