@@ -74,6 +74,16 @@ abstract sealed class HeapValues {
     /** this[at] += to.get(from) for every k: the max-pool scatter, this[index[k]] += from[k] for k in [0, n). */
     abstract void scatterAdd(int[] index, HeapValues from, int n);
 
+    /** acc[0] += Σ (this[from + k] − shift), acc[1] += Σ (this[from + k] − shift)² over k in [0, length). */
+    abstract void moments(int from, int length, double shift, double[] acc);
+
+    /** acc[0] += Σ this[from + k], acc[1] += Σ this[from + k]·other[from + k]. */
+    abstract void sumAndDot(int from, HeapValues other, int length, double[] acc);
+
+    /** to[at + k] = a·this[from + k] + b·other[from + k] + c ({@code other} may be null when b is 0). */
+    abstract void combine(int from, double a, HeapValues other, double b, double c, HeapValues to, int at,
+                          int length);
+
     static int length(INDArray a) {
         if (a.length() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("an array of " + a.length() + " values is larger than 2^31 - 1");
@@ -254,6 +264,50 @@ abstract sealed class HeapValues {
         }
 
         @Override
+        void moments(int from, int length, double shift, double[] acc) {
+            double sum = 0;
+            double squares = 0;
+            for (int k = from; k < from + length; k++) {
+                double d = values[k] - shift;
+                sum += d;
+                squares += d * d;
+            }
+            acc[0] += sum;
+            acc[1] += squares;
+        }
+
+        @Override
+        void sumAndDot(int from, HeapValues other, int length, double[] acc) {
+            float[] o = ((Floats) other).values;
+            double sum = 0;
+            double dot = 0;
+            for (int k = from; k < from + length; k++) {
+                sum += values[k];
+                dot += values[k] * o[k];
+            }
+            acc[0] += sum;
+            acc[1] += dot;
+        }
+
+        @Override
+        void combine(int from, double a, HeapValues other, double b, double c, HeapValues to, int at, int length) {
+            float[] target = ((Floats) to).values;
+            float fa = (float) a;
+            float fb = (float) b;
+            float fc = (float) c;
+            if (other == null || b == 0) {
+                for (int k = 0; k < length; k++) {
+                    target[at + k] = fa * values[from + k] + fc;
+                }
+            } else {
+                float[] o = ((Floats) other).values;
+                for (int k = 0; k < length; k++) {
+                    target[at + k] = fa * values[from + k] + fb * o[from + k] + fc;
+                }
+            }
+        }
+
+        @Override
         void scatterAdd(int[] index, HeapValues from, int n) {
             float[] source = ((Floats) from).values;
             for (int k = 0; k < n; k++) {
@@ -393,6 +447,50 @@ abstract sealed class HeapValues {
         @Override
         int argmax2x2(int at, int rowStride) {
             return argmax(at, 2, 2, rowStride);
+        }
+
+        @Override
+        void moments(int from, int length, double shift, double[] acc) {
+            double sum = 0;
+            double squares = 0;
+            for (int k = from; k < from + length; k++) {
+                double d = values[k] - shift;
+                sum += d;
+                squares += d * d;
+            }
+            acc[0] += sum;
+            acc[1] += squares;
+        }
+
+        @Override
+        void sumAndDot(int from, HeapValues other, int length, double[] acc) {
+            double[] o = ((Doubles) other).values;
+            double sum = 0;
+            double dot = 0;
+            for (int k = from; k < from + length; k++) {
+                sum += values[k];
+                dot += values[k] * o[k];
+            }
+            acc[0] += sum;
+            acc[1] += dot;
+        }
+
+        @Override
+        void combine(int from, double a, HeapValues other, double b, double c, HeapValues to, int at, int length) {
+            double[] target = ((Doubles) to).values;
+            double fa = (double) a;
+            double fb = (double) b;
+            double fc = (double) c;
+            if (other == null || b == 0) {
+                for (int k = 0; k < length; k++) {
+                    target[at + k] = fa * values[from + k] + fc;
+                }
+            } else {
+                double[] o = ((Doubles) other).values;
+                for (int k = 0; k < length; k++) {
+                    target[at + k] = fa * values[from + k] + fb * o[from + k] + fc;
+                }
+            }
         }
 
         @Override
