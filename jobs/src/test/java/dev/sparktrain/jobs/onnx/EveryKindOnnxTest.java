@@ -168,6 +168,16 @@ class EveryKindOnnxTest {
         }
 
         @Override
+        public List<dev.sparktrain.ops.layers.MatrixProduct> forwardProducts(Shape input) {
+            return List.of();
+        }
+
+        @Override
+        public java.util.Optional<Activation> appliedActivation() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
         public dev.sparktrain.ops.layers.Layer build(Shape input, Map<String, INDArray> params,
                                                      Map<String, INDArray> grads) {
             throw new UnsupportedOperationException();
