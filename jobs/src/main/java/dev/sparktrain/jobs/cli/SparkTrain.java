@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sparktrain", mixinStandardHelpOptions = true, version = "sparktrain 0.1.0",
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                InspectCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class})
+                InspectCommand.class, ExportCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class})
 public final class SparkTrain implements Runnable {
 
     public static final int EXIT_BAD_INPUT = 2;
