@@ -59,11 +59,19 @@ public final class PredictionWriter {
         }
     }
 
-    /** Writes all blocks of {@code predictions} and returns the number of rows written. */
-    public static long write(Path out, Predictions predictions, Iterator<DataBlock> blocks) {
+    /**
+     * Writes all blocks of {@code predictions} and returns the number of rows written; without {@code overwrite}, a
+     * file of that name that appeared while they were computed is not replaced.
+     */
+    public static long write(Path out, boolean overwrite, Predictions predictions, Iterator<DataBlock> blocks) {
         long[] rows = new long[1];
-        AtomicFiles.write(out, temp -> rows[0] = "csv".equals(format(out)) ? csv(temp, predictions, blocks)
-                : parquet(temp, predictions, blocks));
+        AtomicFiles.Content content = temp -> rows[0] = "csv".equals(format(out)) ? csv(temp, predictions, blocks)
+                : parquet(temp, predictions, blocks);
+        if (overwrite) {
+            AtomicFiles.write(out, content);
+        } else if (!AtomicFiles.writeIfAbsent(out, content)) {
+            throw new IllegalArgumentException(out + ": file exists; use --overwrite to replace it");
+        }
         return rows[0];
     }
 
