@@ -202,6 +202,11 @@ public final class RunDirectory {
         removeEmptyParents();
     }
 
+    /** Whether {@link #open} has run: before, nothing of this run is on disk. */
+    public boolean isOpen() {
+        return opened;
+    }
+
     /** Whether {@link #abandon} removes it, or removed it (a new or replacing run before its first checkpoint). */
     public boolean wouldBeRemoved() {
         return opened && !kept && mode != Mode.RESUME;
