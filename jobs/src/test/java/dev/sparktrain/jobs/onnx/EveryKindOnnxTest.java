@@ -10,6 +10,7 @@ import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.onnx.proto.OnnxProto.ModelProto;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.activations.Activations;
 import dev.sparktrain.ops.activations.Elu;
 import dev.sparktrain.ops.activations.LeakyRelu;
@@ -33,7 +34,6 @@ import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.ParamSpec;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,15 +55,16 @@ class EveryKindOnnxTest {
 
     private static final int ROWS = 37;
 
-    /** Every activation the library names, with non-default parameters where it has some. */
+    /** Every registered activation, at its defaults and with every parameter it declares given. */
     static Stream<Activation> activations() {
         List<Activation> all = new ArrayList<>();
-        for (String name : Activations.names()) {
-            all.add(Activations.byName(name));
+        for (var kind : Activations.REGISTRY.kinds()) {
+            all.add(kind.build(new Options("activation", Map.of())));
+            all.add(kind.build(new Options("activation", kind.exampleWithEveryKey())));
         }
         all.add(new LeakyRelu(0.2));
         all.add(new Elu(0.5));
-        return all.stream();
+        return all.stream().distinct();
     }
 
     @ParameterizedTest
@@ -168,6 +169,16 @@ class EveryKindOnnxTest {
         }
 
         @Override
+        public java.util.Optional<Activation> appliedActivation() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public List<dev.sparktrain.ops.layers.MatrixProduct> forwardProducts(Shape input) {
+            return List.of();
+        }
+
+        @Override
         public dev.sparktrain.ops.layers.Layer build(Shape input, Map<String, INDArray> params,
                                                      Map<String, INDArray> grads) {
             throw new UnsupportedOperationException();
@@ -213,21 +224,25 @@ class EveryKindOnnxTest {
                 e.getMessage());
     }
 
+    /** Every registered layer kind, activation and loss (as the registries build them) has an ONNX form. */
     @Test
-    void everyLayerKindAndActivationHasAMapping() {
-        Set<String> kinds = new HashSet<>();
-        for (LayerSpec layer : List.of(new Dense(2, Activations.byName("relu")), Conv2d.of(2, 1, Padding.VALID,
-                Activations.byName("relu")), Pool2d.max(1), Pool2d.avg(1), new GlobalAvgPool(), new Flatten(),
-                new Dropout(0.1), new BatchNorm(), new ActivationLayer(Activations.byName("relu")))) {
-            assertTrue(OnnxLayers.has(layer), layer.kind());
-            kinds.add(layer.kind());
+    void everyRegisteredKindHasAMapping() {
+        for (var kind : LayerSpecs.REGISTRY.kinds()) {
+            LayerSpec layer = kind.build(new Options("layer", kind.exampleWithEveryKey()));
+            assertTrue(OnnxLayers.has(layer), "layer kind " + kind.name() + " has no ONNX mapping");
         }
-        assertEquals(new HashSet<>(LayerSpecs.kinds()), kinds, "a layer kind without an ONNX test case");
-        activations().forEach(a -> assertTrue(OnnxActivations.has(a), a.name()));
+        for (var kind : Activations.REGISTRY.kinds()) {
+            Activation activation = kind.build(new Options("activation", kind.exampleWithEveryKey()));
+            assertTrue(OnnxActivations.has(activation), "activation " + kind.name() + " has no ONNX mapping");
+        }
+        for (var kind : Losses.REGISTRY.kinds()) {
+            assertTrue(OnnxHeads.has(kind.build(new Options("loss", kind.exampleWithEveryKey()))),
+                    "loss " + kind.name() + " has no ONNX prediction head");
+        }
     }
 
     static Loss loss(String name) {
-        return Losses.create(new dev.sparktrain.ops.config.Options("model.loss", Map.of("type", name)));
+        return Losses.create(new Options("model.loss", Map.of("type", name)));
     }
 
     private static ModelNormalization none(int features) {
