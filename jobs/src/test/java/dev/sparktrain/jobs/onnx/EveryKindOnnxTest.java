@@ -64,6 +64,9 @@ class EveryKindOnnxTest {
         }
         all.add(new LeakyRelu(0.2));
         all.add(new Elu(0.5));
+        all.add(new dev.sparktrain.ops.activations.Softplus(2, 5));
+        all.add(new dev.sparktrain.ops.activations.Softplus(0.5, 3));
+        all.add(dev.sparktrain.ops.activations.HardSigmoid.keras2());
         return all.stream().distinct();
     }
 
