@@ -38,6 +38,11 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     private final Param<String> predictionCol;
     private transient Network local;
 
+    /**
+     * A model of {@code network}; {@code null} only for the no-argument constructors of the concrete models, which
+     * exist because Spark Connect lists ML classes through {@link java.util.ServiceLoader}, and that refuses a
+     * provider class without one (and with it every other provider).
+     */
     protected NeuralNetModel(String uid, TrainedNetwork network) {
         this.uid = uid;
         this.network = network;
@@ -58,7 +63,21 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     }
 
     TrainedNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " " + uid + " holds no trained network (made "
+                    + "by its no-argument constructor, which exists for ServiceLoader); fit an estimator or load a "
+                    + "saved model");
+        }
         return network;
+    }
+
+    /**
+     * What the model occupies in memory, for Spark Connect's model cache (its per-model and per-session limits):
+     * the parameters and the config text; the rest is a few objects.
+     */
+    @Override
+    public long estimatedSize() {
+        return network == null ? 0 : ModelSize.bytes(network.run(), network.configYaml());
     }
 
     /** The resolved sparktrain config the model was trained with (YAML). */
