@@ -26,6 +26,7 @@ import dev.sparktrain.ops.layers.LayerSpec;
 import dev.sparktrain.ops.layers.LayerSpecs;
 import dev.sparktrain.ops.layers.Padding;
 import dev.sparktrain.ops.layers.Pool2d;
+import dev.sparktrain.ops.layers.Residual;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.layers.Size2;
 import dev.sparktrain.ops.losses.Loss;
@@ -99,6 +100,31 @@ class EveryKindOnnxTest {
                 new Dense(5, Activations.byName("identity")));
         NetworkSpec spec = new NetworkSpec(new Shape(2, 11, 10), layers, loss("softmax_cross_entropy"));
         check(spec, scale(220, 1 / 255.0), 255, 0);
+    }
+
+    @Test
+    void residualBlocksWithIdentityProjectionAndNestedBranches() throws Exception {
+        LayerSpec conv = new Conv2d(4, Size2.square(3), Size2.square(1), Padding.SAME, Size2.square(1), false,
+                Activations.byName("identity"), WeightInit.HE_UNIFORM);
+        List<LayerSpec> layers = List.of(
+                conv, new BatchNorm(),
+                Residual.of(List.of(conv, new BatchNorm(), new ActivationLayer(Activations.byName("relu")), conv,
+                        new BatchNorm())),
+                // Projection shortcut: stride 2 and more channels.
+                Residual.of(List.of(new Conv2d(6, Size2.square(3), Size2.square(2), Padding.SAME, Size2.square(1),
+                        false, Activations.byName("relu"), WeightInit.HE_UNIFORM), new BatchNorm())),
+                // A block inside a block, with dropout.
+                new Residual(List.of(Residual.of(List.of(new Dropout(0.2), new Conv2d(6, Size2.square(3),
+                        Size2.square(1), Padding.SAME, Size2.square(1), true, Activations.byName("elu"),
+                        WeightInit.HE_UNIFORM)))), Residual.Shortcut.PROJECTION, Activations.byName("tanh"), false,
+                        WeightInit.HE_NORMAL),
+                new GlobalAvgPool(),
+                // Vector blocks: identity and a dense projection.
+                Residual.of(List.of(new Dense(6, Activations.byName("relu")), new BatchNorm())),
+                Residual.of(List.of(new Dense(3, Activations.byName("silu")))),
+                new Dense(3, Activations.byName("identity")));
+        NetworkSpec spec = new NetworkSpec(new Shape(1, 9, 8), layers, loss("softmax_cross_entropy"));
+        check(spec, scale(72, 0.1), 10, 0);
     }
 
     static Stream<int[]> dilatedConvolutions() {
