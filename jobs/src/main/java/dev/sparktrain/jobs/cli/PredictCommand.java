@@ -2,6 +2,7 @@ package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.data.DataPreflight;
 import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.run.LoadedModel;
 import dev.sparktrain.jobs.run.ModelData;
@@ -47,8 +48,10 @@ final class PredictCommand implements Callable<Integer> {
         RunConfig run = loaded.withChanges(dataOptions::applyTo);
         boolean classifier = LabelSpec.forModel(run.model()).isClassification();
         ModelData.requireData(run);
+        DataPreflight.checkTest(run);
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
             CachedBlocks data = ModelData.read(sc, run, loaded.normalization());
+            SparkSessions.inputsAccepted();
             try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(), classifier,
                     run.training().evalBatchSize())) {
                 PredictionWriter.checkTarget(out, overwrite);

@@ -16,6 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.sparktrain.jobs.config.ConfigTree;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.config.RunConfigParser;
+import dev.sparktrain.jobs.data.DataPreflight;
 import dev.sparktrain.jobs.data.LoadedData;
 import dev.sparktrain.jobs.data.TrainingData;
 import dev.sparktrain.jobs.run.ModelNormalization;
@@ -77,6 +78,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException((resume ? "--resume" : "--resume-from")
                     + " needs --out DIR: the run directory to continue");
         }
+        // Checked before anything is written: the data's files and row count, and a standalone master's answer.
+        DataPreflight.checkTraining(run);
+        SparkSessions.checkMaster(run);
         Path runPath = out != null ? out : Path.of("runs", run.name() + "-"
                 + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         RunDirectory dir = RunDirectory.prepare(runPath, resuming, overwrite);
@@ -108,10 +112,10 @@ final class TrainCommand implements Callable<Integer> {
         Path startFrom = !resuming ? null : resumeFrom != null
                 ? ResumePoint.chosen(dir, checkpoints, resumeFrom, stdout) : ResumePoint.latest(dir, checkpoints);
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
-        stdout.print(tree.toYaml().indent(2));
         RunDirectory.writeAtomically(dir.config(), tree.toYaml());
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
             LoadedData data = TrainingData.load(sc, run);
+            SparkSessions.inputsAccepted();
             CachedBlocks train = data.train();
             CachedBlocks test = data.test();
             stdout.println("data: " + train.totalRows() + " training rows in " + train.rowsPerPartition().length
