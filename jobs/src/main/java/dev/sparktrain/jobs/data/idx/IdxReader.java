@@ -19,6 +19,9 @@ public final class IdxReader implements DatasetReader {
 
     @Override
     public RawBlocks read(JavaSparkContext sc, ReadRequest request) {
+        if (request.paths().size() == 1 && request.labelsOptional()) {
+            return unlabeled(sc, request);
+        }
         if (request.paths().size() != 2) {
             throw new IllegalArgumentException("format idx needs an images and a labels file, got " + request.paths());
         }
@@ -45,6 +48,34 @@ public final class IdxReader implements DatasetReader {
         return new RawBlocks(blocks, rowSize, imagesUri);
     }
 
+    /** Images without a labels file (predict): every row's label is NaN. */
+    private static RawBlocks unlabeled(JavaSparkContext sc, ReadRequest request) {
+        String imagesUri = request.path();
+        IdxHeader header = IdxFile.validate(sc.hadoopConfiguration(), imagesUri);
+        if (header.dims().size() < 2) {
+            throw new IllegalArgumentException(imagesUri + ": images must have at least 2 dimensions (items, then the "
+                    + "shape of one item), found " + header.dims().size() + ": " + header.dims());
+        }
+        int workers = request.workers();
+        long rows = header.items();
+        int rowSize = header.rowSize();
+        float scale = request.scale();
+        List<Integer> partitions = new ArrayList<>();
+        for (int p = 0; p < workers; p++) {
+            partitions.add(p);
+        }
+        JavaRDD<DataBlock> blocks = sc.parallelize(partitions, workers).mapPartitionsWithIndex((p, ignored) -> {
+            long start = rows * p / workers;
+            int count = Math.toIntExact(rows * (p + 1) / workers - start);
+            float[] x = IdxFile.readRows(imagesUri, start, count, scale);
+            float[] y = new float[count];
+            java.util.Arrays.fill(y, Float.NaN);
+            check(imagesUri, imagesUri, start, count, rowSize, x, y, null);
+            return List.of(new DataBlock(count, rowSize, x, y)).iterator();
+        }, true);
+        return new RawBlocks(blocks, rowSize, imagesUri);
+    }
+
     /** Throws naming the file and item index of the first non-finite value or unacceptable label. */
     static void check(String images, String labelsFile, long start, int count, int rowSize, float[] x, float[] y,
                       LabelSpec labels) {
@@ -55,7 +86,7 @@ public final class IdxReader implements DatasetReader {
                             + "number", images, start + i, j - i * rowSize, x[j]));
                 }
             }
-            String problem = labels.problem(y[i]);
+            String problem = labels == null ? null : labels.problem(y[i]);
             if (problem != null) {
                 throw new IllegalArgumentException(labelsFile + " item " + (start + i) + ": " + problem);
             }

@@ -90,8 +90,11 @@ public final class LineSource implements Closeable {
         if (len > 0 && line[len - 1] == '\r') {
             len--;
         }
+        // A UTF-8 byte-order mark (Excel's "CSV UTF-8" starts files with one) is not part of the first line.
+        int from = linesRead == 0 && startsFile() && len >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB
+                && line[2] == (byte) 0xBF ? 3 : 0;
         linesRead++;
-        return new String(line, 0, len, StandardCharsets.UTF_8);
+        return new String(line, from, len - from, StandardCharsets.UTF_8);
     }
 
     /** 1-based line number in the file of the line last returned by {@link #next()}. */
