@@ -136,7 +136,7 @@ public record Failure(Kind kind, String message) {
             if (t instanceof UncheckedIOException u && !m.startsWith(u.getCause().getClass().getName())) {
                 // The readers' own wrappers name the file and the action ("x.csv: cannot read: ..."): keep that.
                 String cause = io(u.getCause());
-                return cause.toLowerCase(Locale.ROOT).contains("no space left") ? firstLine(m) + "; free disk space and run again"
+                return cause.toLowerCase(Locale.ROOT).contains("no space left") ? firstLine(m) + ": " + cause
                         : u.getCause() instanceof AccessDeniedException || m.contains("Permission denied")
                         ? firstLine(m) + "; check the file's and its folder's permissions" : firstLine(m);
             }
