@@ -32,10 +32,13 @@ import java.util.regex.Pattern;
  *       block failed too often), or an unexpected error, which is a bug: its line says how to get the stack trace.
  * </ul>
  *
- * @param kind     what kind of failure it was
- * @param message  the line's text, without the {@code error: } prefix
+ * A command that stopped on purpose ({@link RunStopped}: Ctrl-C, a full disk during training) brings its own line and
+ * exit code.
+ *
+ * @param kind what kind of failure it was
+ * @param line the line printed on stderr, e.g. {@code error: train.csv line 3: ...}
  */
-public record Failure(Kind kind, String message) {
+public record Failure(Kind kind, String line) {
 
     /** Set to print the stack trace of an unexpected error before its line (for bug reports). */
     public static final String TRACE_ENV = "SPARKTRAIN_TRACE";
@@ -67,39 +70,43 @@ public record Failure(Kind kind, String message) {
         return kind.exitCode();
     }
 
-    /** The line printed on stderr. */
-    public String line() {
-        return "error: " + message;
+    private static Failure failure(Kind kind, String message) {
+        return new Failure(kind, "error: " + message);
     }
 
     /** Sorts {@code e} (see the class comment). */
     public static Failure of(Throwable e) {
+        if (e instanceof RunStopped stopped) {
+            Kind kind = stopped.exitCode() == Kind.INTERRUPTED.exitCode() ? Kind.INTERRUPTED
+                    : stopped.exitCode() == Kind.ENVIRONMENT.exitCode() ? Kind.ENVIRONMENT : Kind.FAILED;
+            return new Failure(kind, firstLine(stopped.getMessage()));
+        }
         Throwable badInput = find(e, IllegalArgumentException.class);
         if (badInput != null) {
-            return new Failure(Kind.BAD_INPUT, text(badInput));
+            return failure(Kind.BAD_INPUT, text(badInput));
         }
         String remote = remote(e);
         if (remote != null && remote.startsWith(IAE)) {
-            return new Failure(Kind.BAD_INPUT, remote.substring(IAE.length()));
+            return failure(Kind.BAD_INPUT, remote.substring(IAE.length()));
         }
         if (find(e, InterruptedException.class) != null || find(e, ClosedByInterruptException.class) != null
                 || (find(e, InterruptedIOException.class) != null && find(e, SocketTimeoutException.class) == null)) {
-            return new Failure(Kind.INTERRUPTED, "interrupted");
+            return failure(Kind.INTERRUPTED, "interrupted");
         }
         String environment = environment(e);
         if (environment != null) {
-            return new Failure(Kind.ENVIRONMENT, environment);
+            return failure(Kind.ENVIRONMENT, environment);
         }
         Throwable failed = find(e, IllegalStateException.class);
         if (failed != null) {
-            return new Failure(Kind.FAILED, text(failed));
+            return failure(Kind.FAILED, text(failed));
         }
         if (remote != null) {
-            return remote.startsWith(ISE) ? new Failure(Kind.FAILED, remote.substring(ISE.length()))
-                    : new Failure(Kind.FAILED, "a Spark task failed: " + remote);
+            return remote.startsWith(ISE) ? failure(Kind.FAILED, remote.substring(ISE.length()))
+                    : failure(Kind.FAILED, "a Spark task failed: " + remote);
         }
         Throwable root = root(e);
-        return new Failure(Kind.FAILED, "internal error: " + root.getClass().getName()
+        return failure(Kind.FAILED, "internal error: " + root.getClass().getName()
                 + (root.getMessage() == null ? "" : ": " + firstLine(root.getMessage()))
                 + " (a bug: please report it with the stack trace that " + TRACE_ENV + "=1 prints)");
     }

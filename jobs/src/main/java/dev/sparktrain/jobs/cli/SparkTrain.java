@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "sparktrain", mixinStandardHelpOptions = true, version = "sparktrain 0.1.0",
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                InspectCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class},
+                InspectCommand.class, ExportCommand.class, GradcheckCommand.class, SanityCommand.class,
+                BenchCommand.class},
         footer = {"", "  submit     Run a command on a Spark cluster with spark-submit (bin/sparktrain only):",
                 "             bin/sparktrain submit [--master URL] [SPARK-SUBMIT OPTIONS] -- train CONFIG ...",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad input, 3 environment fault (files, memory, network,"
