@@ -127,8 +127,10 @@ public record Failure(Kind kind, String line) {
                         : "out of memory (" + firstLine(m) + "); free memory, give the JVM more (JAVA_OPTS=-Xmx...), "
                         + "or lower the batch sizes";
             }
-            if (t instanceof UnsatisfiedLinkError || t instanceof ExceptionInInitializerError
-                    && (m.contains("nd4j") || m.contains("javacpp") || String.valueOf(t.getCause()).contains("nd4j"))) {
+            boolean nativeClass = m.contains("nd4j") || m.contains("javacpp") || m.contains("bytedeco")
+                    || String.valueOf(t.getCause()).contains("nd4j");
+            if (t instanceof UnsatisfiedLinkError || m.contains("ND4J is probably missing dependencies")
+                    || (t instanceof ExceptionInInitializerError || t instanceof NoClassDefFoundError) && nativeClass) {
                 return "cannot load a native library (" + firstLine(m.isEmpty() ? String.valueOf(t.getCause()) : m)
                         + "); sparktrain needs x86-64 Linux with glibc, and room in ~/.javacpp/cache (set "
                         + "-Dorg.bytedeco.javacpp.cachedir=DIR in JAVA_OPTS to use another folder)";
@@ -144,7 +146,8 @@ public record Failure(Kind kind, String line) {
                 // The readers' own wrappers name the file and the action ("x.csv: cannot read: ..."): keep that.
                 String cause = io(u.getCause());
                 return cause.toLowerCase(Locale.ROOT).contains("no space left") ? firstLine(m) + ": " + cause
-                        : u.getCause() instanceof AccessDeniedException || m.contains("Permission denied")
+                        : u.getCause() instanceof AccessDeniedException
+                        || m.toLowerCase(Locale.ROOT).contains("permission denied")
                         ? firstLine(m) + "; check the file's and its folder's permissions" : firstLine(m);
             }
             if (t instanceof IOException io) {

@@ -88,7 +88,7 @@ class DebugCommandsTest {
         assertTrue(o.out().matches("(?s).*\n +0  conv2d +relu +3x3 stride 1x1 same +4x8x8 +40 +0\n.*"), o.out());
         assertTrue(o.out().matches("(?s).*\n +1  maxpool2d +2x2 stride 2x2 valid +4x4x4 +0 +0\n.*"), o.out());
 
-        Path run = dir.resolve("run");
+        Path run = Files.createDirectories(dir.resolve("run"));
         dev.sparktrain.jobs.config.ConfigTree tree = dev.sparktrain.jobs.config.ConfigTree.read(config);
         dev.sparktrain.jobs.config.RunConfig parsed = dev.sparktrain.jobs.config.RunConfigParser.parse(tree);
         dev.sparktrain.jobs.run.ModelWriter.write(run.resolve("model"), tree.toYaml(), parsed.model(),

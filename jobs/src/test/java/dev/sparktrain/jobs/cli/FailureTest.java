@@ -54,6 +54,10 @@ class FailureTest {
         assertFailure(3, "error: cannot load a native library (no jnind4jcpu in java.library.path); sparktrain needs "
                 + "x86-64 Linux with glibc, and room in ~/.javacpp/cache (set -Dorg.bytedeco.javacpp.cachedir=DIR in "
                 + "JAVA_OPTS to use another folder)", new UnsatisfiedLinkError("no jnind4jcpu in java.library.path"));
+        assertFailure(3, "error: cannot load a native library (Could not initialize class org.nd4j.linalg.factory.Nd4j); "
+                + "sparktrain needs x86-64 Linux with glibc, and room in ~/.javacpp/cache (set "
+                + "-Dorg.bytedeco.javacpp.cachedir=DIR in JAVA_OPTS to use another folder)",
+                new NoClassDefFoundError("Could not initialize class org.nd4j.linalg.factory.Nd4j"));
         assertFailure(3, "error: the Spark master did not answer (All masters are unresponsive); check spark.master / "
                 + "--master and that the master runs (bin/local-cluster status)", new IllegalStateException(
                 "Cannot call methods on a stopped SparkContext", new RuntimeException(

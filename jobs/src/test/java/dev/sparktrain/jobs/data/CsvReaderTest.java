@@ -209,4 +209,20 @@ class CsvReaderTest {
                 + "sepal_width, petal_length, petal_width]; train and evaluate need labelled data (predict scores data "
                 + "without labels)", error(iris(), path, 1));
     }
+
+    @Test
+    void aTruncatedOrFakeGzipFileIsBadInputNamingTheFile() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            gz.write((IRIS_HEADER + rows(0, 2000)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        Path cut = dir.resolve("cut.csv.gz");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertEquals(cut + ": truncated or corrupt gzip data (Unexpected end of ZLIB input stream); expected a "
+                + "complete .gz file", error(iris(), cut.toString(), 1));
+        String fake = write("plain.csv.gz", IRIS_HEADER + rows(0, 3));
+        assertEquals(fake + ": not gzip data (Not in GZIP format); a file named .gz must be gzip-compressed",
+                error(iris(), fake, 1));
+    }
 }

@@ -59,27 +59,7 @@ public final class Options {
      * {@code "training.epochs: expected a whole number in [1, 1000000], got 1e12"}.
      */
     public int integer(String key, int min, int max) {
-        Object v = require(key);
-        Long whole = null;
-        if (v instanceof Number n) {
-            double d = n.doubleValue();
-            if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
-                whole = n.longValue();
-            } else if (d == Math.rint(d) && Math.abs(d) < 0x1p62) {
-                whole = (long) d;
-            }
-        } else {
-            try {
-                whole = Long.parseLong(String.valueOf(v).trim());
-            } catch (NumberFormatException e) {
-                whole = null;
-            }
-        }
-        if (whole == null || whole < min || whole > max) {
-            throw new IllegalArgumentException(field(key) + ": expected a whole number in [" + min + ", " + max
-                    + "], got " + show(v));
-        }
-        return (int) (long) whole;
+        return (int) whole(key, min, max);
     }
 
     /** As {@link #integer(String, int, int)}, {@code fallback} when the key is not given. */
@@ -89,9 +69,10 @@ public final class Options {
 
     /** A whole number in {@code [min, max]} that may need 64 bits (seeds). */
     public long longInteger(String key, long fallback, long min, long max) {
-        if (!has(key)) {
-            return fallback;
-        }
+        return has(key) ? whole(key, min, max) : fallback;
+    }
+
+    private long whole(String key, long min, long max) {
         Object v = require(key);
         Long whole = null;
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {

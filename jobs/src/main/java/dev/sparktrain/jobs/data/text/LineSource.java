@@ -46,7 +46,13 @@ public final class LineSource implements Closeable {
             FileSystem fs = p.getFileSystem(conf);
             FSDataInputStream raw = fs.open(p);
             if (piece.compressed()) {
-                return new LineSource(conf, piece, new GZIPInputStream(raw, BUFFER), 0);
+                try {
+                    return new LineSource(conf, piece, new GZIPInputStream(raw, BUFFER), 0);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    raw.close();
+                    throw new IllegalArgumentException(piece.displayName() + ": not gzip data (" + e.getMessage()
+                            + "); a file named .gz must be gzip-compressed", e);
+                }
             }
             long seek = Math.max(0, piece.start() - 1);
             raw.seek(seek);
@@ -125,6 +131,10 @@ public final class LineSource implements Closeable {
         if (bufPos == bufLen) {
             try {
                 bufLen = in.read(buf, 0, buf.length);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                // The file, not the machine: a .gz cut short (a copy that did not finish) or not gzip at all.
+                throw new IllegalArgumentException(piece.displayName() + ": truncated or corrupt gzip data ("
+                        + e.getMessage() + "); expected a complete .gz file", e);
             } catch (IOException e) {
                 throw new UncheckedIOException(piece.displayName() + ": cannot read: " + e.getMessage(), e);
             }
