@@ -111,11 +111,6 @@ public record Failure(Kind kind, String line) {
                 + " (a bug: please report it with the stack trace that " + TRACE_ENV + "=1 prints)");
     }
 
-    /** Whether {@link #of} would call {@code e} bad input (the run directory of such a run is not worth keeping). */
-    public static boolean isBadInput(Throwable e) {
-        return of(e).kind() == Kind.BAD_INPUT;
-    }
-
     /** The environment fault in {@code e}'s chain, as a line that names it and what to do, or null. */
     private static String environment(Throwable e) {
         for (Throwable t = e; t != null; t = next(t)) {
@@ -236,8 +231,6 @@ public record Failure(Kind kind, String line) {
         while (next(t) != null) {
             t = next(t);
         }
-        // Wrappers without a message of their own (UncheckedIOException, ExecutionException) say less than their
-        // cause; a root with a message says the most.
         return t;
     }
 

@@ -59,19 +59,6 @@ public final class SparkTrain implements Runnable {
         return failure.exitCode();
     }
 
-    /**
-     * Spark wraps task failures in its own exceptions; the user's problem (a bad row, a bad value) is the
-     * IllegalArgumentException inside, if there is one.
-     */
-    static Throwable rootOfUserError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
-                return t;
-            }
-        }
-        return e;
-    }
-
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);
