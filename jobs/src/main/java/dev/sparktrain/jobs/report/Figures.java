@@ -121,7 +121,7 @@ final class Figures {
         if (a < 1e-12) {
             return "0";
         }
-        if (a < 1e-3 || a >= 1e6) {
+        if (a < 1e-4 || a >= 1e6) {
             String s = String.format(java.util.Locale.ROOT, "%.2e", v);
             return s.replaceFirst("\\.?0+e", "e").replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
         }

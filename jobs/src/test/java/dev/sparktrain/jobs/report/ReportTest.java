@@ -193,7 +193,8 @@ class ReportTest {
         assertEquals("0.4912", Figures.tick(0.49121658979919));
         assertEquals("0.1", Figures.tick(0.1000000001));
         assertEquals("1200", Figures.tick(1200.0));
-        assertEquals("2.5e-4", Figures.tick(0.00025));
+        assertEquals("0.00025", Figures.tick(0.00025));
+        assertEquals("2.5e-5", Figures.tick(0.000025));
         assertEquals("0", Figures.tick(0.0));
         assertDrawn(dir.resolve("report-loss.png"), Figures.WIDTH, Figures.HEIGHT);
         assertDrawn(dir.resolve("report-round-loss.png"), Figures.WIDTH, Figures.HEIGHT);
