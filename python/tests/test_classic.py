@@ -171,6 +171,8 @@ def test_bad_input_is_one_python_line(spark, train, tmp_path):
     (path / "model" / "params.npy").write_bytes(b"not numpy")
     assert refused(lambda: NeuralNetClassificationModel.load(str(path))) \
         .startswith(f"{path}/model/params.npy: corrupted: not an NPY file")
+    missing = str(tmp_path / "never-saved")
+    assert refused(lambda: NeuralNetClassificationModel.load(missing)).startswith(f"{missing}: no saved model there")
 
 
 def test_spark_conf_is_what_the_jvm_sets(spark, jar):
