@@ -1,5 +1,7 @@
 package dev.sparktrain.jobs.ml;
 
+import dev.sparktrain.jobs.onnx.OnnxExporter;
+import dev.sparktrain.jobs.onnx.OnnxFile;
 import dev.sparktrain.jobs.run.ModelReader;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -156,6 +158,23 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
         float[] x = new float[network.featureSize()];
         predictor.read(features, x, 0, x.length, 0);
         return predictor.forward(local, x, 1);
+    }
+
+    /**
+     * Writes this model as an ONNX file (opset {@value OnnxExporter#OPSET}) that takes raw features as
+     * {@link #transform} does, its normalisation inside; see {@link OnnxExporter} for its inputs and outputs. A local
+     * path; an existing file is refused.
+     */
+    public void exportOnnx(String path) {
+        exportOnnx(path, false);
+    }
+
+    /** As {@link #exportOnnx(String)}, replacing an existing file when {@code overwrite}. */
+    public void exportOnnx(String path, boolean overwrite) {
+        Path out = Path.of(path);
+        OnnxFile.checkTarget(out, overwrite);
+        OnnxFile.write(OnnxExporter.export(network.run().name(), network.spec(), network.params(),
+                network.normalization(), network.configYaml()), out, overwrite);
     }
 
     @Override
