@@ -8,34 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-import sparktrain
-from spark_daemons import CONNECT_SERVER, Daemon, free_port
-
 CLIENT = Path(__file__).resolve().parent / "connect_client.py"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, jar):
-    run_dir = tmp_path_factory.mktemp("connect-server")
-    server_tmp = run_dir / "tmp"
-    server_tmp.mkdir()
-    port = free_port()
-    args = ["--name", "sparktrain-connect-tests", "--master", "local[2]", "--driver-memory", "2g",
-            # The server's temporary files (its model cache's offloaded models among them) stay in the test's folder.
-            "--driver-java-options", f"-Djava.io.tmpdir={server_tmp}",
-            "--conf", f"spark.connect.grpc.binding.port={port}",
-            "--conf", "spark.connect.grpc.binding.address=127.0.0.1",
-            "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=2"]
-    for key, value in sparktrain.spark_conf(jar).items():
-        args += ["--jars", value] if key == "spark.jars" else ["--conf", f"{key}={value}"]
-    daemon = Daemon("submit", CONNECT_SERVER, args, run_dir, port)
-    try:
-        yield {"url": f"sc://127.0.0.1:{port}", "tmp": server_tmp, "daemon": daemon}
-    finally:
-        daemon.stop()
-        assert not daemon.alive()
 
 
 def run_client(server, scenario, tmp_path) -> dict:
