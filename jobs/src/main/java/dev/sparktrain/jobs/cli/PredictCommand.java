@@ -59,7 +59,8 @@ final class PredictCommand implements Callable<Integer> {
             try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(), classifier,
                     run.training().evalBatchSize())) {
                 PredictionWriter.checkTarget(out, overwrite, inputs(run));
-                long rows = PredictionWriter.write(out, predictions, predictions.rdd().toLocalIterator(), labeled);
+                long rows = PredictionWriter.write(out, overwrite, predictions, predictions.rdd().toLocalIterator(),
+                        labeled);
                 stdout.println("predict " + run.name() + " (" + loaded.dir() + "): " + rows + " rows -> " + out);
                 stdout.println("PREDICT model=" + run.name() + " rows=" + rows + " out=" + out);
             } finally {

@@ -143,6 +143,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** What a stopped run left: its last checkpoint, or nothing (and the old run back, for --overwrite). */
     private static String whatRemains(RunDirectory dir, boolean removed, String howToContinue) {
+        if (!dir.isOpen() && dir.mode() != RunDirectory.Mode.RESUME) {
+            return "nothing was written" + (dir.mode() == RunDirectory.Mode.OVERWRITE ? "; " + dir.root()
+                    + " is as it was" : "");
+        }
         if (removed) {
             return dir.mode() == RunDirectory.Mode.OVERWRITE
                     ? "the new run had no checkpoint yet and was removed; the old run is back in " + dir.root()

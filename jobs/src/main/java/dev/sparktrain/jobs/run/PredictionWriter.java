@@ -59,16 +59,21 @@ public final class PredictionWriter {
         }
     }
 
-    /** Writes all blocks of {@code predictions} and returns the number of rows written. */
-    public static long write(Path out, Predictions predictions, Iterator<DataBlock> blocks) {
-        return write(out, predictions, blocks, true);
-    }
-
-    /** As above; without {@code labeled} (data without labels) the output has no {@code label} column. */
-    public static long write(Path out, Predictions predictions, Iterator<DataBlock> blocks, boolean labeled) {
+    /**
+     * Writes all blocks of {@code predictions} and returns the number of rows written; without {@code labeled} (data
+     * without labels) the output has no {@code label} column; without {@code overwrite}, a file of that name that
+     * appeared while they were computed is not replaced.
+     */
+    public static long write(Path out, boolean overwrite, Predictions predictions, Iterator<DataBlock> blocks,
+                             boolean labeled) {
         long[] rows = new long[1];
-        AtomicFiles.write(out, temp -> rows[0] = "csv".equals(format(out)) ? csv(temp, predictions, blocks, labeled)
-                : parquet(temp, predictions, blocks, labeled));
+        AtomicFiles.Content content = temp -> rows[0] = "csv".equals(format(out)) ? csv(temp, predictions, blocks, labeled)
+                : parquet(temp, predictions, blocks, labeled);
+        if (overwrite) {
+            AtomicFiles.write(out, content);
+        } else if (!AtomicFiles.writeIfAbsent(out, content)) {
+            throw new IllegalArgumentException(out + ": file exists; use --overwrite to replace it");
+        }
         return rows[0];
     }
 

@@ -69,13 +69,13 @@ class LauncherIT {
     private void assertOneLine(Result r, int exitCode, String line, Map<String, String> before) {
         assertEquals(List.of(line), r.stderr(), "exactly one line on stderr");
         assertEquals(exitCode, r.exitCode(), r.stdout());
-        assertEquals(before, FileSnapshot.of(dir), "the user's files are unchanged");
+        assertEquals(before, FileHashes.of(dir), "the user's files are unchanged");
     }
 
     @Test
     void aBadRowFoundBySparkIsOneLineWithExitCode2() throws Exception {
         config("a,b,label\n1,2,0\n3,4,1\n5,x,0\n6,7,1\n");
-        Map<String, String> before = FileSnapshot.of(dir);
+        Map<String, String> before = FileHashes.of(dir);
         Result r = run("bin/sparktrain", "train", "tiny.yaml", "--out", "run");
         assertOneLine(r, 2, "error: " + dir.resolve("data.csv") + " line 4: field 'b' is 'x', expected a number",
                 before);
@@ -84,7 +84,7 @@ class LauncherIT {
     @Test
     void configMistakesAndAMasterThatDoesNotAnswerAreOneLineEach() throws Exception {
         config("a,b,label\n1,2,0\n3,4,1\n");
-        Map<String, String> before = FileSnapshot.of(dir);
+        Map<String, String> before = FileHashes.of(dir);
         assertOneLine(run("bin/sparktrain", "train", "tiny.yaml", "--set", "training.epochs=1e12"), 2,
                 "error: training.epochs: expected a whole number in [1, 1000000], got 1e12", before);
         int port;
@@ -109,7 +109,7 @@ class LauncherIT {
         Result clusterHelp = run("bin/local-cluster", "--help");
         assertEquals(0, clusterHelp.exitCode());
         assertTrue(clusterHelp.stdout().startsWith("Usage: bin/local-cluster COMMAND"), clusterHelp.stdout());
-        Map<String, String> before = FileSnapshot.of(dir);
+        Map<String, String> before = FileHashes.of(dir);
         assertOneLine(run("bin/local-cluster", "start", "--workers", "zero"), 2, "local-cluster: --workers must be a "
                 + "positive number, got 'zero'; see 'bin/local-cluster --help'", before);
     }

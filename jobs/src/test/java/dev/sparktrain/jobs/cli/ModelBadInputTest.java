@@ -127,7 +127,7 @@ class ModelBadInputTest {
 
     @Test
     void predictScoresImagesWithoutLabelsAndLeavesTheLabelColumnOut() throws IOException {
-        java.util.Map<String, String> before = FileSnapshot.of(dir);
+        java.util.Map<String, String> before = FileHashes.of(dir);
         Outcome o = CliFixture.run("predict", model.toString(), "--out", out.toString(), "--data",
                 dir.resolve("test-images").toString());
         assertEquals(0, o.exitCode(), o.out() + o.err());
@@ -135,7 +135,7 @@ class ModelBadInputTest {
         assertEquals("row,predicted,p0,p1,p2", lines.get(0));
         assertEquals(201, lines.size(), "a row per image");
         assertTrue(lines.get(1).matches("0,[0-2],[0-9.E-]+,[0-9.E-]+,[0-9.E-]+"), lines.get(1));
-        java.util.Map<String, String> after = FileSnapshot.of(dir);
+        java.util.Map<String, String> after = FileHashes.of(dir);
         after.remove(out.getFileName().toString());
         assertEquals(before, after, "nothing but the output file written");
     }

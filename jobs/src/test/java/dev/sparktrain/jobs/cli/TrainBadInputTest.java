@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's list of bad inputs, each through {@code sparktrain train} on a small CSV: one line on stderr naming
- * the file, row or field, exit code 2, no stack trace, and no run directory left behind.
+ * the file, row or field, exit code 2, no stack trace, and nothing changed: no run directory left behind, every
+ * file as it was (listed and hashed before and after).
  */
 class TrainBadInputTest {
 
@@ -61,7 +62,6 @@ class TrainBadInputTest {
      * before (config, data) unchanged.
      */
     private String refused(int exitCode, Path config, String... extra) {
-        java.util.Map<String, String> before = FileSnapshot.of(dir);
         Path runDir = dir.resolve("run");
         String[] args = new String[4 + extra.length];
         args[0] = "train";
@@ -69,12 +69,13 @@ class TrainBadInputTest {
         args[2] = "--out";
         args[3] = runDir.toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
+        java.util.Map<String, String> before = FileHashes.of(dir);
         Outcome o = CliFixture.run(args);
+        assertEquals(before, FileHashes.of(dir), "nothing the user had changed, nothing added");
         assertEquals(exitCode, o.exitCode(), o.out() + o.err());
         assertFalse(o.hasCliStackTrace(), "no stack trace: " + o.err());
         assertTrue(o.errorLine().startsWith("error: "), o.errorLine());
         assertFalse(Files.exists(runDir), "no run directory left behind");
-        assertEquals(before, FileSnapshot.of(dir), "the user's files are unchanged");
         return o.errorLine().substring("error: ".length());
     }
 

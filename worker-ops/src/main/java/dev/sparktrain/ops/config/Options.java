@@ -161,6 +161,22 @@ public final class Options {
         return out;
     }
 
+    /** A number or a YAML list of numbers (a per-class weight list, say), as a list; errors name the entry. */
+    public List<Double> numbers(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> list)) {
+            return List.of(number(key));
+        }
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException(field(key) + " must be a number or a non-empty list of numbers, got []");
+        }
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            out.add(new Options(field(key), Map.of(String.valueOf(i), list.get(i))).number(String.valueOf(i)));
+        }
+        return List.copyOf(out);
+    }
+
     /** True when {@code key} is given as a nested map ({@code {type: leaky_relu, alpha: 0.2}}). */
     public boolean isMap(String key) {
         return values.get(key) instanceof Map<?, ?>;
