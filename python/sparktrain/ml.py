@@ -220,6 +220,15 @@ class _NeuralNetModel(JavaModel, HasFeaturesCol, HasPredictionCol, _JavaClassRea
         self._jvm_only("configYaml")
         return self._call_java("configYaml")
 
+    def exportOnnx(self, path: str, overwrite: bool = False) -> None:
+        """Writes the model as an ONNX file (opset 17) on the driver's local file system: input ``features``
+        (raw features, float32 ``[batch, F]``, normalised inside the model as ``transform`` does), outputs
+        ``raw_output`` and ``probabilities`` + ``predicted_class`` (classifiers) or ``prediction`` (regression). An
+        existing file is refused unless ``overwrite`` (classic PySpark only)."""
+        self._jvm_only("exportOnnx")
+        with jvm_errors():
+            self._java_obj.exportOnnx(path, overwrite)
+
 
 class NeuralNetClassificationModel(_NeuralNetModel, HasProbabilityCol, HasRawPredictionCol):
     """A fitted :class:`NeuralNetClassifier`: appends ``rawPrediction`` (network outputs), ``probability`` and
