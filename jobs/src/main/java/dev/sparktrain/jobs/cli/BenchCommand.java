@@ -104,6 +104,7 @@ final class BenchCommand implements Callable<Integer> {
                     KernelThroughput.warmupSeconds(seconds), seconds / 2));
 
             LoadedData data = TrainingData.load(sc, run);
+            SparkSessions.inputsAccepted();
             try {
                 for (RunConfig r : perMode.values()) {
                     report.mode(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train(),
