@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * The one entry point, for {@code bin/sparktrain} and {@code spark-submit --class dev.sparktrain.jobs.cli.SparkTrain}.
  * Bad input or config ends with one line on stderr and exit code 2; a failure in the run with exit code 1.
  */
-@Command(name = "sparktrain", mixinStandardHelpOptions = true, version = "sparktrain 0.1.0",
+@Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = SparkTrain.Version.class,
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 InspectCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class})
@@ -49,6 +49,14 @@ public final class SparkTrain implements Runnable {
             }
         }
         return e;
+    }
+
+    /** {@code sparktrain --version}: the version Maven built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sparktrain " + dev.sparktrain.jobs.run.SparktrainVersion.get()};
+        }
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.sparktrain.driver.eval.Evaluator;
 import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.MetricsJsonlListener;
 import dev.sparktrain.driver.listen.ProgressListener;
-import dev.sparktrain.jobs.report.ReportWriter;
+import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.jobs.run.ConfusionFile;
 import dev.sparktrain.ps.ParameterSnapshot;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,11 +66,27 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run directory")
     boolean overwrite;
 
+    @Option(names = "--mlflow-uri", paramLabel = "URI",
+            description = "Log the run to MLflow: a tracking server (http://host:5000) or a file store (file:./mlruns);"
+                    + " the same as --set tracking.mlflow.uri=URI")
+    String mlflowUri;
+
+    @Option(names = "--mlflow-experiment", paramLabel = "NAME",
+            description = "MLflow experiment (default: the config's name); as --set tracking.mlflow.experiment=NAME")
+    String mlflowExperiment;
+
+    @Option(names = "--mlflow-run-name", paramLabel = "NAME",
+            description = "MLflow run name (default: the run directory's name); as --set tracking.mlflow.run_name=NAME")
+    String mlflowRunName;
+
     @Override
     public Integer call() {
         PrintStream stdout = System.out;
         ConfigTree tree = ConfigTree.read(config);
         overrides.forEach(tree::set);
+        setText(tree, "tracking.mlflow.uri", mlflowUri);
+        setText(tree, "tracking.mlflow.experiment", mlflowExperiment);
+        setText(tree, "tracking.mlflow.run_name", mlflowRunName);
         RunConfig run = RunConfigParser.parse(tree);
         boolean resuming = resume || resumeFrom != null;
         if (resuming && out == null) {
@@ -93,6 +109,13 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Sets {@code path} to {@code text} as a string (quoted, so YAML does not read "yes" or "1.0" as a value). */
+    static void setText(ConfigTree tree, String path, String text) {
+        if (text != null) {
+            tree.set(path + "='" + text.replace("'", "''") + "'");
+        }
+    }
+
     private static boolean hasCheckpoint(RunDirectory dir) {
         try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.checkpoints())) {
             return files.findAny().isPresent();
@@ -110,7 +133,21 @@ final class TrainCommand implements Callable<Integer> {
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
         stdout.print(tree.toYaml().indent(2));
         RunDirectory.writeAtomically(dir.config(), tree.toYaml());
+        try (RunObservers observers = RunObservers.start(run, dir, stdout, System.err)) {
+            try {
+                train(stdout, tree, run, dir, resuming, checkpoints, startFrom, observers);
+            } catch (RuntimeException | Error e) {
+                observers.failed(e);
+                throw e;
+            }
+        }
+        return 0;
+    }
+
+    private void train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir, boolean resuming,
+                       TrainingCheckpoints checkpoints, Path startFrom, RunObservers observers) {
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
+            observers.startTracking(tree, resuming, sc.master());
             LoadedData data = TrainingData.load(sc, run);
             CachedBlocks train = data.train();
             CachedBlocks test = data.test();
@@ -121,8 +158,10 @@ final class TrainCommand implements Callable<Integer> {
             List<EpochMetrics> history;
             try (MetricsJsonlListener metrics = MetricsJsonlListener.inRunDir(dir.root());
                  ProgressListener progress = ProgressListener.forStdout()) {
-                Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(),
-                        List.of(progress, new ConsoleListener(stdout), metrics))
+                List<TrainingListener> listeners = new ArrayList<>(List.of(progress, new ConsoleListener(stdout),
+                        metrics));
+                listeners.addAll(observers.listeners());
+                Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(), listeners)
                         .checkpointTo(checkpoints, run.checkpoint());
                 if (run.earlyStopping() != null) {
                     trainer.stopEarly(run.earlyStopping());
@@ -143,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 }
             }
-            List<Path> report = ReportWriter.write(dir.root());
+            List<Path> report = observers.finished();
             stdout.println("report: " + report.get(report.size() - 1));
             if (history.isEmpty()) {
                 stdout.println("nothing left to train: the checkpoint is at the end of the run");
@@ -151,6 +190,5 @@ final class TrainCommand implements Callable<Integer> {
                 stdout.println(ResultLine.format(run, history));
             }
         }
-        return 0;
     }
 }
