@@ -34,12 +34,13 @@ public record MlflowConfig(String uri, String experiment, String runName, Map<St
                            double finishTimeoutSeconds) {
 
     static final String FIELD = "tracking.mlflow";
+    private static final String URI_REQUIRED = FIELD + ".uri is required, e.g. http://127.0.0.1:5000 or file:./mlruns";
     static final Set<String> KEYS = Set.of("uri", "experiment", "run_name", "tags", "log_every_rounds", "log_model",
             "timeout_seconds", "queue_size", "finish_timeout_seconds");
 
     public MlflowConfig {
         if (uri == null || uri.isBlank()) {
-            throw new IllegalArgumentException(FIELD + ".uri is required, e.g. http://127.0.0.1:5000 or file:./mlruns");
+            throw new IllegalArgumentException(URI_REQUIRED);
         }
         String scheme = scheme(uri);
         if (!Set.of("http", "https", "file").contains(scheme)) {
@@ -75,6 +76,9 @@ public record MlflowConfig(String uri, String experiment, String runName, Map<St
 
     /** Reads the {@code tracking.mlflow} section; unknown keys are refused with the closest known one. */
     public static MlflowConfig parse(Options o) {
+        if (!o.has("uri")) {
+            throw new IllegalArgumentException(URI_REQUIRED);
+        }
         MlflowConfig d = withUri(o.string("uri"));
         Map<String, String> tags = new LinkedHashMap<>();
         if (o.has("tags")) {
