@@ -34,7 +34,7 @@ final class HtmlReport {
                 .append(".warn{color:#a00}\n</style>\n</head>\n<body>\n");
         h.append("<h1>Run report: ").append(esc(runName)).append("</h1>\n");
         statusLine(h, log, status);
-        summary(h, log, confusion);
+        summary(h, log, confusion, status);
         for (Figure f : figures) {
             h.append("<figure>\n<img src=\"").append(esc(f.fileName())).append("\" width=\"").append(f.width())
                     .append("\" height=\"").append(f.height()).append("\" alt=\"").append(esc(f.title()))
@@ -53,7 +53,8 @@ final class HtmlReport {
         return h.toString();
     }
 
-    private static void summary(StringBuilder h, MetricsLog log, Optional<ConfusionMatrix> confusion) {
+    private static void summary(StringBuilder h, MetricsLog log, Optional<ConfusionMatrix> confusion,
+                                ReportStatus status) {
         List<MetricRow> epochs = log.epochs();
         h.append("<table>\n");
         row(h, "epochs logged", Integer.toString(epochs.size()));
@@ -74,7 +75,8 @@ final class HtmlReport {
         }
         confusion.ifPresent(m -> row(h, "accuracy from confusion matrix", num(m.accuracy())));
         h.append("</table>\n");
-        if (log.badLines() > 0) {
+        // While the run goes on, the line being appended may be read half-written: only a final report counts it.
+        if (log.badLines() > 0 && !status.isLive()) {
             h.append("<p class=\"warn\">").append(log.badLines())
                     .append(" line(s) of metrics.jsonl could not be read (cut short by a crash?) and were skipped.</p>\n");
         }

@@ -85,6 +85,22 @@ class LiveReportTest {
         return Files.readString(dom);
     }
 
+    /** The live report, once it shows {@code text} (it is written by a thread of its own after the epoch). */
+    private static String awaitReport(Path runDir, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            Path page = runDir.resolve("report.html");
+            if (Files.isRegularFile(page)) {
+                String html = Files.readString(page);
+                if (html.contains(text)) {
+                    return html;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("report.html never showed '" + text + "'");
+    }
+
     private static int epochRows(String html) {
         Matcher m = Pattern.compile("<h2>Epochs</h2>\\s*<table>(.*?)</table>", Pattern.DOTALL).matcher(html);
         assertTrue(m.find(), "no epoch table");
@@ -119,7 +135,7 @@ class LiveReportTest {
             training.start();
             assertTrue(gate.reached.await(5, TimeUnit.MINUTES), "epoch 2 never ended");
             try {
-                String live = Files.readString(runDir.resolve("report.html"));
+                String live = awaitReport(runDir, "after epoch 2 of 3");
                 assertTrue(live.contains("<meta http-equiv=\"refresh\" content=\"" + ReportStatus.RELOAD_SECONDS
                         + "\">"), "a live page reloads itself");
                 String dom = openInChromium(runDir, dir);
@@ -148,7 +164,7 @@ class LiveReportTest {
         assertEquals(0, done.exitCode(), done.err());
         LiveReport failed = LiveReport.start(runDir, line -> { }, line -> { });
         failed.onEpoch(null);
-        assertTrue(Files.readString(runDir.resolve("report.html")).contains("http-equiv=\"refresh\""));
+        awaitReport(runDir, "http-equiv=\"refresh\"");
         failed.abandon(ReportStatus.failed("epoch 3, round 4: loss is NaN"));
         String page = Files.readString(runDir.resolve("report.html"));
         assertFalse(page.contains("http-equiv=\"refresh\""));
