@@ -87,11 +87,30 @@ final class RunObservers implements AutoCloseable {
         return written;
     }
 
-    /** The run failed with {@code error}: a static report saying so, and the MLflow run FAILED. */
+    /**
+     * The run failed with {@code error}: a static report saying so, and the MLflow run FAILED. An error that comes
+     * from the JVM shutting down (Spark's own shutdown hook stops its context under the training thread; hooks run
+     * in no set order) is an interruption, and ends as one.
+     */
     void failed(Throwable error) {
+        if (shuttingDown()) {
+            interrupted();
+            return;
+        }
         report.abandon(ReportStatus.failed(error.getMessage() == null ? error.toString() : error.getMessage()));
         if (mlflow != null) {
             mlflow.finish("FAILED", RunArtifacts.of(runDir, false));
+        }
+    }
+
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
         }
     }
 
