@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * What watches a {@code train} run from outside the maths: the live report and, when configured, the MLflow run.
- * Both end the same way however the run ends: {@link #finished} (final report, artifacts, FINISHED), {@link #failed}
- * (static report saying so, FAILED) or, on Ctrl-C or a kill, a shutdown hook (static report, KILLED), so that no
+ * Both end the same way however the run ends: {@link #finished} (final report, artifacts, FINISHED), {@link #ended}
+ * (static report saying so, FAILED; KILLED after Ctrl-C) or, on a kill, a shutdown hook (static report, KILLED), so no
  * report keeps reloading and no MLflow run stays RUNNING after its run is gone.
  */
 final class RunObservers implements AutoCloseable {
@@ -88,12 +88,12 @@ final class RunObservers implements AutoCloseable {
     }
 
     /**
-     * The run failed with {@code error}: a static report saying so, and the MLflow run FAILED. An error that comes
-     * from the JVM shutting down (Spark's own shutdown hook stops its context under the training thread; hooks run
-     * in no set order) is an interruption, and ends as one.
+     * The run ended early with {@code error}: a static report saying so, and the MLflow run FAILED, or KILLED when
+     * it was {@code stopped} (Ctrl-C) or the JVM is shutting down (a kill: Spark's own shutdown hook stops its
+     * context under the training thread; hooks run in no set order).
      */
-    void failed(Throwable error) {
-        if (shuttingDown()) {
+    void ended(Throwable error, boolean stopped) {
+        if (stopped || shuttingDown()) {
             interrupted();
             return;
         }

@@ -3,6 +3,7 @@ package dev.sparktrain.jobs.ml;
 import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.jobs.config.ConfigTree;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.run.AtomicFiles;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.ModelWriter;
 import dev.sparktrain.jobs.run.RunDirectory;
@@ -67,7 +68,7 @@ final class FitTracking {
             throw new UncheckedIOException("cannot create a temporary directory for the MLflow artifacts", e);
         }
         try {
-            RunDirectory.writeAtomically(dir.resolve("config.yaml"), tree.toYaml());
+            AtomicFiles.writeString(dir.resolve("config.yaml"), tree.toYaml());
             Map<String, Path> artifacts = new LinkedHashMap<>();
             artifacts.put("config.yaml", dir.resolve("config.yaml"));
             if (run.mlflow().logModel()) {

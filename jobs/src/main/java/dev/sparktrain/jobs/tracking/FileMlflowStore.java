@@ -3,10 +3,10 @@ package dev.sparktrain.jobs.tracking;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.sparktrain.jobs.run.AtomicFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -241,16 +241,10 @@ final class FileMlflowStore implements MlflowStore {
     }
 
     private static void writeYaml(Path file, Map<String, Object> values) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, YAML.writeValueAsString(values), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw failure("cannot write " + file, e);
+            AtomicFiles.writeString(file, YAML.writeValueAsString(values));
+        } catch (IOException | RuntimeException e) {
+            throw new TrackingException("cannot write " + file + ": " + e.getMessage(), false, false, e);
         }
     }
 

@@ -2,12 +2,11 @@ package dev.sparktrain.jobs.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparktrain.jobs.run.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 
 /**
@@ -36,19 +35,12 @@ record RunRecord(String trackingUri, String experimentId, String runId) {
     }
 
     void write(Path runDir) {
-        Path file = runDir.resolve(FILE_NAME);
-        Path tmp = runDir.resolve("." + FILE_NAME + ".tmp");
         try {
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(JSON.createObjectNode()
-                    .put("tracking_uri", trackingUri).put("experiment_id", experimentId).put("run_id", runId));
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicFiles.write(runDir.resolve(FILE_NAME), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(
+                    JSON.createObjectNode().put("tracking_uri", trackingUri).put("experiment_id", experimentId)
+                            .put("run_id", runId)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot write " + runDir.resolve(FILE_NAME), e);
         }
     }
 }
