@@ -12,7 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * NCHW; backward, one pass that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out
  * as the product's rows, then dW = dZ·colsᵀ, and (except for the network's first layer) dcols = Wᵀ·dZ and col2im.
  * Other activations run as their own op between the product and the layout pass. Every array is kept from pass to
- * pass (dcols reuses the column matrix, dZ the product's), and the products are libnd4j's matmul, prepared once.
+ * pass (dcols reuses the column matrix, dZ the product's) except the column matrix's Java-heap copy, which lives
+ * only within a call and is the thread's {@linkplain HeapValues#scratch scratch}; the products are libnd4j's
+ * matmul, prepared once.
  */
 final class Conv2dLayer implements Layer {
 
@@ -37,7 +39,6 @@ final class Conv2dLayer implements Layer {
     private final PreparedOp weightGradient = PreparedOp.matmul(false, true);
     private final PreparedOp colsGradient = PreparedOp.matmul(true, false);
     private HeapValues inputValues;
-    private HeapValues colsValues;
     private HeapValues productValues;
     private HeapValues outputValues;
     private HeapValues imageValues;
@@ -75,7 +76,6 @@ final class Conv2dLayer implements Layer {
         DataType type = weights.dataType();
         if (inputValues == null || inputValues.dataType() != type) {
             inputValues = HeapValues.of(type);
-            colsValues = HeapValues.of(type);
             productValues = HeapValues.of(type);
             outputValues = HeapValues.of(type);
             imageValues = HeapValues.of(type);
@@ -85,7 +85,8 @@ final class Conv2dLayer implements Layer {
         int columns = batch * patches.outArea();
         cols = colsBuffer.get(batch, type).reshape(patches.patchLength(), columns);
         inputValues.load(x);
-        patches.im2col(inputValues, batch, colsValues.ensure(HeapValues.length(cols)));
+        HeapValues colsValues = HeapValues.scratch(type).ensure(HeapValues.length(cols));
+        patches.im2col(inputValues, batch, colsValues);
         colsValues.store(cols);
         INDArray z = productBuffer.get(batch, type).reshape(filters, columns);
         product.exec(z, weights.reshape(filters, patches.patchLength()), cols);
@@ -136,7 +137,7 @@ final class Conv2dLayer implements Layer {
         INDArray gradZ = paramGradients(gradOutput);
         // dcols = Wᵀ·dZ into the column matrix (its values were used by dW above), then back to the image.
         colsGradient.exec(cols, weights.reshape(filters, patches.patchLength()), gradZ);
-        colsValues.load(cols);
+        HeapValues colsValues = HeapValues.scratch(weights.dataType()).load(cols);
         INDArray gradInput = gradInputBuffer.get(batch, weights.dataType());
         int length = HeapValues.length(gradInput);
         imageValues.ensure(length).zero(0, length);

@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.layers;
 
+import static dev.sparktrain.ops.params.NativeFloats.laidOutFromStart;
+
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,6 +16,23 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The array grows when a larger one is asked for and is never shrunk.
  */
 abstract sealed class HeapValues {
+
+    /** Per thread, one working array per data type for values that live within one call (a column matrix). */
+    private static final ThreadLocal<HeapValues[]> SCRATCH = ThreadLocal.withInitial(() -> new HeapValues[2]);
+
+    /**
+     * This thread's scratch array of {@code type}: for values a layer needs only within one call, so that all layers
+     * of a network share one (the largest column matrix) instead of keeping one each. What it holds is overwritten
+     * by the next call that takes it.
+     */
+    static HeapValues scratch(DataType type) {
+        HeapValues[] kept = SCRATCH.get();
+        int slot = type == DataType.DOUBLE ? 1 : 0;
+        if (kept[slot] == null) {
+            kept[slot] = of(type);
+        }
+        return kept[slot];
+    }
 
     /** An empty working array of this data type. */
     static HeapValues of(DataType type) {
@@ -71,7 +90,7 @@ abstract sealed class HeapValues {
     /** As {@link #argmax} for a 2×2 window, the usual pooling window, in straight-line code. */
     abstract int argmax2x2(int at, int rowStride);
 
-    /** this[at] += to.get(from) for every k: the max-pool scatter, this[index[k]] += from[k] for k in [0, n). */
+    /** The max-pool scatter: this[index[k]] += from[k] for k in [0, n). */
     abstract void scatterAdd(int[] index, HeapValues from, int n);
 
     /** acc[0] += Σ (this[from + k] − shift), acc[1] += Σ (this[from + k] − shift)² over k in [0, length). */
@@ -89,21 +108,6 @@ abstract sealed class HeapValues {
             throw new IllegalArgumentException("an array of " + a.length() + " values is larger than 2^31 - 1");
         }
         return (int) a.length();
-    }
-
-    /** True when the array's values are the first a.length entries of its native buffer, in row-major order. */
-    static boolean startsItsBuffer(INDArray a) {
-        if (a.offset() != 0 || a.isEmpty()) {
-            return false;
-        }
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) > 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
     }
 
     private static final class Floats extends HeapValues {
@@ -126,7 +130,7 @@ abstract sealed class HeapValues {
         HeapValues load(INDArray a) {
             int n = length(a);
             ensure(n);
-            if (a.dataType() == DataType.FLOAT && startsItsBuffer(a)) {
+            if (a.dataType() == DataType.FLOAT && laidOutFromStart(a)) {
                 a.data().asNioFloat().get(0, values, 0, n);
             } else {
                 float[] copy = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
@@ -138,7 +142,7 @@ abstract sealed class HeapValues {
         @Override
         void store(INDArray a) {
             int n = length(a);
-            if (a.dataType() == DataType.FLOAT && startsItsBuffer(a)) {
+            if (a.dataType() == DataType.FLOAT && laidOutFromStart(a)) {
                 a.data().asNioFloat().put(0, values, 0, n);
             } else {
                 a.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(Arrays.copyOf(values, n)).reshape('c',
@@ -341,7 +345,7 @@ abstract sealed class HeapValues {
         HeapValues load(INDArray a) {
             int n = length(a);
             ensure(n);
-            double[] copy = a.dataType() == DataType.DOUBLE && startsItsBuffer(a) ? null
+            double[] copy = a.dataType() == DataType.DOUBLE && laidOutFromStart(a) ? null
                     : a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
             if (copy == null) {
                 a.data().asNioDouble().get(0, values, 0, n);
@@ -354,7 +358,7 @@ abstract sealed class HeapValues {
         @Override
         void store(INDArray a) {
             int n = length(a);
-            if (a.dataType() == DataType.DOUBLE && startsItsBuffer(a)) {
+            if (a.dataType() == DataType.DOUBLE && laidOutFromStart(a)) {
                 a.data().asNioDouble().put(0, values, 0, n);
             } else {
                 a.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(Arrays.copyOf(values, n)).reshape('c',

@@ -71,7 +71,15 @@ public final class NativeFloats {
      * values can then be read and written through {@code a.data().asNioFloat()} at indices 0 to length − 1.
      */
     public static boolean startsItsBuffer(INDArray a) {
-        if (a.dataType() != DataType.FLOAT || a.offset() != 0 || a.isEmpty()) {
+        return a.dataType() == DataType.FLOAT && laidOutFromStart(a);
+    }
+
+    /**
+     * True when the array's elements, of any data type, are the first {@code length} of its native buffer in row-major
+     * order (what {@link #startsItsBuffer} asks of a float32 array).
+     */
+    public static boolean laidOutFromStart(INDArray a) {
+        if (a.offset() != 0 || a.isEmpty()) {
             return false;
         }
         long expected = 1;

@@ -13,6 +13,7 @@ import dev.sparktrain.ops.layers.Flatten;
 import dev.sparktrain.ops.layers.GlobalAvgPool;
 import dev.sparktrain.ops.layers.Padding;
 import dev.sparktrain.ops.layers.Pool2d;
+import dev.sparktrain.ops.layers.Residual;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.layers.Size2;
 import dev.sparktrain.ops.losses.Loss;
@@ -47,9 +48,11 @@ class SpecSerializationTest {
                 new Conv2d(4, Size2.square(3), Size2.square(1), Padding.explicit(1, 1), Size2.square(1), false,
                         Activations.byName("gelu_tanh"), WeightInit.constant(0.1)),
                 new BatchNorm(), Pool2d.max(2), new Pool2d(false, Size2.square(2), Size2.square(1), Padding.SAME),
+                Residual.of(List.of(Conv2d.of(6, 3, Padding.SAME, Activations.byName("relu")), new BatchNorm(),
+                        Residual.of(List.of(Conv2d.of(6, 1, Padding.VALID, Activations.byName("relu")))))),
                 new ActivationLayer(Activations.byName("leaky_relu")), new GlobalAvgPool(), new Dropout(0.2),
                 new Flatten(), new Dense(3, Activations.byName("identity"), WeightInit.HE_NORMAL)),
-                new SoftmaxCrossEntropy(0.1), Regularization.of(Penalty.l2(1e-4)).withLayer(8, Penalty.l1(1e-3)));
+                new SoftmaxCrossEntropy(0.1), Regularization.of(Penalty.l2(1e-4)).withLayer(9, Penalty.l1(1e-3)));
         assertEquals(spec, roundTrip(spec));
         for (String name : Activations.names()) {
             assertEquals(Activations.byName(name), roundTrip(Activations.byName(name)));
