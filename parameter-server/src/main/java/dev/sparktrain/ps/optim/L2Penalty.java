@@ -1,5 +1,6 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -13,7 +14,7 @@ public record L2Penalty(Optimizer inner, double l2) implements GradientTransform
         if (inner == null) {
             throw new IllegalArgumentException("an L2 penalty needs an inner optimizer, got null");
         }
-        Check.nonNegative("optimizer.l2", l2);
+        Check.nonNegative(Optimizer.SECTION, "l2", l2);
     }
 
     @Override
