@@ -55,13 +55,6 @@ public final class TrainingData {
         }
     }
 
-    /** Reads one IDX images/labels pair, as before other formats existed (classification, {@code data.scale}). */
-    public static CachedBlocks load(JavaSparkContext sc, RunConfig run, String images, String labels, String name) {
-        ReadRequest request = new ReadRequest(name, List.of(absolute(images), absolute(labels)),
-                run.training().workers(), LabelSpec.forModel(run.model()), (float) run.data().scale());
-        return read(sc, new dev.sparktrain.jobs.data.idx.IdxReader(), request, run.model().input());
-    }
-
     /**
      * For library users: a DataFrame with a features column (Spark ML vector or array of float/double) and a numeric
      * label column, read into cached blocks on {@code workers} partitions.

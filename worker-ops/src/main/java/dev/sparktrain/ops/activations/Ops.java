@@ -28,11 +28,6 @@ public final class Ops {
         return Transforms.relu(z, true).addi(tail);
     }
 
-    /** log σ(z) = −softplus(−z), finite for all z. */
-    public static INDArray logSigmoid(INDArray z) {
-        return softplus(z.neg()).negi();
-    }
-
     /** Row-wise log-softmax over the last axis of a {@code [N, C]} matrix: z − max − log Σ e^(z − max). */
     public static INDArray logSoftmax(INDArray z) {
         INDArray shifted = z.subColumnVector(z.max(1).reshape(z.size(0), 1));

@@ -28,11 +28,6 @@ public final class InvalidField extends IllegalArgumentException {
         initCause(cause);
     }
 
-    /** The key relative to its section. */
-    public String key() {
-        return key;
-    }
-
     /** The same problem for the record read from {@code path} (e.g. {@code training.outer_optimizer}). */
     public InvalidField at(String path) {
         return new InvalidField(path, key, problem, this);
