@@ -11,7 +11,7 @@ import dev.sparktrain.jobs.bench.ModelFlops;
 import dev.sparktrain.jobs.bench.ProcessMemory;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.data.LoadedData;
-import dev.sparktrain.jobs.data.TrainingData;
+import dev.sparktrain.jobs.run.TrainingData;
 import dev.sparktrain.jobs.run.TrainingSample;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -1,10 +1,19 @@
-package dev.sparktrain.jobs.data;
+package dev.sparktrain.jobs.run;
 
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.jobs.config.DataConfig;
-import dev.sparktrain.jobs.config.DataConfig.Normalize;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.data.DataConfig.Normalize;
+import dev.sparktrain.jobs.data.DataConfig;
+import dev.sparktrain.jobs.data.DatasetReader;
+import dev.sparktrain.jobs.data.LabelSpec;
+import dev.sparktrain.jobs.data.LoadedData;
+import dev.sparktrain.jobs.data.RawBlocks;
+import dev.sparktrain.jobs.data.ReadRequest;
+import dev.sparktrain.jobs.data.Rebalance;
+import dev.sparktrain.jobs.data.Standardization;
+import dev.sparktrain.jobs.data.TaskErrors;
+import dev.sparktrain.jobs.data.formats.DataFormats;
 import dev.sparktrain.jobs.data.frame.DataFrameBlocks;
 import dev.sparktrain.ops.layers.Shape;
 import java.nio.file.Path;
@@ -30,7 +39,7 @@ public final class TrainingData {
     /** Reads {@code run.data()}'s training set and, if given, its test set. */
     public static LoadedData load(JavaSparkContext sc, RunConfig run) {
         DataConfig data = run.data();
-        DatasetReader reader = DatasetReaders.forConfig(data);
+        DatasetReader reader = DataFormats.readerFor(data);
         LabelSpec labels = LabelSpec.forModel(run.model());
         int workers = run.training().workers();
         float scale = data.normalize() == Normalize.SCALE ? (float) data.scale() : 1f;
@@ -125,7 +134,7 @@ public final class TrainingData {
     }
 
     /** Local paths (globs too) become absolute {@code file:} URIs (executors may run elsewhere); URIs are kept. */
-    static String absolute(String path) {
+    public static String absolute(String path) {
         if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !path.matches("^[a-zA-Z]:\\\\.*")) {
             return path;
         }
