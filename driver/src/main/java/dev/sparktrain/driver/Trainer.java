@@ -46,6 +46,8 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     /** Attempts at one block of rounds before the run fails (Spark's default for a task is 4 as well). */
     static final int MAX_BLOCK_ATTEMPTS = 4;
+    /** The Spark job group of the evaluations after each epoch (cancelled by Ctrl-C, see {@link StopRequest}). */
+    public static final String EVAL_JOB_GROUP = "sparktrain-eval";
 
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
@@ -57,6 +59,7 @@ public final class Trainer {
     private TrainingCheckpoints checkpoints;
     private CheckpointPolicy checkpointPolicy = CheckpointPolicy.defaults();
     private EarlyStopping earlyStopping;
+    private StopRequest stop = new StopRequest();
     private EarlyStopping.State watch = EarlyStopping.State.START;
     private INDArray bestParams;
     /** The state the current block of rounds restarts from when a worker is lost; its arrays serve every block. */
@@ -93,6 +96,15 @@ public final class Trainer {
     public Trainer checkpointTo(TrainingCheckpoints store, CheckpointPolicy policy) {
         this.checkpoints = store;
         this.checkpointPolicy = policy;
+        return this;
+    }
+
+    /**
+     * Stops at the next round boundary once {@code request} is set, throwing {@link StopRequest.Interrupted}; a block
+     * that fails meanwhile is not run again.
+     */
+    public Trainer stopOn(StopRequest request) {
+        this.stop = request;
         return this;
     }
 
@@ -177,12 +189,14 @@ public final class Trainer {
                 runner.beginBlock(train, end - first);
                 EpochSoFar soFar = before;
                 for (int round = first; round < end; round++) {
+                    stop.check(epoch, round, null);
                     soFar = runRound(train, epoch, round, rounds, soFar);
                 }
                 runner.endBlock();
                 return soFar;
             } catch (WorkerLostException e) {
                 runner.abortBlock();
+                stop.check(epoch, first, e);
                 if (attempt == MAX_BLOCK_ATTEMPTS) {
                     throw new IllegalStateException("epoch " + epoch + ", rounds " + (first + 1) + "-" + end
                             + " failed " + attempt + " times, last: " + e.getMessage(), e);
@@ -193,6 +207,9 @@ public final class Trainer {
                 strategy.restoreWorkerStates(startWorkers);
             } catch (RuntimeException | Error e) {
                 runner.abortBlock();
+                if (!(e instanceof StopRequest.Interrupted)) {
+                    stop.check(epoch, first, e);
+                }
                 throw e;
             }
         }
@@ -251,7 +268,7 @@ public final class Trainer {
         if (test != null && test.totalRows() > 0) {
             // The evaluation's tasks need the slots that the workers' waiting tasks hold.
             runner.releaseWorkers();
-            sc.setJobGroup("sparktrain-eval", "evaluate after epoch " + epoch, false);
+            sc.setJobGroup(EVAL_JOB_GROUP, "evaluate after epoch " + epoch, false);
             EvaluationSum eval = Evaluator.evaluate(sc, test, spec, server.snapshot(), config.evalBatchSize());
             testLoss = OptionalDouble.of(eval.meanLoss());
             testAccuracy = eval.isClassification() ? OptionalDouble.of(eval.accuracy()) : OptionalDouble.empty();

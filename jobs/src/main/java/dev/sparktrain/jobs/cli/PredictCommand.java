@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code predict MODEL [--data PATH ...] --out FILE [--overwrite]}: a saved model's predictions, one row per input
  * row in input order, written to a CSV or Parquet file (by extension) through a temporary file and a rename. An
- * existing file is refused unless {@code --overwrite}. The data readers need a label column; it is copied to the
+ * existing file is refused unless {@code --overwrite}, which replaces a file, never a directory or the input data. The data readers need a label column; it is copied to the
  * output so predictions can be compared with it.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -42,16 +42,17 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintStream stdout = System.out;
-        PredictionWriter.checkTarget(out, overwrite);
+        PredictionWriter.checkTarget(out, overwrite, java.util.List.of());
         LoadedModel loaded = ModelReader.read(model);
         RunConfig run = loaded.withChanges(dataOptions::applyTo);
+        PredictionWriter.checkTarget(out, overwrite, inputs(run));
         boolean classifier = LabelSpec.forModel(run.model()).isClassification();
         ModelData.requireData(run);
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
             CachedBlocks data = ModelData.read(sc, run, loaded.normalization());
             try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(), classifier,
                     run.training().evalBatchSize())) {
-                PredictionWriter.checkTarget(out, overwrite);
+                PredictionWriter.checkTarget(out, overwrite, inputs(run));
                 long rows = PredictionWriter.write(out, predictions, predictions.rdd().toLocalIterator());
                 stdout.println("predict " + run.name() + " (" + loaded.dir() + "): " + rows + " rows -> " + out);
                 stdout.println("PREDICT model=" + run.name() + " rows=" + rows + " out=" + out);
@@ -60,5 +61,9 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static java.util.List<String> inputs(RunConfig run) {
+        return run.data().hasTest() ? run.data().testPaths() : java.util.List.of();
     }
 }

@@ -5,16 +5,21 @@ import picocli.CommandLine.Command;
 
 /**
  * The one entry point, for {@code bin/sparktrain} and {@code spark-submit --class dev.sparktrain.jobs.cli.SparkTrain}.
- * Bad input or config ends with one line on stderr and exit code 2; a failure in the run with exit code 1.
+ * Bad input or config ends with one line on stderr and exit code 2; a fault of the machine (a file that cannot be
+ * written) with one line and exit code 3; Ctrl-C with one line and 130; any other failure with exit code 1.
  */
 @Command(name = "sparktrain", mixinStandardHelpOptions = true, version = "sparktrain 0.1.0",
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                InspectCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class})
+                InspectCommand.class, ExportCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class})
 public final class SparkTrain implements Runnable {
 
     public static final int EXIT_BAD_INPUT = 2;
     public static final int EXIT_FAILURE = 1;
+    /** A fault of the machine, not of the input: a full disk, a file that cannot be written. */
+    public static final int EXIT_ENVIRONMENT = 3;
+    /** Ctrl-C (128 + SIGINT, as shells report it). */
+    public static final int EXIT_INTERRUPTED = 130;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -24,6 +29,14 @@ public final class SparkTrain implements Runnable {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new SparkTrain());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof RunStopped stopped) {
+                commandLine.getErr().println(stopped.getMessage());
+                return stopped.exitCode();
+            }
+            if (e instanceof java.io.UncheckedIOException io) {
+                commandLine.getErr().println("error: " + io.getMessage());
+                return EXIT_ENVIRONMENT;
+            }
             Throwable cause = rootOfUserError(e);
             if (cause instanceof IllegalArgumentException) {
                 commandLine.getErr().println("error: " + cause.getMessage());

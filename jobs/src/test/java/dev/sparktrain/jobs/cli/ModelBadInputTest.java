@@ -123,4 +123,28 @@ class ModelBadInputTest {
         Files.delete(dir.resolve("test-images"));
         predictRefused("test-images", "file not found");
     }
+
+    /** {@code --overwrite} replaces a file, never a folder or the data being predicted; nothing else changes. */
+    @Test
+    void overwriteNeverReplacesAFolderOrTheInputData() throws IOException {
+        Path folder = dir.resolve("preds.csv");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("part-0.csv"), "row,label\n");
+        java.util.Map<String, String> before = FileHashes.of(dir);
+        Outcome o = CliFixture.run("predict", model.toString(), "--out", folder.toString(), "--overwrite");
+        assertEquals(SparkTrain.EXIT_BAD_INPUT, o.exitCode(), o.err());
+        assertEquals("error: " + folder + ": is a directory, expected a file name; --overwrite replaces only a file",
+                o.errorLine());
+        assertEquals(before, FileHashes.of(dir), "nothing changed");
+
+        Path data = dir.resolve("data.csv");
+        Files.writeString(data, "label,a\n0,1\n");
+        before = FileHashes.of(dir);
+        Outcome same = CliFixture.run("predict", model.toString(), "--out", data.toString(), "--overwrite",
+                "--data", data.toString(), "--format", "csv", "--set", "data.header=true");
+        assertEquals(SparkTrain.EXIT_BAD_INPUT, same.exitCode(), same.err());
+        assertEquals("error: " + data + ": is the data being predicted (" + data + "); write the predictions to"
+                + " another file", same.errorLine());
+        assertEquals(before, FileHashes.of(dir), "nothing changed");
+    }
 }

@@ -127,6 +127,28 @@ public final class Options {
         return new Options(field(key), copy);
     }
 
+    /**
+     * The nested list of items under {@code key} (a YAML list of maps, such as a block's layers), each with its own
+     * options whose errors name {@code path.key[i].field}.
+     */
+    public List<Options> subList(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException(field(key) + " must be a non-empty list of maps, got '" + v + "'");
+        }
+        List<Options> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String itemPath = field(key) + "[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> map)) {
+                throw new IllegalArgumentException(itemPath + " must be a map of options, got '" + list.get(i) + "'");
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, value) -> copy.put(String.valueOf(k), value));
+            out.add(new Options(itemPath, copy));
+        }
+        return out;
+    }
+
     /** Marks every remaining key as an error: the first unknown key, with the closest known one. */
     public void done(Set<String> known) {
         for (String key : values.keySet()) {

@@ -1,0 +1,56 @@
+"""Bad input refused on the JVM, surfaced in Python as one clear line instead of a Py4J or gRPC dump."""
+
+import contextlib
+from typing import Iterator, Optional
+
+# JVM exception classes whose message is sparktrain's one-line description of bad input or a bad environment.
+_CLEAR_JVM_ERRORS = ("java.lang.IllegalArgumentException", "java.lang.IllegalStateException",
+                     "java.io.UncheckedIOException")
+
+
+class SparktrainError(ValueError):
+    """Bad input (a config field, a column, a row, a saved model) that the JVM side refused. ``str(error)`` is the
+    JVM's one-line message naming the field, column, row or file, what was expected and what was found."""
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0].strip() if text and text.strip() else text
+
+
+def _from_py4j(error) -> Optional[str]:
+    """The message of the first sparktrain-style exception in a Py4J error's cause chain."""
+    throwable = getattr(error, "java_exception", None)
+    while throwable is not None:
+        if throwable.getClass().getName() in _CLEAR_JVM_ERRORS and throwable.getMessage():
+            return throwable.getMessage()
+        throwable = throwable.getCause()
+    return None
+
+
+def _from_pyspark(error) -> Optional[str]:
+    """The message of a PySpark exception converted from an IllegalArgumentException (classic or Connect)."""
+    from pyspark.errors import IllegalArgumentException
+
+    if isinstance(error, IllegalArgumentException):
+        message = getattr(error, "_message", None) or str(error)
+        return _first_line(message)
+    return None
+
+
+@contextlib.contextmanager
+def jvm_errors() -> Iterator[None]:
+    """Turns the JVM's bad-input exceptions raised inside the block into :class:`SparktrainError`."""
+    from py4j.protocol import Py4JJavaError
+
+    try:
+        yield
+    except Py4JJavaError as error:
+        message = _from_py4j(error)
+        if message is None:
+            raise
+        raise SparktrainError(_first_line(message)) from None
+    except Exception as error:
+        message = _from_pyspark(error)
+        if message is None:
+            raise
+        raise SparktrainError(message) from None
