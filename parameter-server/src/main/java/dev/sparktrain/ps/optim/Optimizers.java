@@ -4,7 +4,6 @@ import dev.sparktrain.ops.config.InvalidField;
 import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.config.Registry;
-import dev.sparktrain.ops.config.Suggestions;
 import dev.sparktrain.ps.schedule.Schedules;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -57,10 +56,7 @@ public final class Optimizers {
         Object scheduleSection = flat.remove("schedule");
         Options o = new Options(path, flat);
         String type = o.string("type", DEFAULT_TYPE);
-        Kind<? extends UpdateRule> kind = REGISTRY.find(type).orElseThrow(() -> new IllegalArgumentException(
-                o.field("type") + " must be one of " + String.join(", ", REGISTRY.names()) + ", got '" + type + "'"
-                        + Suggestions.closest(type, REGISTRY.names()).map(c -> "; did you mean '" + c + "'?")
-                        .orElse("")));
+        Kind<? extends UpdateRule> kind = REGISTRY.require(o.field("type"), type);
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("type", type);
         UpdateRule rule = anchored(path, () -> kind.build(o));

@@ -4,7 +4,6 @@ import dev.sparktrain.ops.config.InvalidField;
 import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.config.Registry;
-import dev.sparktrain.ops.config.Suggestions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,10 +55,7 @@ public final class Schedules {
 
     private static Configured read(Options o) {
         String type = o.string("type", "constant");
-        Kind<? extends Schedule> kind = REGISTRY.find(type).orElseThrow(() -> new IllegalArgumentException(
-                o.field("type") + " must be one of " + String.join(", ", REGISTRY.names()) + ", got '" + type + "'"
-                        + Suggestions.closest(type, REGISTRY.names()).map(c -> "; did you mean '" + c + "'?")
-                        .orElse("")));
+        Kind<? extends Schedule> kind = REGISTRY.require(o.field("type"), type);
         Map<String, Object> resolved = new LinkedHashMap<>();
         resolved.put("type", type);
         Schedule schedule = kind.build(o);
