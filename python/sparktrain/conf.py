@@ -1,5 +1,5 @@
-"""The Spark settings a session needs to run sparktrain, for Python: the same defaults as the JVM's
-``SparktrainSparkConf.applyDefaults`` (a test checks they agree), plus the job jar on the classpath."""
+"""The Spark settings a session needs to run sparktrain, for Python: the defaults of the JVM's
+``SparktrainSparkConf.applyDefaults`` (a test checks they agree) but one, plus the job jar on the classpath."""
 
 import os
 from pathlib import Path
@@ -32,12 +32,16 @@ def spark_conf(jar: Optional[str] = None, task_cpus: int = 1) -> Dict[str, str]:
     """The settings a SparkSession needs to train with sparktrain, as a dict for ``SparkSession.builder.config``:
     the job jar (``spark.jars``), Kryo with sparktrain's registrator, the executor loss listener, the executors' BLAS
     environment and the broadcast and task-result settings, with the values ``SparktrainSparkConf.applyDefaults``
-    gives on the JVM side. ``jar`` defaults to :func:`sparktrain.jar_path`."""
+    gives on the JVM side, except that Kryo does not require every class to be registered. ``jar`` defaults to
+    :func:`sparktrain.jar_path`."""
     threads = str(task_cpus)
     conf = {
         "spark.jars": jar or jar_path(),
         "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-        "spark.kryo.registrationRequired": "true",
+        # Not "true" as on the JVM side: a Python (or Spark Connect) session runs any Spark SQL work besides training,
+        # and Spark ships classes nobody registers (CSV schema inference returns a DataType[] from its tasks). The
+        # trainer's own classes are registered by its registrator either way.
+        "spark.kryo.registrationRequired": "false",
         "spark.kryo.registrator": REGISTRATOR,
         "spark.extraListeners": LOSS_LISTENER,
         "spark.executorEnv.OMP_NUM_THREADS": threads,

@@ -27,14 +27,36 @@ def _from_py4j(error) -> Optional[str]:
     return None
 
 
+# Spark Connect's model cache refusing a model, and the session conf that sets the limit.
+_CACHE_LIMITS = {
+    "CONNECT_ML.MODEL_SIZE_OVERFLOW_EXCEPTION": "spark.connect.session.connectML.mlCache.memoryControl.maxModelSize",
+    "CONNECT_ML.ML_CACHE_SIZE_OVERFLOW_EXCEPTION":
+        "spark.connect.session.connectML.mlCache.memoryControl.maxStorageSize",
+}
+
+
+def _cache_limit(error) -> Optional[str]:
+    """Spark Connect's refusal of a model too large for its cache, as one line naming the session conf."""
+    condition = getattr(error, "getCondition", lambda: None)() or ""
+    conf = _CACHE_LIMITS.get(condition)
+    if conf is None:
+        return None
+    text = (getattr(error, "_message", None) or str(error)).split("SQLSTATE")[0].split("JVM stacktrace")[0]
+    text = " ".join(text.replace("Generic Spark Connect ML error.", "").split())
+    if text.startswith("["):
+        text = text.partition("] ")[2]
+    return f"Spark Connect's model cache refused the model: {text} (session conf {conf})"
+
+
 def _from_pyspark(error) -> Optional[str]:
-    """The message of a PySpark exception converted from an IllegalArgumentException (classic or Connect)."""
+    """The message of a PySpark exception converted from an IllegalArgumentException (classic or Connect), or of
+    Spark Connect's model cache refusing a model."""
     from pyspark.errors import IllegalArgumentException
 
     if isinstance(error, IllegalArgumentException):
         message = getattr(error, "_message", None) or str(error)
         return _first_line(message)
-    return None
+    return _cache_limit(error)
 
 
 @contextlib.contextmanager

@@ -90,6 +90,10 @@ def test_model_and_estimator_save_and_load(spark, train, test, tmp_path):
     assert predictions(loaded.transform(test), "p") == predictions(model.transform(test), "p")
     assert "softmax_cross_entropy" in loaded.configYaml()
     assert (tmp_path / "model" / "model" / "params.npy").is_file()  # the CLI's model directory inside
+    loaded.exportOnnx(str(tmp_path / "model.onnx"))
+    assert (tmp_path / "model.onnx").read_bytes()[:2] == b"\x08\x08"  # ONNX ModelProto: ir_version 8 first
+    with pytest.raises(SparktrainError):
+        loaded.exportOnnx(str(tmp_path / "model.onnx"))
 
     nn.save(str(tmp_path / "estimator"))
     estimator = NeuralNetClassifier.load(str(tmp_path / "estimator"))
@@ -171,6 +175,8 @@ def test_bad_input_is_one_python_line(spark, train, tmp_path):
     (path / "model" / "params.npy").write_bytes(b"not numpy")
     assert refused(lambda: NeuralNetClassificationModel.load(str(path))) \
         .startswith(f"{path}/model/params.npy: corrupted: not an NPY file")
+    missing = str(tmp_path / "never-saved")
+    assert refused(lambda: NeuralNetClassificationModel.load(missing)).startswith(f"{missing}: no saved model there")
 
 
 def test_spark_conf_is_what_the_jvm_sets(spark, jar):
@@ -180,7 +186,17 @@ def test_spark_conf_is_what_the_jvm_sets(spark, jar):
     jvm_settings = {t._1(): t._2() for t in java_conf.getAll()}
     python_settings = sparktrain.spark_conf(jar)
     assert python_settings.pop("spark.jars") == jar
+    # The one difference, on purpose: a general-purpose session also runs Spark SQL work with unregistered classes.
+    assert (jvm_settings.pop("spark.kryo.registrationRequired"),
+            python_settings.pop("spark.kryo.registrationRequired")) == ("true", "false")
     assert python_settings == jvm_settings
+
+
+def test_a_session_so_configured_runs_ordinary_spark_sql_too(spark, tmp_path):
+    # CSV schema inference ships a DataType[] from its tasks through Kryo.
+    (tmp_path / "x.csv").write_text("a,b\n1,2.5\n3,4.5\n")
+    df = spark.read.option("header", True).option("inferSchema", True).csv(str(tmp_path / "x.csv"))
+    assert [f.dataType.simpleString() for f in df.schema.fields] == ["int", "double"]
 
 
 def test_jar_path_finds_the_build_or_says_how_to_make_it(jar, monkeypatch, tmp_path):

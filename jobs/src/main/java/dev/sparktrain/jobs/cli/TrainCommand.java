@@ -18,6 +18,7 @@ import dev.sparktrain.jobs.data.LoadedData;
 import dev.sparktrain.jobs.report.ReportWriter;
 import dev.sparktrain.jobs.run.AtomicFiles;
 import dev.sparktrain.jobs.run.ConfusionFile;
+import dev.sparktrain.jobs.run.DataPreflight;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.ModelWriter;
 import dev.sparktrain.jobs.run.ResumePoint;
@@ -84,6 +85,9 @@ final class TrainCommand implements Callable<Integer> {
         if (resuming && overwrite) {
             throw new IllegalArgumentException("--resume and --overwrite exclude each other");
         }
+        // Checked before anything is written: the data's files and row count, and a standalone master's answer.
+        DataPreflight.checkTraining(run);
+        SparkSessions.checkMaster(run);
         Path runPath = out != null ? out : Path.of("runs", run.name() + "-"
                 + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         // Nothing on disk changes before the config, the run directory, the checkpoint to resume, Spark and the data
@@ -140,6 +144,10 @@ final class TrainCommand implements Callable<Integer> {
 
     /** What a stopped run left: its last checkpoint, or nothing (and the old run back, for --overwrite). */
     private static String whatRemains(RunDirectory dir, boolean removed, String howToContinue) {
+        if (!dir.isOpen() && dir.mode() != RunDirectory.Mode.RESUME) {
+            return "nothing was written" + (dir.mode() == RunDirectory.Mode.OVERWRITE ? "; " + dir.root()
+                    + " is as it was" : "");
+        }
         if (removed) {
             return dir.mode() == RunDirectory.Mode.OVERWRITE
                     ? "the new run had no checkpoint yet and was removed; the old run is back in " + dir.root()
@@ -169,11 +177,11 @@ final class TrainCommand implements Callable<Integer> {
     private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir,
                           TrainingCheckpoints checkpoints, Path startFrom, StopRequest stop, CtrlC ctrlC) {
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
-        stdout.print(tree.toYaml().indent(2));
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
             // Reading the data or evaluating can take a while; a round is short and ends at the next boundary.
             ctrlC.alsoOnStop(() -> cancelActiveJobs(sc, DatasetReader.JOB_GROUP, Trainer.EVAL_JOB_GROUP));
             LoadedData data = TrainingData.load(sc, run);
+            SparkSessions.inputsAccepted();
             CachedBlocks train = data.train();
             CachedBlocks test = data.test();
             stdout.println("data: " + train.totalRows() + " training rows in " + train.rowsPerPartition().length

@@ -39,6 +39,18 @@ final class ModelFiles {
         }
     }
 
+    /** Throws a one-line IllegalArgumentException unless {@code path} holds Spark ML metadata (before Spark reads it). */
+    static void requireSaved(String path, Configuration hadoop) {
+        org.apache.hadoop.fs.Path metadata = new org.apache.hadoop.fs.Path(path, "metadata");
+        try {
+            if (!fileSystem(metadata, hadoop).exists(metadata)) {
+                throw new IllegalArgumentException(path + ": no saved model there (" + metadata + " is missing)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model at " + path, e);
+        }
+    }
+
     static TrainedNetwork load(String path, Configuration hadoop) {
         Path local = tempDir();
         try {

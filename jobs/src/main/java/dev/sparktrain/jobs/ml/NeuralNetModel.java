@@ -173,8 +173,9 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     public void exportOnnx(String path, boolean overwrite) {
         Path out = Path.of(path);
         OnnxFile.checkTarget(out, overwrite);
-        OnnxFile.write(OnnxExporter.export(network.run().name(), network.spec(), network.params(),
-                network.normalization(), network.configYaml()), out, overwrite);
+        TrainedNetwork trained = network();
+        OnnxFile.write(OnnxExporter.export(trained.run().name(), trained.spec(), trained.params(),
+                trained.normalization(), trained.configYaml()), out, overwrite);
     }
 
     @Override

@@ -26,8 +26,10 @@ import java.util.Map;
 
 /**
  * The ONNX form of every activation, one entry per activation kind, in standard ONNX ops at {@link OnnxExporter#OPSET}
- * (17). Activations ONNX has as one op at that opset map to it (Relu, LeakyRelu, Elu, Selu, Sigmoid, HardSigmoid, Tanh,
- * Softsign, Softplus, Softmax and LogSoftmax on the last axis, Clip for hard_tanh); the others are composed from
+ * (17). Activations ONNX has as one op at that opset map to it (Relu, LeakyRelu, Elu, Selu, Sigmoid, Tanh, Softsign,
+ * Softmax and LogSoftmax on the last axis, HardSigmoid with the layer's slope and offset as alpha and beta, Clip for
+ * hard_tanh; softplus is Softplus, with β and threshold as Where(βx &gt; threshold, x, Softplus(βx)/β)); the others
+ * are composed from
  * standard ops with the library's formula: gelu = x·½(1 + Erf(x/√2)), gelu_tanh = x·½(1 + Tanh(√(2/π)(x + 0.044715x³)))
  * (ONNX's own Gelu op arrives only at opset 20), silu = x·Sigmoid(x), mish = x·Tanh(Softplus(x)) (Mish arrives at
  * opset 18). An activation kind without an entry is refused by name, never skipped.
@@ -54,10 +56,10 @@ final class OnnxActivations {
                 g.node("Sigmoid", hint + ".sigmoid", List.of(x)))));
         register(Mish.class, (a, x, hint, g) -> g.node("Mul", hint, List.of(x, g.node("Tanh", hint + ".tanh",
                 List.of(g.node("Softplus", hint + ".softplus", List.of(x)))))));
-        register(Softplus.class, (a, x, hint, g) -> g.node("Softplus", hint, List.of(x)));
+        register(Softplus.class, OnnxActivations::softplus);
         register(Sigmoid.class, (a, x, hint, g) -> g.node("Sigmoid", hint, List.of(x)));
         register(HardSigmoid.class, (a, x, hint, g) -> g.node("HardSigmoid", hint, List.of(x),
-                real("alpha", 1.0 / 6), real("beta", 0.5)));
+                real("alpha", a.slope()), real("beta", a.offset())));
         register(Tanh.class, (a, x, hint, g) -> g.node("Tanh", hint, List.of(x)));
         register(HardTanh.class, (a, x, hint, g) -> g.node("Clip", hint, List.of(x, g.scalar(hint + ".min", -1),
                 g.scalar(hint + ".max", 1))));
@@ -90,6 +92,25 @@ final class OnnxActivations {
                     + "' cannot be exported to ONNX (no ONNX mapping for it)");
         }
         return mapping.apply(activation, x, hint, g);
+    }
+
+    /**
+     * PyTorch's softplus with β and threshold: Where(βx &gt; threshold, x, Softplus(βx)/β); at β = 1 the scaling
+     * nodes are left out.
+     */
+    private static String softplus(Softplus a, String x, String hint, OnnxGraph g) {
+        String scaled = a.beta() == 1 ? x : g.node("Mul", hint + ".beta_x", List.of(x, g.scalar(hint + ".beta",
+                a.beta())));
+        String soft = g.node("Softplus", hint + ".soft", List.of(scaled));
+        if (a.beta() != 1) {
+            soft = g.node("Div", hint + ".soft_over_beta", List.of(soft, g.scalar(hint + ".beta_div", a.beta())));
+        }
+        if (Double.isInfinite(a.threshold())) {
+            return g.node("Identity", hint, List.of(soft));
+        }
+        String linear = g.node("Greater", hint + ".linear", List.of(scaled, g.scalar(hint + ".threshold",
+                a.threshold())));
+        return g.node("Where", hint, List.of(linear, x, soft));
     }
 
     private static String gelu(Gelu a, String x, String hint, OnnxGraph g) {

@@ -13,6 +13,7 @@ import dev.sparktrain.jobs.onnx.proto.OnnxProto.ValueInfoProto;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.ops.layers.LayerSpec;
+import dev.sparktrain.ops.layers.LayerSpecs;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.network.NetworkSpec;
 import java.util.Arrays;
@@ -82,9 +83,11 @@ public final class OnnxExporter {
         }
         var flat = Nd4j.createFromArray(params);
         List<Shape> shapes = spec.shapes();
+        var layout = spec.layout();
         for (int i = 0; i < spec.layers().size(); i++) {
-            x = OnnxLayers.export(spec.layers().get(i), new LayerInput(i, shapes.get(i), shapes.get(i + 1), x, spec,
-                    flat), g);
+            LayerSpec layer = spec.layers().get(i);
+            x = OnnxLayers.export(layer, new LayerInput(i + "." + layer.kind(), shapes.get(i), shapes.get(i + 1), x,
+                    layout, flat), g);
         }
         Shape out = spec.outputShape();
         if (out.rank() > 1) {
@@ -141,13 +144,19 @@ public final class OnnxExporter {
         return model.build();
     }
 
-    /** Refuses, naming the first one, a layer, activation or loss without an ONNX form, before anything is built. */
+    /**
+     * Refuses, naming the first one, a layer kind (nested ones included) without an ONNX form, before anything is
+     * built; an activation or loss without one is refused by name while the model is built, before anything is
+     * written.
+     */
     public static void checkExportable(NetworkSpec spec) {
         for (int i = 0; i < spec.layers().size(); i++) {
-            LayerSpec layer = spec.layers().get(i);
-            if (!OnnxLayers.has(layer)) {
-                throw new IllegalArgumentException("layer " + i + "." + layer.kind() + " cannot be exported to ONNX: "
-                        + "no ONNX mapping for layer kind '" + layer.kind() + "'");
+            for (LayerSpec layer : LayerSpecs.selfAndDescendants(spec.layers().get(i))) {
+                if (!OnnxLayers.has(layer)) {
+                    throw new IllegalArgumentException("layer " + i + "." + spec.layers().get(i).kind()
+                            + (layer == spec.layers().get(i) ? "" : " (inside it, a " + layer.kind() + " layer)")
+                            + " cannot be exported to ONNX: no ONNX mapping for layer kind '" + layer.kind() + "'");
+                }
             }
         }
     }

@@ -1,24 +1,15 @@
 package dev.sparktrain.jobs.onnx;
 
 import dev.sparktrain.jobs.onnx.proto.OnnxProto.ModelProto;
-import java.io.IOException;
+import dev.sparktrain.jobs.run.AtomicFiles;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes an ONNX file so that it is complete or absent under its final name: the bytes go to a hidden temporary file
- * beside it, are forced to disk, and the file is then renamed (with {@code overwrite}) or hard-linked (without: the
- * link fails if a file of that name appeared meanwhile, so a file this did not write is never replaced).
+ * Writes an ONNX file so that it is complete or absent under its final name ({@link AtomicFiles}): renamed over an
+ * existing file with {@code overwrite}, published without replacing anything otherwise (a file of that name that
+ * appeared meanwhile is never replaced).
  */
 public final class OnnxFile {
 
@@ -42,60 +33,18 @@ public final class OnnxFile {
     /** Writes {@code model} to {@code out}; returns the number of bytes written. */
     public static long write(ModelProto model, Path out, boolean overwrite) {
         checkTarget(out, overwrite);
-        Path target = out.toAbsolutePath();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream stream = Channels.newOutputStream(channel)) {
+        long[] size = new long[1];
+        AtomicFiles.Content content = temp -> {
+            try (OutputStream stream = Files.newOutputStream(temp)) {
                 model.writeTo(stream);
-                stream.flush();
-                channel.force(true);
             }
-            readableByAll(tmp);
-            long size = Files.size(tmp);
-            if (overwrite) {
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } else {
-                publishWithoutReplacing(tmp, target);
-            }
-            return size;
-        } catch (FileAlreadyExistsException e) {
+            size[0] = Files.size(temp);
+        };
+        if (overwrite) {
+            AtomicFiles.write(out, content);
+        } else if (!AtomicFiles.writeIfAbsent(out, content)) {
             throw new IllegalArgumentException(out + ": file exists; use --overwrite to replace it");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out, e);
-        } finally {
-            deleteQuietly(tmp);
         }
-    }
-
-    private static void publishWithoutReplacing(Path tmp, Path target) throws IOException {
-        try {
-            Files.createLink(target, tmp);
-        } catch (UnsupportedOperationException e) {
-            Files.move(tmp, target);
-        }
-    }
-
-    /** Temporary files are private (0600); a model file is meant to be shared like any written file. */
-    private static void readableByAll(Path file) throws IOException {
-        if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // the temporary file is hidden; the error that matters was reported
-        }
+        return size[0];
     }
 }

@@ -47,6 +47,11 @@ final class OnnxHeads {
     private OnnxHeads() {
     }
 
+    /** Whether this loss kind has an ONNX prediction head. */
+    static boolean has(Loss loss) {
+        return HEADS.containsKey(loss.getClass());
+    }
+
     /** Adds the prediction of {@code loss} from {@code raw} as the graph value {@code output}. */
     static String add(Loss loss, String raw, String output, OnnxGraph g) {
         Head head = HEADS.get(loss.getClass());

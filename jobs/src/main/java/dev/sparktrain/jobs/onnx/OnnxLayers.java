@@ -12,6 +12,7 @@ import dev.sparktrain.ops.layers.Flatten;
 import dev.sparktrain.ops.layers.GlobalAvgPool;
 import dev.sparktrain.ops.layers.LayerSpec;
 import dev.sparktrain.ops.layers.Pool2d;
+import dev.sparktrain.ops.layers.Residual;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ final class OnnxLayers {
         register(Dense.class, OnnxLayers::dense);
         register(Conv2d.class, new Conv2dMapping());
         register(Pool2d.class, new Pool2dMapping());
+        register(Residual.class, new ResidualMapping());
         register(GlobalAvgPool.class, (s, l, g) -> g.node("Flatten", l.name(), List.of(g.node("GlobalAveragePool",
                 l.name() + ".pool", List.of(l.value()))), integer("axis", 1)));
         register(Flatten.class, (s, l, g) -> g.node("Flatten", l.name(), List.of(l.value()), integer("axis", 1)));

@@ -78,6 +78,33 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes a file through {@code content} unless a file of that name exists when it is ready to be published, and
+     * then writes nothing and returns false: the finished temporary file is hard-linked to the name, which fails if
+     * the name is taken, so a file that appeared meanwhile is never replaced (where links are not supported, a plain
+     * move, which refuses an existing name too).
+     */
+    public static boolean writeIfAbsent(Path target, Content content) {
+        Path temp = temporaryFor(target);
+        try {
+            fill(target, temp, content);
+            try {
+                Files.createLink(target, temp);
+            } catch (UnsupportedOperationException e) {
+                Files.move(temp, target);
+            }
+            fsyncFolder(target.toAbsolutePath().getParent());
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new WriteFailure(target, 0, e);
+        } finally {
+            deleteQuietly(temp);
+            IN_FLIGHT.remove(temp);
+        }
+    }
+
+    /**
      * Writes a folder of {@code files} (name to content, in order) in one move: filled under a temporary name, then
      * renamed to {@code target}. A folder already at {@code target} (one this command wrote before: callers check)
      * is renamed out of the way first and deleted after, so {@code target} is the old folder or the new one.

@@ -59,11 +59,21 @@ public final class PredictionWriter {
         }
     }
 
-    /** Writes all blocks of {@code predictions} and returns the number of rows written. */
-    public static long write(Path out, Predictions predictions, Iterator<DataBlock> blocks) {
+    /**
+     * Writes all blocks of {@code predictions} and returns the number of rows written; without {@code labeled} (data
+     * without labels) the output has no {@code label} column; without {@code overwrite}, a file of that name that
+     * appeared while they were computed is not replaced.
+     */
+    public static long write(Path out, boolean overwrite, Predictions predictions, Iterator<DataBlock> blocks,
+                             boolean labeled) {
         long[] rows = new long[1];
-        AtomicFiles.write(out, temp -> rows[0] = "csv".equals(format(out)) ? csv(temp, predictions, blocks)
-                : parquet(temp, predictions, blocks));
+        AtomicFiles.Content content = temp -> rows[0] = "csv".equals(format(out)) ? csv(temp, predictions, blocks, labeled)
+                : parquet(temp, predictions, blocks, labeled);
+        if (overwrite) {
+            AtomicFiles.write(out, content);
+        } else if (!AtomicFiles.writeIfAbsent(out, content)) {
+            throw new IllegalArgumentException(out + ": file exists; use --overwrite to replace it");
+        }
         return rows[0];
     }
 
@@ -78,10 +88,11 @@ public final class PredictionWriter {
         throw new IllegalArgumentException(out + ": unknown output format, expected a name ending in .csv or .parquet");
     }
 
-    private static long csv(Path file, Predictions p, Iterator<DataBlock> blocks) throws IOException {
+    private static long csv(Path file, Predictions p, Iterator<DataBlock> blocks, boolean labeled)
+            throws IOException {
         long row = 0;
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            StringBuilder header = new StringBuilder("row,label");
+            StringBuilder header = new StringBuilder(labeled ? "row,label" : "row");
             if (p.classifier()) {
                 header.append(",predicted");
                 for (int c = 0; c < p.width(); c++) {
@@ -96,7 +107,10 @@ public final class PredictionWriter {
                 DataBlock b = blocks.next();
                 for (int r = 0; r < b.rows(); r++, row++) {
                     line.setLength(0);
-                    line.append(row).append(',').append(number(b.labels()[r]));
+                    line.append(row);
+                    if (labeled) {
+                        line.append(',').append(number(b.labels()[r]));
+                    }
                     if (p.classifier()) {
                         line.append(',').append(p.predictedClass(b, r));
                     }
@@ -110,10 +124,13 @@ public final class PredictionWriter {
         return row;
     }
 
-    private static long parquet(Path file, Predictions p, Iterator<DataBlock> blocks) throws IOException {
+    private static long parquet(Path file, Predictions p, Iterator<DataBlock> blocks, boolean labeled)
+            throws IOException {
         Types.MessageTypeBuilder schema = Types.buildMessage();
         schema.required(PrimitiveTypeName.INT64).named("row");
-        schema.required(PrimitiveTypeName.DOUBLE).named("label");
+        if (labeled) {
+            schema.required(PrimitiveTypeName.DOUBLE).named("label");
+        }
         if (p.classifier()) {
             schema.required(PrimitiveTypeName.INT32).named("predicted");
             for (int c = 0; c < p.width(); c++) {
@@ -130,7 +147,10 @@ public final class PredictionWriter {
             while (blocks.hasNext()) {
                 DataBlock b = blocks.next();
                 for (int r = 0; r < b.rows(); r++, row++) {
-                    Group g = groups.newGroup().append("row", row).append("label", (double) b.labels()[r]);
+                    Group g = groups.newGroup().append("row", row);
+                    if (labeled) {
+                        g.append("label", (double) b.labels()[r]);
+                    }
                     if (p.classifier()) {
                         g.append("predicted", p.predictedClass(b, r));
                         for (int c = 0; c < p.width(); c++) {

@@ -42,6 +42,7 @@ public final class RunDirectory {
     private Path firstCreated;
     private boolean opened;
     private boolean kept;
+    private boolean abandoned;
 
     private RunDirectory(Path root, Mode mode, Path config, boolean existedEmpty) {
         this.root = root;
@@ -135,7 +136,7 @@ public final class RunDirectory {
         opened = true;
         try {
             if (mode == Mode.RESUME) {
-                if (!RunMarker.isRun(root)) {
+                if (!Files.exists(root.resolve(RunMarker.FILE_NAME))) {
                     RunMarker.write(root, config);  // a run from before markers: it is one, so say so
                 }
                 return;
@@ -175,10 +176,10 @@ public final class RunDirectory {
      * existed is emptied), an overwritten run is put back. A resumed run is left as it is.
      */
     public void abandon() {
-        if (!opened || kept || mode == Mode.RESUME) {
+        if (!opened || kept || abandoned || mode == Mode.RESUME) {
             return;
         }
-        kept = true;  // once only
+        abandoned = true;
         if (Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             if (existedEmpty) {
                 try (Stream<Path> entries = Files.list(root)) {
@@ -201,7 +202,12 @@ public final class RunDirectory {
         removeEmptyParents();
     }
 
-    /** Whether {@link #abandon} removes it (a new or replacing run before its first checkpoint). */
+    /** Whether {@link #open} has run: before, nothing of this run is on disk. */
+    public boolean isOpen() {
+        return opened;
+    }
+
+    /** Whether {@link #abandon} removes it, or removed it (a new or replacing run before its first checkpoint). */
     public boolean wouldBeRemoved() {
         return opened && !kept && mode != Mode.RESUME;
     }

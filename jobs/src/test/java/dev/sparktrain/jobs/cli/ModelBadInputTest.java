@@ -83,7 +83,7 @@ class ModelBadInputTest {
         Files.writeString(config, Files.readString(config).replace("units: 12", "units: 13"));
         predictRefused(model.resolve("layout.json") + ": length 243 does not match the config's network", "");
         Files.writeString(config, "model: [unclosed");
-        predictRefused(config + ": not valid YAML", "");
+        predictRefused(config + " line 1, column 17: not valid YAML", "");
     }
 
     @Test
@@ -116,12 +116,28 @@ class ModelBadInputTest {
         Files.writeString(dir.resolve("bogus"), "this is not an IDX file at all");
         assertRefused(dir.resolve("bogus").toString(), "", "predict", model.toString(), "--out", out.toString(),
                 "--data", dir.resolve("bogus").toString(), "--labels", dir.resolve("test-labels").toString());
-        assertRefused("format idx needs --labels PATH", "", "evaluate", model.toString(), "--data",
-                dir.resolve("test-images").toString());
+        assertRefused("evaluate needs labels: give --labels PATH (the IDX labels file) with --data "
+                + dir.resolve("test-images") + " (predict scores images without labels)", "", "evaluate",
+                model.toString(), "--data", dir.resolve("test-images").toString());
         assertRefused("--set model.layers.0.units: the network of a saved model cannot change", "", "evaluate",
                 model.toString(), "--set", "model.layers.0.units=5");
         Files.delete(dir.resolve("test-images"));
-        predictRefused("test-images", "file not found");
+        predictRefused("test-images", ": no such file or directory");
+    }
+
+    @Test
+    void predictScoresImagesWithoutLabelsAndLeavesTheLabelColumnOut() throws IOException {
+        java.util.Map<String, String> before = FileHashes.of(dir);
+        Outcome o = CliFixture.run("predict", model.toString(), "--out", out.toString(), "--data",
+                dir.resolve("test-images").toString());
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        java.util.List<String> lines = Files.readAllLines(out);
+        assertEquals("row,predicted,p0,p1,p2", lines.get(0));
+        assertEquals(201, lines.size(), "a row per image");
+        assertTrue(lines.get(1).matches("0,[0-2],[0-9.E-]+,[0-9.E-]+,[0-9.E-]+"), lines.get(1));
+        java.util.Map<String, String> after = FileHashes.of(dir);
+        after.remove(out.getFileName().toString());
+        assertEquals(before, after, "nothing but the output file written");
     }
 
     /** {@code --overwrite} replaces a file, never a folder or the data being predicted; nothing else changes. */

@@ -10,6 +10,7 @@ import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.onnx.proto.OnnxProto.ModelProto;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.activations.Activations;
 import dev.sparktrain.ops.activations.Elu;
 import dev.sparktrain.ops.activations.LeakyRelu;
@@ -25,6 +26,7 @@ import dev.sparktrain.ops.layers.LayerSpec;
 import dev.sparktrain.ops.layers.LayerSpecs;
 import dev.sparktrain.ops.layers.Padding;
 import dev.sparktrain.ops.layers.Pool2d;
+import dev.sparktrain.ops.layers.Residual;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.layers.Size2;
 import dev.sparktrain.ops.losses.Loss;
@@ -33,7 +35,6 @@ import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.ParamSpec;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,15 +56,19 @@ class EveryKindOnnxTest {
 
     private static final int ROWS = 37;
 
-    /** Every activation the library names, with non-default parameters where it has some. */
+    /** Every registered activation, at its defaults and with every parameter it declares given. */
     static Stream<Activation> activations() {
         List<Activation> all = new ArrayList<>();
-        for (String name : Activations.names()) {
-            all.add(Activations.byName(name));
+        for (var kind : Activations.REGISTRY.kinds()) {
+            all.add(kind.build(new Options("activation", Map.of())));
+            all.add(kind.build(new Options("activation", kind.exampleWithEveryKey())));
         }
         all.add(new LeakyRelu(0.2));
         all.add(new Elu(0.5));
-        return all.stream();
+        all.add(new dev.sparktrain.ops.activations.Softplus(2, 5));
+        all.add(new dev.sparktrain.ops.activations.Softplus(0.5, 3));
+        all.add(dev.sparktrain.ops.activations.HardSigmoid.keras2());
+        return all.stream().distinct();
     }
 
     @ParameterizedTest
@@ -95,6 +100,31 @@ class EveryKindOnnxTest {
                 new Dense(5, Activations.byName("identity")));
         NetworkSpec spec = new NetworkSpec(new Shape(2, 11, 10), layers, loss("softmax_cross_entropy"));
         check(spec, scale(220, 1 / 255.0), 255, 0);
+    }
+
+    @Test
+    void residualBlocksWithIdentityProjectionAndNestedBranches() throws Exception {
+        LayerSpec conv = new Conv2d(4, Size2.square(3), Size2.square(1), Padding.SAME, Size2.square(1), false,
+                Activations.byName("identity"), WeightInit.HE_UNIFORM);
+        List<LayerSpec> layers = List.of(
+                conv, new BatchNorm(),
+                Residual.of(List.of(conv, new BatchNorm(), new ActivationLayer(Activations.byName("relu")), conv,
+                        new BatchNorm())),
+                // Projection shortcut: stride 2 and more channels.
+                Residual.of(List.of(new Conv2d(6, Size2.square(3), Size2.square(2), Padding.SAME, Size2.square(1),
+                        false, Activations.byName("relu"), WeightInit.HE_UNIFORM), new BatchNorm())),
+                // A block inside a block, with dropout.
+                new Residual(List.of(Residual.of(List.of(new Dropout(0.2), new Conv2d(6, Size2.square(3),
+                        Size2.square(1), Padding.SAME, Size2.square(1), true, Activations.byName("elu"),
+                        WeightInit.HE_UNIFORM)))), Residual.Shortcut.PROJECTION, Activations.byName("tanh"), false,
+                        WeightInit.HE_NORMAL),
+                new GlobalAvgPool(),
+                // Vector blocks: identity and a dense projection.
+                Residual.of(List.of(new Dense(6, Activations.byName("relu")), new BatchNorm())),
+                Residual.of(List.of(new Dense(3, Activations.byName("silu")))),
+                new Dense(3, Activations.byName("identity")));
+        NetworkSpec spec = new NetworkSpec(new Shape(1, 9, 8), layers, loss("softmax_cross_entropy"));
+        check(spec, scale(72, 0.1), 10, 0);
     }
 
     static Stream<int[]> dilatedConvolutions() {
@@ -168,13 +198,13 @@ class EveryKindOnnxTest {
         }
 
         @Override
-        public List<dev.sparktrain.ops.layers.MatrixProduct> forwardProducts(Shape input) {
-            return List.of();
+        public java.util.Optional<Activation> appliedActivation() {
+            return java.util.Optional.empty();
         }
 
         @Override
-        public java.util.Optional<Activation> appliedActivation() {
-            return java.util.Optional.empty();
+        public List<dev.sparktrain.ops.layers.MatrixProduct> forwardProducts(Shape input) {
+            return List.of();
         }
 
         @Override
@@ -223,21 +253,25 @@ class EveryKindOnnxTest {
                 e.getMessage());
     }
 
+    /** Every registered layer kind, activation and loss (as the registries build them) has an ONNX form. */
     @Test
-    void everyLayerKindAndActivationHasAMapping() {
-        Set<String> kinds = new HashSet<>();
-        for (LayerSpec layer : List.of(new Dense(2, Activations.byName("relu")), Conv2d.of(2, 1, Padding.VALID,
-                Activations.byName("relu")), Pool2d.max(1), Pool2d.avg(1), new GlobalAvgPool(), new Flatten(),
-                new Dropout(0.1), new BatchNorm(), new ActivationLayer(Activations.byName("relu")))) {
-            assertTrue(OnnxLayers.has(layer), layer.kind());
-            kinds.add(layer.kind());
+    void everyRegisteredKindHasAMapping() {
+        for (var kind : LayerSpecs.REGISTRY.kinds()) {
+            LayerSpec layer = kind.build(new Options("layer", kind.exampleWithEveryKey()));
+            assertTrue(OnnxLayers.has(layer), "layer kind " + kind.name() + " has no ONNX mapping");
         }
-        assertEquals(new HashSet<>(LayerSpecs.kinds()), kinds, "a layer kind without an ONNX test case");
-        activations().forEach(a -> assertTrue(OnnxActivations.has(a), a.name()));
+        for (var kind : Activations.REGISTRY.kinds()) {
+            Activation activation = kind.build(new Options("activation", kind.exampleWithEveryKey()));
+            assertTrue(OnnxActivations.has(activation), "activation " + kind.name() + " has no ONNX mapping");
+        }
+        for (var kind : Losses.REGISTRY.kinds()) {
+            assertTrue(OnnxHeads.has(kind.build(new Options("loss", kind.exampleWithEveryKey()))),
+                    "loss " + kind.name() + " has no ONNX prediction head");
+        }
     }
 
     static Loss loss(String name) {
-        return Losses.create(new dev.sparktrain.ops.config.Options("model.loss", Map.of("type", name)));
+        return Losses.create(new Options("model.loss", Map.of("type", name)));
     }
 
     private static ModelNormalization none(int features) {

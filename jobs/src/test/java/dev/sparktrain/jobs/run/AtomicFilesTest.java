@@ -80,6 +80,22 @@ class AtomicFilesTest {
         assertEquals(List.of("model"), names(), "the old folder is gone");
     }
 
+    @Test
+    void writeIfAbsentNeverReplacesAFileThatAppearedMeanwhile() throws IOException {
+        Path target = dir.resolve("pred.csv");
+        boolean written = AtomicFiles.writeIfAbsent(target, temp -> {
+            Files.writeString(temp, "predictions");
+            Files.writeString(target, "the user's file, saved while the predictions were computed");
+        });
+        assertEquals(false, written);
+        assertEquals("the user's file, saved while the predictions were computed", Files.readString(target));
+        assertEquals(List.of("pred.csv"), names(), "no temporary file left");
+        Files.delete(target);
+        assertTrue(AtomicFiles.writeIfAbsent(target, temp -> Files.writeString(temp, "predictions")));
+        assertEquals("predictions", Files.readString(target));
+        assertEquals(List.of("pred.csv"), names());
+    }
+
     /** The operating system's own error, on a real 64 KiB file system. */
     @Test
     void theSystemsNoSpaceErrorOnARealSmallDisk() throws IOException {

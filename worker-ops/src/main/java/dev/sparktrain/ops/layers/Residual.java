@@ -90,7 +90,7 @@ public record Residual(List<LayerSpec> layers, Shortcut shortcut, Activation act
     }
 
     /** The input shapes of the branch's layers followed by its output shape. */
-    List<Shape> branchShapes(Shape input) {
+    public List<Shape> branchShapes(Shape input) {
         List<Shape> shapes = new ArrayList<>();
         Shape current = input;
         shapes.add(current);
@@ -113,8 +113,11 @@ public record Residual(List<LayerSpec> layers, Shortcut shortcut, Activation act
         return out;
     }
 
-    /** The projection's layers for this input (empty for an identity shortcut); checks that the shapes fit. */
-    List<LayerSpec> projection(Shape input, Shape out) {
+    /**
+     * The projection's layers for this input and the branch's output {@code out} (empty for an identity shortcut);
+     * checks that the shapes fit. Their tensors are named {@code shortcut.<kind>.<local>} inside the block.
+     */
+    public List<LayerSpec> projection(Shape input, Shape out) {
         boolean same = input.equals(out);
         if (shortcut == Shortcut.IDENTITY && !same) {
             throw new IllegalArgumentException("the branch maps " + input + " to " + out + ", so an identity shortcut "
