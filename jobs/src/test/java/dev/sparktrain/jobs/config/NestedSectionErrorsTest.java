@@ -73,7 +73,7 @@ class NestedSectionErrorsTest {
 
     @Test
     void earlyStoppingIsNamedAtItsPath() {
-        assertEquals("training.early_stopping.patience must be >= 1, got 0", error("training: {epochs: 2}",
+        assertEquals("training.early_stopping.patience: expected a whole number in [1, 1000000], got 0", error("training: {epochs: 2}",
                 "training: {epochs: 2, early_stopping: {patience: 0}}"));
         assertEquals("training.early_stopping.min_delta must be >= 0, got -1.0", error("training: {epochs: 2}",
                 "training: {epochs: 2, early_stopping: {min_delta: -1}}"));
