@@ -14,6 +14,7 @@ import dev.sparktrain.jobs.data.TaskErrors;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.TrainingData;
 import dev.sparktrain.ps.ParameterServer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -65,15 +66,30 @@ final class DataFrameTrainer {
             ParameterServer server = Trainer.serverFor(
                     run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(),
                     run.training());
-            Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(),
-                    List.of(new EpochLog(run.name())));
+            List<TrainingListener> listeners = new ArrayList<>(List.of(new EpochLog(run.name())));
+            FitTracking tracking = run.mlflow() == null ? null : FitTracking.start(run, tree, sc.master());
+            if (tracking != null) {
+                listeners.add(tracking.listener());
+            }
+            Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(), listeners);
             if (run.earlyStopping() != null) {
                 trainer.stopEarly(run.earlyStopping());
             }
-            trainer.fit(train, null);
-            INDArray params = trainer.bestParams().orElseGet(server::params);
-            return new TrainedNetwork(tree.toYaml(), run, params.toFloatVector(),
-                    ModelNormalization.of(run.data(), train.featureSize(), st));
+            INDArray params;
+            try {
+                trainer.fit(train, null);
+                params = trainer.bestParams().orElseGet(server::params);
+            } catch (RuntimeException | Error e) {
+                if (tracking != null) {
+                    tracking.failed();
+                }
+                throw e;
+            }
+            ModelNormalization normalization = ModelNormalization.of(run.data(), train.featureSize(), st);
+            if (tracking != null) {
+                tracking.finished(params, normalization);
+            }
+            return new TrainedNetwork(tree.toYaml(), run, params.toFloatVector(), normalization);
         } finally {
             train.release();
         }
