@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The driver-side training state: flat parameters, the driver optimizer's state, the averaged inner state, a
- * version that grows with every change and an epoch counter. Three ways to advance a round:
+ * version that grows with every change. Three ways to advance a round:
  * <ul>
  *   <li>{@link #applyMeanGradient}: sync mode, the optimizer on the sample-weighted mean gradient;</li>
  *   <li>{@link #applyParameterAverage}: averaging mode, the parameters become the workers' mean;</li>
@@ -44,7 +44,6 @@ public final class ParameterServer {
     private OptimizerState optimizerState;
     private OptimizerState inner;
     private long version;
-    private long epoch;
 
     public ParameterServer(INDArray initialParams, Optimizer optimizer) {
         if (optimizer == null) {
@@ -114,10 +113,6 @@ public final class ParameterServer {
         return optimizerState.step();
     }
 
-    public synchronized long epoch() {
-        return epoch;
-    }
-
     public long length() {
         return length;
     }
@@ -145,7 +140,7 @@ public final class ParameterServer {
                 && reuse.params().dataType() == params.dataType() ? reuse.params().assign(params) : params.dup();
         OptimizerState innerCopy = inner == null ? null : inner.copyInto(reuse == null ? null : reuse.innerState());
         return new ServerState(paramsCopy, optimizerState.copyInto(reuse == null ? null : reuse.optimizerState()),
-                innerCopy, version, epoch);
+                innerCopy, version);
     }
 
     /** Replaces the whole state (e.g. from a checkpoint) after checking the lengths and the optimizer's slots. */
@@ -159,12 +154,6 @@ public final class ParameterServer {
         optimizerState = opt.copy();
         inner = s.innerState() == null ? null : s.innerState().copy();
         version = s.version();
-        epoch = s.epoch();
-    }
-
-    /** Increments the epoch counter and returns the new epoch. */
-    public synchronized long nextEpoch() {
-        return ++epoch;
     }
 
     /**

@@ -7,18 +7,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Everything the parameter server holds, as one immutable value: flat parameters, the driver optimizer's state
  * (its step is the update counter), the averaged inner optimizer state when the policy is
- * {@link InnerStatePolicy#AVERAGE} (else null), the version (grows with every change) and the epoch counter.
+ * {@link InnerStatePolicy#AVERAGE} (else null), and the version (grows with every change).
  * {@link ParameterServer#exportState()} hands out copies; {@link ParameterServer#importState} copies in.
  */
-public record ServerState(INDArray params, OptimizerState optimizerState, OptimizerState innerState, long version,
-        long epoch) {
+public record ServerState(INDArray params, OptimizerState optimizerState, OptimizerState innerState, long version) {
 
     public ServerState {
         if (params == null || optimizerState == null) {
             throw new IllegalArgumentException("server state needs parameters and an optimizer state");
         }
-        if (version < 0 || epoch < 0) {
-            throw new IllegalArgumentException("version and epoch must be >= 0, got " + version + ", " + epoch);
+        if (version < 0) {
+            throw new IllegalArgumentException("version must be >= 0, got " + version);
         }
     }
 

@@ -12,7 +12,7 @@ import dev.sparktrain.jobs.bench.OpProfile;
 import dev.sparktrain.jobs.bench.ProcessMemory;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.data.LoadedData;
-import dev.sparktrain.jobs.data.TrainingData;
+import dev.sparktrain.jobs.run.TrainingData;
 import dev.sparktrain.jobs.run.TrainingSample;
 import java.io.PrintStream;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.jobs.config.RunConfig;
-import dev.sparktrain.jobs.data.DataPreflight;
 import dev.sparktrain.jobs.data.LabelSpec;
+import dev.sparktrain.jobs.run.DataPreflight;
 import dev.sparktrain.jobs.run.LoadedModel;
 import dev.sparktrain.jobs.run.ModelData;
 import dev.sparktrain.jobs.run.ModelReader;

@@ -3,6 +3,7 @@ package dev.sparktrain.jobs.config;
 import dev.sparktrain.driver.EarlyStopping;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
+import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.tracking.MlflowConfig;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.optim.Optimizer;

@@ -5,6 +5,9 @@ import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
+import dev.sparktrain.jobs.data.DataConfig;
+import dev.sparktrain.jobs.data.DataFormat;
+import dev.sparktrain.jobs.data.formats.DataFormats;
 import dev.sparktrain.jobs.tracking.MlflowConfig;
 import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.config.Suggestions;
@@ -87,23 +90,18 @@ public final class RunConfigParser {
 
     private static DataConfig data(Map<String, Object> map) {
         Options o = new Options("data", map);
-        String format = o.string("format", "idx");
-        if (!DataConfig.FORMATS.contains(format)) {
-            throw new IllegalArgumentException("data.format must be one of " + DataConfig.FORMATS + ", got '" + format
-                    + "'" + Suggestions.didYouMean(format, Set.copyOf(DataConfig.FORMATS)));
-        }
-        Set<String> allowed = new java.util.TreeSet<>(Set.of("format", "normalize", "scale"));
-        allowed.addAll(switch (format) {
-            case "idx" -> Set.of("train_images", "train_labels", "test_images", "test_labels");
-            case "csv" -> Set.of("train_path", "test_path", "header", "delimiter", "label_column", "feature_columns");
-            case "libsvm" -> Set.of("train_path", "test_path", "num_features");
-            default -> Set.of("train_path", "test_path", "label_column", "features_column");
-        });
-        Set<String> all = Set.of("format", "normalize", "scale", "train_images", "train_labels", "test_images",
-                "test_labels", "train_path", "test_path", "header", "delimiter", "label_column", "feature_columns",
-                "num_features", "features_column");
+        String format = o.string("format", DataConfig.DEFAULT_FORMAT);
+        DataFormat chosen = DataFormats.find(format).orElseThrow(() -> new IllegalArgumentException(
+                "data.format must be one of " + DataFormats.names() + ", got '" + format + "'"
+                        + Suggestions.didYouMean(format, Set.copyOf(DataFormats.names()))));
+        Set<String> allowed = chosen.keyNames();
+        Set<String> all = DataFormats.allKeys();
         for (String key : map.keySet()) {
-            if (all.contains(key) && !allowed.contains(key)) {
+            if (!all.contains(key)) {
+                throw new IllegalArgumentException("unknown field '" + o.field(key) + "'"
+                        + Suggestions.didYouMean(key, all));
+            }
+            if (!allowed.contains(key)) {
                 throw new IllegalArgumentException("data." + key + " does not apply to format " + format
                         + "; its fields are " + allowed);
             }
@@ -113,10 +111,13 @@ public final class RunConfigParser {
                 optional.apply("train_images"), optional.apply("train_labels"),
                 optional.apply("test_images"), optional.apply("test_labels"),
                 optional.apply("train_path"), optional.apply("test_path"),
-                o.bool("header", false), o.string("delimiter", ","), o.string("label_column", "label"),
-                DataConfig.columns(map.get("feature_columns")), o.string("features_column", "features"),
-                o.integer("num_features", 0, 0, MAX_FEATURES),
-                DataConfig.Normalize.parse(o.string("normalize", "scale")), o.number("scale", 1.0));
+                o.bool("header", DataConfig.DEFAULT_HEADER), o.string("delimiter", DataConfig.DEFAULT_DELIMITER),
+                o.string("label_column", DataConfig.DEFAULT_LABEL_COLUMN),
+                DataConfig.columns(map.get("feature_columns")),
+                o.string("features_column", DataConfig.DEFAULT_FEATURES_COLUMN),
+                o.integer("num_features", DataConfig.DEFAULT_NUM_FEATURES, 0, MAX_FEATURES),
+                DataConfig.Normalize.parse(o.string("normalize", DataConfig.DEFAULT_NORMALIZE)),
+                o.number("scale", DataConfig.DEFAULT_SCALE));
         if (map.containsKey("feature_columns")) {
             o.string("feature_columns");
         }

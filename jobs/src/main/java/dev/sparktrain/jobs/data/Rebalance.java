@@ -16,13 +16,13 @@ import scala.Tuple2;
  * the data set in its original order, as the IDX reader splits them. Readers that cut by bytes or keep a
  * DataFrame's partitioning are only about even; this is used when they are not even enough.
  */
-final class Rebalance {
+public final class Rebalance {
 
     private Rebalance() {
     }
 
     /** Whether some partition holds less than 90% of its fair share of rows (or none). */
-    static boolean needed(int[] rows) {
+    public static boolean needed(int[] rows) {
         long total = 0;
         for (int r : rows) {
             total += r;
@@ -32,7 +32,7 @@ final class Rebalance {
     }
 
     /** The rows of {@code blocks}, one block per partition, spread evenly; not cached. */
-    static JavaRDD<DataBlock> evenly(CachedBlocks blocks) {
+    public static JavaRDD<DataBlock> evenly(CachedBlocks blocks) {
         int[] rows = blocks.rowsPerPartition();
         int workers = rows.length;
         long[] starts = new long[workers + 1];

@@ -13,14 +13,4 @@ final class Values {
         }
         return Float.toString(v);
     }
-
-    /** Index of the first non-finite value in {@code a[from, from+count)}, or -1. */
-    static int firstNonFinite(float[] a, int from, int count) {
-        for (int i = from; i < from + count; i++) {
-            if (!Float.isFinite(a[i])) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

@@ -2,15 +2,13 @@ package dev.sparktrain.jobs.run;
 
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.jobs.config.DataConfig;
 import dev.sparktrain.jobs.config.RunConfig;
-import dev.sparktrain.jobs.data.DatasetReaders;
+import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.data.ReadRequest;
 import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.data.TaskErrors;
-import dev.sparktrain.jobs.data.TrainingData;
-import java.nio.file.Path;
+import dev.sparktrain.jobs.data.formats.DataFormats;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -41,14 +39,14 @@ public final class ModelData {
         DataConfig data = run.data();
         List<String> paths = new ArrayList<>();
         for (String p : imagesOnly ? data.testPaths().subList(0, 1) : data.testPaths()) {
-            paths.add("table".equals(data.format()) ? p : absolute(p));
+            paths.add("table".equals(data.format()) ? p : TrainingData.absolute(p));
         }
         ReadRequest request = new ReadRequest("test", paths, run.training().workers(),
                 LabelSpec.forModel(run.model()), normalization.readScale());
         if (labelsOptional) {
             request = request.unlabeledAllowed();
         }
-        CachedBlocks blocks = TrainingData.read(sc, DatasetReaders.forConfig(data), request, run.model().input());
+        CachedBlocks blocks = TrainingData.read(sc, DataFormats.readerFor(data), request, run.model().input());
         Standardization st = normalization.standardization();
         if (st == null) {
             return blocks;
@@ -68,13 +66,5 @@ public final class ModelData {
             throw new IllegalArgumentException("no data given: use --data PATH (with --labels PATH for format idx), or "
                     + "--set data.test_path=... / data.test_images=...");
         }
-    }
-
-    /** Local paths (and globs) as absolute {@code file:} URIs, as training resolves them; URIs are kept. */
-    static String absolute(String path) {
-        if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !path.matches("^[a-zA-Z]:\\\\.*")) {
-            return path;
-        }
-        return "file:" + Path.of(path).toAbsolutePath().normalize();
     }
 }

@@ -2,8 +2,8 @@ package dev.sparktrain.jobs.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sparktrain.jobs.config.DataConfig;
-import dev.sparktrain.jobs.config.DataConfig.Normalize;
+import dev.sparktrain.jobs.data.DataConfig.Normalize;
+import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.Standardization;
 import java.io.IOException;
 import java.io.Serializable;

@@ -66,10 +66,6 @@ public final class Predictions implements AutoCloseable {
         return (int) block.features()[row * (width + 2) + width];
     }
 
-    public int labelRank(DataBlock block, int row) {
-        return (int) block.features()[row * (width + 2) + width + 1];
-    }
-
     /** Rows whose label is among the {@code k} highest outputs, over the whole data set (one Spark job). */
     public long topKHits(int k) {
         int w = width;

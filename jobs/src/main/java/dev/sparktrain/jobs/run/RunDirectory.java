@@ -224,10 +224,6 @@ public final class RunDirectory {
         return root.resolve("checkpoints");
     }
 
-    public Path metrics() {
-        return root.resolve("metrics.jsonl");
-    }
-
     public Path model() {
         return root.resolve("model");
     }

@@ -2,16 +2,16 @@ package dev.sparktrain.jobs.run;
 
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.jobs.config.DataConfig;
-import dev.sparktrain.jobs.config.DataConfig.Normalize;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.data.DataConfig.Normalize;
+import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.DatasetReader;
-import dev.sparktrain.jobs.data.DatasetReaders;
 import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.data.RawBlocks;
 import dev.sparktrain.jobs.data.ReadRequest;
 import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.data.TaskErrors;
+import dev.sparktrain.jobs.data.formats.DataFormats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -36,12 +36,12 @@ public final class TrainingSample {
         DataConfig data = run.data();
         List<String> paths = new ArrayList<>();
         for (String p : data.trainPaths()) {
-            paths.add("table".equals(data.format()) ? p : ModelData.absolute(p));
+            paths.add("table".equals(data.format()) ? p : TrainingData.absolute(p));
         }
         float scale = data.normalize() == Normalize.SCALE ? (float) data.scale() : 1f;
         ReadRequest request = new ReadRequest("train", paths, run.training().workers(),
                 LabelSpec.forModel(run.model()), scale);
-        DatasetReader reader = DatasetReaders.forConfig(data);
+        DatasetReader reader = DataFormats.readerFor(data);
         RawBlocks raw = TaskErrors.surface(() -> reader.read(sc, request));
         long inputs = run.model().input().size();
         if (raw.featureSize() != inputs) {

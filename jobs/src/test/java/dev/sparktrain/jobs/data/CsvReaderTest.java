@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.jobs.data.csv.CsvReader;
+import dev.sparktrain.jobs.run.TrainingData;
 import dev.sparktrain.ops.layers.Shape;
 import java.io.IOException;
 import java.nio.file.Files;

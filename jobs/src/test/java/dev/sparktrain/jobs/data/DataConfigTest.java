@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sparktrain.jobs.config.ConfigTree;
-import dev.sparktrain.jobs.config.DataConfig;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.config.RunConfigParser;
 import java.util.List;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.jobs.data.frame.DataFrameReader;
+import dev.sparktrain.jobs.run.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.eval.TaskKind;
-import dev.sparktrain.jobs.config.DataConfig.Normalize;
+import dev.sparktrain.jobs.data.DataConfig.Normalize;
 import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.onnx.proto.OnnxProto.ModelProto;
 import dev.sparktrain.jobs.run.ModelNormalization;

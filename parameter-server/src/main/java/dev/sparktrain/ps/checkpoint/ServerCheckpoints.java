@@ -11,8 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Maps a {@link ParameterServer}'s state plus the driver's run information to a {@link Checkpoint} and back.
  * Arrays: {@code params}, {@code optimizer.<slot>}, {@code inner.<slot>} (averaged inner state, if held) and
- * {@code extra.<name>} (the driver's own arrays, e.g. per-worker state). Counters: {@code version}, {@code step},
- * {@code epoch} and {@code inner_step}.
+ * {@code extra.<name>} (the driver's own arrays, e.g. per-worker state). Counters: {@code version}, {@code step}
+ * and {@code inner_step}. Checkpoints written before the server dropped its epoch counter (which nothing advanced)
+ * also hold an {@code epoch} counter: it is read past and ignored.
  */
 public final class ServerCheckpoints {
 
@@ -46,7 +47,6 @@ public final class ServerCheckpoints {
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put("version", s.version());
         counters.put("step", s.optimizerState().step());
-        counters.put("epoch", s.epoch());
         if (s.innerState() != null) {
             s.innerState().slots().forEach((k, v) -> arrays.put(INNER + k, v));
             counters.put("inner_step", s.innerState().step());
@@ -84,7 +84,7 @@ public final class ServerCheckpoints {
         OptimizerState innerState = c.counters().containsKey("inner_step")
                 ? new OptimizerState(c.counters().get("inner_step"), inner) : null;
         server.importState(new ServerState(params, new OptimizerState(counter(c, "step"), opt), innerState,
-                c.version(), counter(c, "epoch")));
+                c.version()));
         return new RunInfo(c.config(), c.seeds(), c.extra(), extra);
     }
 

@@ -1,5 +1,9 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.InvalidField;
+import dev.sparktrain.ops.config.Kind;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,13 +24,20 @@ public record Adagrad(double learningRate, double initialAccumulator, double eps
     public static final double DEFAULT_INITIAL_ACCUMULATOR = 0.0;
     public static final double DEFAULT_EPSILON = 1e-10;
 
+    /** {@code adagrad}: lr [0.01], initial_accumulator [0], epsilon [1e-10]. */
+    public static final Kind<Adagrad> KIND = Kind.of("adagrad",
+            o -> new Adagrad(o.number("lr", DEFAULT_LR), o.number("initial_accumulator", DEFAULT_INITIAL_ACCUMULATOR),
+                    o.number("epsilon", DEFAULT_EPSILON)),
+            ConfigKey.optional("lr", DEFAULT_LR), ConfigKey.optional("initial_accumulator", DEFAULT_INITIAL_ACCUMULATOR),
+            ConfigKey.optional("epsilon", DEFAULT_EPSILON));
+
     public Adagrad {
-        Check.positive("optimizer.lr", learningRate);
-        Check.nonNegative("optimizer.initial_accumulator", initialAccumulator);
-        Check.nonNegative("optimizer.epsilon", epsilon);
+        Check.positive(Optimizer.SECTION, "lr", learningRate);
+        Check.nonNegative(Optimizer.SECTION, "initial_accumulator", initialAccumulator);
+        Check.nonNegative(Optimizer.SECTION, "epsilon", epsilon);
         if (initialAccumulator == 0 && epsilon == 0) {
-            throw new IllegalArgumentException("optimizer.epsilon must be > 0 when optimizer.initial_accumulator is 0,"
-                    + " got 0.0 (a zero gradient would divide 0 by 0)");
+            throw new InvalidField(Optimizer.SECTION, "epsilon", "must be > 0 when {}initial_accumulator is 0, got 0.0"
+                    + " (a zero gradient would divide 0 by 0)");
         }
     }
 

@@ -1,5 +1,10 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.InvalidField;
+import dev.sparktrain.ops.config.Kind;
+import dev.sparktrain.ops.config.Options;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -30,18 +35,33 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
     public static final double DEFAULT_BETA1 = 0.9;
     public static final double DEFAULT_BETA2 = 0.999;
     public static final double DEFAULT_EPSILON = 1e-8;
+
+    /** {@code adam}: lr [1e-3], beta1 [0.9], beta2 [0.999], epsilon [1e-8], epsilon_convention [pytorch], amsgrad [false]. */
+    public static final Kind<Adam> KIND = Kind.of("adam", Adam::fromOptions,
+            ConfigKey.optional("lr", DEFAULT_LR), ConfigKey.optional("beta1", DEFAULT_BETA1),
+            ConfigKey.optional("beta2", DEFAULT_BETA2), ConfigKey.optional("epsilon", DEFAULT_EPSILON),
+            ConfigKey.optional("epsilon_convention", EpsilonConvention.PYTORCH.configName()),
+            ConfigKey.optional("amsgrad", false));
+
+    /** Adam from the keys of {@link #KIND}. */
+    static Adam fromOptions(Options o) {
+        return new Adam(o.number("lr", DEFAULT_LR), o.number("beta1", DEFAULT_BETA1), o.number("beta2", DEFAULT_BETA2),
+                o.number("epsilon", DEFAULT_EPSILON), EpsilonConvention.parse(o.field("epsilon_convention"),
+                        o.string("epsilon_convention", EpsilonConvention.PYTORCH.configName())),
+                o.bool("amsgrad", false));
+    }
     /** In-place steps between flushes of tiny moments; m shrinks by at most 0.9⁶⁴ ≈ 1e-3 in between. */
     static final int FLUSH_EVERY = 64;
     /** Moments below this are flushed to 0; 1e-30·0.9⁶⁴ is still above float32's smallest normal (1.2e-38). */
     static final double FLUSH_BELOW = 1e-30;
 
     public Adam {
-        Check.positive("optimizer.lr", learningRate);
-        Check.unitInterval("optimizer.beta1", beta1);
-        Check.unitInterval("optimizer.beta2", beta2);
-        Check.positive("optimizer.epsilon", epsilon);
+        Check.positive(Optimizer.SECTION, "lr", learningRate);
+        Check.unitInterval(Optimizer.SECTION, "beta1", beta1);
+        Check.unitInterval(Optimizer.SECTION, "beta2", beta2);
+        Check.positive(Optimizer.SECTION, "epsilon", epsilon);
         if (convention == null) {
-            throw new IllegalArgumentException("optimizer.epsilon_convention must be pytorch or tensorflow, got null");
+            throw new InvalidField(Optimizer.SECTION, "epsilon_convention", "must be pytorch or tensorflow, got null");
         }
     }
 

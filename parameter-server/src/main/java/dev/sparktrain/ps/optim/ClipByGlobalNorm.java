@@ -1,5 +1,6 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,7 +13,7 @@ public record ClipByGlobalNorm(Optimizer inner, double maxNorm) implements Gradi
         if (inner == null) {
             throw new IllegalArgumentException("clipping needs an inner optimizer, got null");
         }
-        Check.positive("optimizer.clip_norm", maxNorm);
+        Check.positive(Optimizer.SECTION, "clip_norm", maxNorm);
     }
 
     @Override

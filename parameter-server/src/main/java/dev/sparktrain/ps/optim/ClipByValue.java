@@ -1,5 +1,6 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -10,7 +11,7 @@ public record ClipByValue(Optimizer inner, double limit) implements GradientTran
         if (inner == null) {
             throw new IllegalArgumentException("clipping needs an inner optimizer, got null");
         }
-        Check.positive("optimizer.clip_value", limit);
+        Check.positive(Optimizer.SECTION, "clip_value", limit);
     }
 
     @Override

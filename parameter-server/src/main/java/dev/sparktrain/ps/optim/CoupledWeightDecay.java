@@ -1,5 +1,6 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -14,7 +15,7 @@ public record CoupledWeightDecay(Optimizer inner, double lambda) implements Grad
         if (inner == null) {
             throw new IllegalArgumentException("coupled weight decay needs an inner optimizer, got null");
         }
-        Check.nonNegative("optimizer.weight_decay", lambda);
+        Check.nonNegative(Optimizer.SECTION, "weight_decay", lambda);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,11 +16,16 @@ public record DecoupledWeightDecay(UpdateRule inner, double weightDecay) impleme
 
     public static final double DEFAULT_WEIGHT_DECAY = 0.01;
 
+    /** {@code adamw}: Adam's keys and weight_decay [0.01]. */
+    public static final Kind<DecoupledWeightDecay> ADAMW_KIND = Kind.extending("adamw", Adam.KIND,
+            o -> new DecoupledWeightDecay(Adam.fromOptions(o), o.number("weight_decay", DEFAULT_WEIGHT_DECAY)),
+            ConfigKey.optional("weight_decay", DEFAULT_WEIGHT_DECAY));
+
     public DecoupledWeightDecay {
         if (inner == null) {
             throw new IllegalArgumentException("decoupled weight decay needs an inner rule, got null");
         }
-        Check.nonNegative("optimizer.weight_decay", weightDecay);
+        Check.nonNegative(Optimizer.SECTION, "weight_decay", weightDecay);
     }
 
     /** AdamW with PyTorch's defaults (β1 0.9, β2 0.999, ε 1e-8). */

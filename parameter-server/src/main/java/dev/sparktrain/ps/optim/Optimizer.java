@@ -10,6 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Optimizer extends java.io.Serializable {
 
+    /** Where an optimizer sits in a config by default; its records name their fields under it. */
+    String SECTION = "optimizer";
+
     /** Config name, e.g. {@code adam}. */
     String name();
 

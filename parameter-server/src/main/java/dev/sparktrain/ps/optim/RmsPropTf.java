@@ -1,5 +1,8 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -26,11 +29,19 @@ public record RmsPropTf(double learningRate, double decay, double momentum, doub
     public static final double DEFAULT_MOMENTUM = 0.0;
     public static final double DEFAULT_EPSILON = 1e-10;
 
+    /** {@code rmsprop} with {@code flavour: tensorflow}: lr [1e-3], decay [0.9], momentum [0], epsilon [1e-10], centered [false]. */
+    public static final Kind<RmsPropTf> KIND = Kind.of("tensorflow",
+            o -> new RmsPropTf(o.number("lr", DEFAULT_LR), o.number("decay", DEFAULT_DECAY),
+                    o.number("momentum", DEFAULT_MOMENTUM), o.number("epsilon", DEFAULT_EPSILON), o.bool("centered", false)),
+            ConfigKey.optional("lr", DEFAULT_LR), ConfigKey.optional("decay", DEFAULT_DECAY),
+            ConfigKey.optional("momentum", DEFAULT_MOMENTUM), ConfigKey.optional("epsilon", DEFAULT_EPSILON),
+            ConfigKey.optional("centered", false));
+
     public RmsPropTf {
-        Check.positive("optimizer.lr", learningRate);
-        Check.unitInterval("optimizer.decay", decay);
-        Check.unitInterval("optimizer.momentum", momentum);
-        Check.positive("optimizer.epsilon", epsilon);
+        Check.positive(Optimizer.SECTION, "lr", learningRate);
+        Check.unitInterval(Optimizer.SECTION, "decay", decay);
+        Check.unitInterval(Optimizer.SECTION, "momentum", momentum);
+        Check.positive(Optimizer.SECTION, "epsilon", epsilon);
     }
 
     public static RmsPropTf defaults(double lr) {

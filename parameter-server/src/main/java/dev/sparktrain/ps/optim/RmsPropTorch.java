@@ -1,5 +1,8 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -25,11 +28,19 @@ public record RmsPropTorch(double learningRate, double alpha, double epsilon, do
     public static final double DEFAULT_EPSILON = 1e-8;
     public static final double DEFAULT_MOMENTUM = 0.0;
 
+    /** {@code rmsprop} with {@code flavour: pytorch}: lr [0.01], alpha [0.99], epsilon [1e-8], momentum [0], centered [false]. */
+    public static final Kind<RmsPropTorch> KIND = Kind.of("pytorch",
+            o -> new RmsPropTorch(o.number("lr", DEFAULT_LR), o.number("alpha", DEFAULT_ALPHA),
+                    o.number("epsilon", DEFAULT_EPSILON), o.number("momentum", DEFAULT_MOMENTUM), o.bool("centered", false)),
+            ConfigKey.optional("lr", DEFAULT_LR), ConfigKey.optional("alpha", DEFAULT_ALPHA),
+            ConfigKey.optional("epsilon", DEFAULT_EPSILON), ConfigKey.optional("momentum", DEFAULT_MOMENTUM),
+            ConfigKey.optional("centered", false));
+
     public RmsPropTorch {
-        Check.positive("optimizer.lr", learningRate);
-        Check.unitInterval("optimizer.alpha", alpha);
-        Check.positive("optimizer.epsilon", epsilon);
-        Check.unitInterval("optimizer.momentum", momentum);
+        Check.positive(Optimizer.SECTION, "lr", learningRate);
+        Check.unitInterval(Optimizer.SECTION, "alpha", alpha);
+        Check.positive(Optimizer.SECTION, "epsilon", epsilon);
+        Check.unitInterval(Optimizer.SECTION, "momentum", momentum);
     }
 
     public static RmsPropTorch defaults(double lr) {

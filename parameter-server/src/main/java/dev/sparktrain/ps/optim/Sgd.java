@@ -1,5 +1,9 @@
 package dev.sparktrain.ps.optim;
 
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.InvalidField;
+import dev.sparktrain.ops.config.Kind;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,11 +24,17 @@ public record Sgd(double learningRate, double momentum, boolean nesterov) implem
     public static final double DEFAULT_LR = 0.01;
     public static final double DEFAULT_MOMENTUM = 0.0;
 
+    /** {@code sgd}: lr [0.01], momentum [0], nesterov [false]. */
+    public static final Kind<Sgd> KIND = Kind.of("sgd",
+            o -> new Sgd(o.number("lr", DEFAULT_LR), o.number("momentum", DEFAULT_MOMENTUM), o.bool("nesterov", false)),
+            ConfigKey.optional("lr", DEFAULT_LR), ConfigKey.optional("momentum", DEFAULT_MOMENTUM),
+            ConfigKey.optional("nesterov", false));
+
     public Sgd {
-        Check.positive("optimizer.lr", learningRate);
-        Check.unitInterval("optimizer.momentum", momentum);
+        Check.positive(Optimizer.SECTION, "lr", learningRate);
+        Check.unitInterval(Optimizer.SECTION, "momentum", momentum);
         if (nesterov && momentum == 0) {
-            throw new IllegalArgumentException("optimizer.nesterov needs optimizer.momentum > 0, got 0.0");
+            throw new InvalidField(Optimizer.SECTION, "nesterov", "needs {}momentum > 0, got 0.0");
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.sparktrain.ps.schedule;
 
-import dev.sparktrain.ps.optim.Check;
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 
 /**
  * Cosine decay (Loshchilov &amp; Hutter without restarts; TensorFlow's cosine_decay): with t' = min(t, D),
@@ -8,9 +10,14 @@ import dev.sparktrain.ps.optim.Check;
  */
 public record CosineDecay(long decaySteps, double alpha) implements Schedule {
 
+    /** {@code cosine}: decay_steps, alpha [0]. */
+    public static final Kind<CosineDecay> KIND = Kind.of("cosine",
+            o -> new CosineDecay(o.integer("decay_steps"), o.number("alpha", Schedules.DEFAULT_COSINE_ALPHA)),
+            ConfigKey.required("decay_steps", 100), ConfigKey.optional("alpha", Schedules.DEFAULT_COSINE_ALPHA));
+
     public CosineDecay {
-        Check.atLeastOne("optimizer.schedule.decay_steps", decaySteps);
-        Check.closedUnitInterval("optimizer.schedule.alpha", alpha);
+        Check.atLeastOne(Schedule.SECTION, "decay_steps", decaySteps);
+        Check.closedUnitInterval(Schedule.SECTION, "alpha", alpha);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.sparktrain.ps.schedule;
 
-import dev.sparktrain.ps.optim.Check;
+import dev.sparktrain.ops.config.Check;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 
 /**
  * Exponential decay (TensorFlow's exponential_decay): factor(t) = rate^(t / decaySteps), with the exponent
@@ -8,9 +10,15 @@ import dev.sparktrain.ps.optim.Check;
  */
 public record ExponentialDecay(long decaySteps, double rate, boolean staircase) implements Schedule {
 
+    /** {@code exponential}: decay_steps, rate, staircase [false]. */
+    public static final Kind<ExponentialDecay> KIND = Kind.of("exponential",
+            o -> new ExponentialDecay(o.integer("decay_steps"), o.number("rate"), o.bool("staircase", false)),
+            ConfigKey.required("decay_steps", 100), ConfigKey.required("rate", 0.5),
+            ConfigKey.optional("staircase", false));
+
     public ExponentialDecay {
-        Check.atLeastOne("optimizer.schedule.decay_steps", decaySteps);
-        Check.positive("optimizer.schedule.rate", rate);
+        Check.atLeastOne(Schedule.SECTION, "decay_steps", decaySteps);
+        Check.positive(Schedule.SECTION, "rate", rate);
     }
 
     @Override

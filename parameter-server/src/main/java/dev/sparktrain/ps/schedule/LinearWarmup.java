@@ -1,6 +1,6 @@
 package dev.sparktrain.ps.schedule;
 
-import dev.sparktrain.ps.optim.Check;
+import dev.sparktrain.ops.config.Check;
 
 /**
  * Linear warm-up in front of another schedule (PyTorch's LinearLR followed by the next scheduler): for t &lt; W,
@@ -12,8 +12,8 @@ public record LinearWarmup(long warmupSteps, double startFactor, Schedule then) 
     public static final double DEFAULT_START_FACTOR = 1.0 / 3;
 
     public LinearWarmup {
-        Check.atLeastOne("optimizer.schedule.warmup_steps", warmupSteps);
-        Check.closedUnitInterval("optimizer.schedule.warmup_start", startFactor);
+        Check.atLeastOne(Schedule.SECTION, "warmup_steps", warmupSteps);
+        Check.closedUnitInterval(Schedule.SECTION, "warmup_start", startFactor);
         if (then == null) {
             throw new IllegalArgumentException("warm-up needs a schedule to continue with, got null");
         }

@@ -1,6 +1,9 @@
 package dev.sparktrain.ps.schedule;
 
+import dev.sparktrain.ops.config.InvalidField;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.config.Options;
+import dev.sparktrain.ops.config.Registry;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,14 +11,25 @@ import java.util.Set;
 
 /**
  * Builds a schedule from its config section: {@code {type: constant|step|exponential|cosine, ...,
- * warmup_steps: 0, warmup_start: 1/3}}. step: step_size (required), gamma 0.1. exponential: decay_steps
- * (required), rate (required), staircase false. cosine: decay_steps (required), alpha 0. A positive
- * {@code warmup_steps} puts a {@link LinearWarmup} in front.
+ * warmup_steps: 0, warmup_start: 1/3}}. Each schedule declares its keys next to its class (the {@code KIND}
+ * constants): step: step_size (required), gamma 0.1. exponential: decay_steps (required), rate (required),
+ * staircase false. cosine: decay_steps (required), alpha 0. A positive {@code warmup_steps} puts a
+ * {@link LinearWarmup} in front.
  */
 public final class Schedules {
 
     public static final double DEFAULT_STEP_GAMMA = 0.1;
     public static final double DEFAULT_COSINE_ALPHA = 0.0;
+
+    /** Every schedule by {@code type}. */
+    public static final Registry<Schedule> REGISTRY = new Registry<>(
+            Schedule.CONSTANT_KIND,
+            StepDecay.KIND,
+            ExponentialDecay.KIND,
+            CosineDecay.KIND);
+
+    /** The keys every type takes besides its own. */
+    private static final Set<String> COMMON = Set.of("type", "warmup_steps", "warmup_start");
 
     private Schedules() {
     }
@@ -27,44 +41,25 @@ public final class Schedules {
         }
     }
 
+    /**
+     * Reads the schedule section at {@code path} (e.g. {@code optimizer.schedule}); range errors name the field at
+     * that path.
+     */
     public static Configured create(String path, Map<String, ?> values) {
-        Options o = new Options(path, values);
-        Map<String, Object> resolved = new LinkedHashMap<>();
-        String type = o.string("type", "constant");
-        resolved.put("type", type);
-        Schedule schedule;
-        Set<String> known = new java.util.TreeSet<>(Set.of("type", "warmup_steps", "warmup_start"));
-        switch (type) {
-            case "constant" -> schedule = Schedule.CONSTANT;
-            case "step" -> {
-                long stepSize = o.integer("step_size");
-                double gamma = o.number("gamma", DEFAULT_STEP_GAMMA);
-                resolved.put("step_size", stepSize);
-                resolved.put("gamma", gamma);
-                known.addAll(Set.of("step_size", "gamma"));
-                schedule = new StepDecay(stepSize, gamma);
-            }
-            case "exponential" -> {
-                long decaySteps = o.integer("decay_steps");
-                double rate = o.number("rate");
-                boolean staircase = o.bool("staircase", false);
-                resolved.put("decay_steps", decaySteps);
-                resolved.put("rate", rate);
-                resolved.put("staircase", staircase);
-                known.addAll(Set.of("decay_steps", "rate", "staircase"));
-                schedule = new ExponentialDecay(decaySteps, rate, staircase);
-            }
-            case "cosine" -> {
-                long decaySteps = o.integer("decay_steps");
-                double alpha = o.number("alpha", DEFAULT_COSINE_ALPHA);
-                resolved.put("decay_steps", decaySteps);
-                resolved.put("alpha", alpha);
-                known.addAll(Set.of("decay_steps", "alpha"));
-                schedule = new CosineDecay(decaySteps, alpha);
-            }
-            default -> throw new IllegalArgumentException(o.field("type")
-                    + " must be one of constant, step, exponential, cosine, got '" + type + "'");
+        try {
+            return read(new Options(path, values));
+        } catch (InvalidField e) {
+            throw e.at(path);
         }
+    }
+
+    private static Configured read(Options o) {
+        String type = o.string("type", "constant");
+        Kind<? extends Schedule> kind = REGISTRY.require(o.field("type"), type);
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        resolved.put("type", type);
+        Schedule schedule = kind.build(o);
+        resolved.putAll(kind.resolve(o));
         long warmup = o.integer("warmup_steps", 0);
         double start = o.number("warmup_start", LinearWarmup.DEFAULT_START_FACTOR);
         resolved.put("warmup_steps", warmup);
@@ -75,7 +70,7 @@ public final class Schedules {
             resolved.put("warmup_start", start);
             schedule = new LinearWarmup(warmup, start, schedule);
         }
-        o.done(known);
+        kind.refuseOtherKeys(o, COMMON);
         return new Configured(schedule, resolved);
     }
 }

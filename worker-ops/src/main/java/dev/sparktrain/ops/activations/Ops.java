@@ -58,11 +58,6 @@ public final class Ops {
         return e / (1 + e);
     }
 
-    /** log σ(z) = −softplus(−z), finite for all z. */
-    public static INDArray logSigmoid(INDArray z) {
-        return softplus(z.neg()).negi();
-    }
-
     /** Row-wise log-softmax over the last axis of a {@code [N, C]} matrix: z − max − log Σ e^(z − max). */
     public static INDArray logSoftmax(INDArray z) {
         INDArray shifted = z.subColumnVector(z.max(1).reshape(z.size(0), 1));

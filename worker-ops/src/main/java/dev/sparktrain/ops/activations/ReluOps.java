@@ -1,6 +1,6 @@
 package dev.sparktrain.ops.activations;
 
-import dev.sparktrain.ops.layers.PreparedOp;
+import dev.sparktrain.ops.runtime.PreparedOp;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -34,4 +34,14 @@ public final class Registry<T> {
     public Optional<Kind<? extends T>> find(String name) {
         return Optional.ofNullable(kinds.get(name));
     }
+
+    /**
+     * The kind named {@code name}, or an error naming {@code field}, the registered names and the closest one:
+     * {@code optimizer.type must be one of sgd, adam, ..., got 'adma'; did you mean 'adam'?}.
+     */
+    public Kind<? extends T> require(String field, String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException(field + " must be one of "
+                + String.join(", ", names()) + ", got '" + name + "'"
+                + Suggestions.closest(name, names()).map(c -> "; did you mean '" + c + "'?").orElse("")));
+    }
 }

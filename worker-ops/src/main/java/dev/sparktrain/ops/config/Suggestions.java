@@ -10,6 +10,12 @@ public final class Suggestions {
 
     /** {@code "; did you mean 'epochs'?"}, or a list of the known names when nothing is close. */
     public static String didYouMean(String given, Collection<String> known) {
+        return closest(given, known).map(best -> "; did you mean '" + best + "'?")
+                .orElse(known.isEmpty() ? "" : "; known fields: " + new java.util.TreeSet<>(known));
+    }
+
+    /** The known name close enough to {@code given} (by edit distance) to be what was meant, if any. */
+    public static java.util.Optional<String> closest(String given, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : known) {
@@ -19,10 +25,8 @@ public final class Suggestions {
                 best = candidate;
             }
         }
-        if (best != null && bestDistance <= Math.max(2, given.length() / 3)) {
-            return "; did you mean '" + best + "'?";
-        }
-        return known.isEmpty() ? "" : "; known fields: " + new java.util.TreeSet<>(known);
+        return best != null && bestDistance <= Math.max(2, given.length() / 3) ? java.util.Optional.of(best)
+                : java.util.Optional.empty();
     }
 
     /** Levenshtein distance. */

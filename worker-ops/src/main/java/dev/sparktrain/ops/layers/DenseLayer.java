@@ -2,6 +2,7 @@ package dev.sparktrain.ops.layers;
 
 import dev.sparktrain.ops.activations.Activation;
 import dev.sparktrain.ops.activations.Identity;
+import dev.sparktrain.ops.runtime.PreparedOp;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

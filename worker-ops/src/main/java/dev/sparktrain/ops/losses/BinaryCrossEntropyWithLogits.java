@@ -1,7 +1,7 @@
 package dev.sparktrain.ops.losses;
 
-import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.activations.Ops;
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**

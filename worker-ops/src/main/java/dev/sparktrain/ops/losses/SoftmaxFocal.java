@@ -1,8 +1,8 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.activations.Ops;
 import dev.sparktrain.ops.config.ConfigKey;
 import dev.sparktrain.ops.config.Kind;
-import dev.sparktrain.ops.activations.Ops;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;

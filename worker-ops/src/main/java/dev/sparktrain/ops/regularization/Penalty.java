@@ -43,6 +43,9 @@ public record Penalty(double l1, double l2, double l2Norm) implements java.io.Se
 
     /** l1 = strength·ratio, l2 = strength·(1 − ratio)/2, ratio in [0, 1]. */
     public static Penalty elasticNet(double strength, double l1Ratio) {
+        if (!(strength >= 0) || Double.isInfinite(strength)) {
+            throw new IllegalArgumentException("elastic_net.strength must be a finite number >= 0, got " + strength);
+        }
         if (!(l1Ratio >= 0 && l1Ratio <= 1)) {
             throw new IllegalArgumentException("elastic_net.l1_ratio must be in [0, 1], got " + l1Ratio);
         }

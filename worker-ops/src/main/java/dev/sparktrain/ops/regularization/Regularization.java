@@ -84,12 +84,25 @@ public record Regularization(Penalty global, Map<Integer, Penalty> perLayer, boo
                         + " replaces l1 and l2: give one or the other");
             }
             Options e = o.sub("elastic_net");
-            Penalty p = Penalty.elasticNet(e.number("strength"), e.number("l1_ratio"));
+            double strength = e.number("strength");
+            double l1Ratio = e.number("l1_ratio");
             e.done(Set.of("strength", "l1_ratio"));
-            return new Penalty(p.l1(), p.l2(), o.number("l2_norm", 0));
+            double l2Norm = o.number("l2_norm", 0);
+            return atPath(o, () -> {
+                Penalty p = Penalty.elasticNet(strength, l1Ratio);
+                return new Penalty(p.l1(), p.l2(), l2Norm);
+            });
         }
+        double l1 = o.number("l1", 0);
+        double l2 = o.number("l2", 0);
+        double l2Norm = o.number("l2_norm", 0);
+        return atPath(o, () -> new Penalty(l1, l2, l2Norm));
+    }
+
+    /** Builds a penalty, whose checks name its own fields, with the path of {@code o} in front of any error. */
+    private static Penalty atPath(Options o, java.util.function.Supplier<Penalty> build) {
         try {
-            return new Penalty(o.number("l1", 0), o.number("l2", 0), o.number("l2_norm", 0));
+            return build.get();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(o.path() + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,8 @@
 package dev.sparktrain.jobs.data.csv;
 
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.jobs.data.DataConfig;
+import dev.sparktrain.jobs.data.DataFormat;
 import dev.sparktrain.jobs.data.DatasetReader;
 import dev.sparktrain.jobs.data.GrowableFloats;
 import dev.sparktrain.jobs.data.LabelSpec;
@@ -9,6 +11,7 @@ import dev.sparktrain.jobs.data.ReadRequest;
 import dev.sparktrain.jobs.data.text.LineSource;
 import dev.sparktrain.jobs.data.text.TextFiles;
 import dev.sparktrain.jobs.data.text.TextPiece;
+import dev.sparktrain.ops.config.ConfigKey;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +26,17 @@ import org.apache.spark.api.java.JavaSparkContext;
  * With a header, every file starts with the same header line.
  */
 public final class CsvReader implements DatasetReader {
+
+    /** {@code csv}: train_path, test_path, header [false], delimiter [,], label_column [label], feature_columns. */
+    public static final DataFormat FORMAT = new DataFormat("csv", List.of(
+            ConfigKey.required("train_path", "train.csv"),
+            ConfigKey.derived("test_path", "test.csv", "none: no evaluation"),
+            ConfigKey.optional("header", DataConfig.DEFAULT_HEADER),
+            ConfigKey.optional("delimiter", DataConfig.DEFAULT_DELIMITER),
+            ConfigKey.optional("label_column", DataConfig.DEFAULT_LABEL_COLUMN),
+            ConfigKey.derived("feature_columns", List.of(1, 2), "every column but the label")),
+            data -> new CsvReader(data.header(), data.delimiter().charAt(0), data.labelColumn(),
+                    data.featureColumns()));
 
     private final boolean header;
     private final char delimiter;

@@ -1,10 +1,13 @@
 package dev.sparktrain.jobs.data.idx;
 
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.jobs.data.DataConfig;
+import dev.sparktrain.jobs.data.DataFormat;
 import dev.sparktrain.jobs.data.DatasetReader;
 import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.data.RawBlocks;
 import dev.sparktrain.jobs.data.ReadRequest;
+import dev.sparktrain.ops.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -16,6 +19,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  * values for float/double files, labels against the {@link LabelSpec}), naming the file and the 0-based item index.
  */
 public final class IdxReader implements DatasetReader {
+
+    /** {@code idx}: train_images and train_labels; test_images and test_labels together, or neither. */
+    public static final DataFormat FORMAT = new DataFormat("idx", List.of(
+            ConfigKey.required("train_images", "train-images-idx3-ubyte.gz"),
+            ConfigKey.required("train_labels", "train-labels-idx1-ubyte.gz"),
+            ConfigKey.derived("test_images", "t10k-images-idx3-ubyte.gz", "none: no evaluation"),
+            ConfigKey.derived("test_labels", "t10k-labels-idx1-ubyte.gz", "none: no evaluation")),
+            data -> new IdxReader());
 
     @Override
     public RawBlocks read(JavaSparkContext sc, ReadRequest request) {

@@ -1,6 +1,8 @@
 package dev.sparktrain.jobs.data.libsvm;
 
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.jobs.data.DataConfig;
+import dev.sparktrain.jobs.data.DataFormat;
 import dev.sparktrain.jobs.data.DatasetReader;
 import dev.sparktrain.jobs.data.GrowableFloats;
 import dev.sparktrain.jobs.data.LabelSpec;
@@ -9,6 +11,7 @@ import dev.sparktrain.jobs.data.ReadRequest;
 import dev.sparktrain.jobs.data.text.LineSource;
 import dev.sparktrain.jobs.data.text.TextFiles;
 import dev.sparktrain.jobs.data.text.TextPiece;
+import dev.sparktrain.ops.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -21,6 +24,13 @@ import org.apache.spark.api.java.JavaSparkContext;
  * worker as for CSV. Without {@code num_features} one extra Spark job finds the largest index first.
  */
 public final class LibSvmReader implements DatasetReader {
+
+    /** {@code libsvm}: train_path, test_path, num_features [0: inferred from the largest index]. */
+    public static final DataFormat FORMAT = new DataFormat("libsvm", List.of(
+            ConfigKey.required("train_path", "train.libsvm"),
+            ConfigKey.derived("test_path", "test.libsvm", "none: no evaluation"),
+            ConfigKey.optional("num_features", DataConfig.DEFAULT_NUM_FEATURES)),
+            data -> new LibSvmReader(data.numFeatures()));
 
     private final int numFeatures;
 
@@ -44,7 +54,8 @@ public final class LibSvmReader implements DatasetReader {
         float scale = request.scale();
         int size = numFeatures;
         if (size == 0) {
-            sc.setJobGroup(dev.sparktrain.jobs.data.TrainingData.JOB_GROUP, "find the number of features of " + request.name() + " data", false);
+            sc.setJobGroup(DatasetReader.JOB_GROUP, "find the number of features of " + request.name() + " data",
+                    false);
             List<Integer> max = sc.parallelize(partitions, request.workers()).mapPartitionsWithIndex(
                     (p, ignored) -> List.of(parse(pieces.get(p), labels, 0, scale, null)).iterator(), true).collect();
             size = max.stream().mapToInt(Integer::intValue).max().orElse(0);

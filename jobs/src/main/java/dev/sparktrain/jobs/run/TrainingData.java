@@ -1,10 +1,19 @@
-package dev.sparktrain.jobs.data;
+package dev.sparktrain.jobs.run;
 
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.jobs.config.DataConfig;
-import dev.sparktrain.jobs.config.DataConfig.Normalize;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.data.DataConfig.Normalize;
+import dev.sparktrain.jobs.data.DataConfig;
+import dev.sparktrain.jobs.data.DatasetReader;
+import dev.sparktrain.jobs.data.LabelSpec;
+import dev.sparktrain.jobs.data.LoadedData;
+import dev.sparktrain.jobs.data.RawBlocks;
+import dev.sparktrain.jobs.data.ReadRequest;
+import dev.sparktrain.jobs.data.Rebalance;
+import dev.sparktrain.jobs.data.Standardization;
+import dev.sparktrain.jobs.data.TaskErrors;
+import dev.sparktrain.jobs.data.formats.DataFormats;
 import dev.sparktrain.jobs.data.frame.DataFrameBlocks;
 import dev.sparktrain.ops.layers.Shape;
 import java.nio.file.Path;
@@ -24,8 +33,6 @@ import org.apache.spark.sql.Row;
  */
 public final class TrainingData {
 
-    /** The Spark job group of reading and caching the data. */
-    public static final String JOB_GROUP = "sparktrain-data";
 
     private TrainingData() {
     }
@@ -33,7 +40,7 @@ public final class TrainingData {
     /** Reads {@code run.data()}'s training set and, if given, its test set. */
     public static LoadedData load(JavaSparkContext sc, RunConfig run) {
         DataConfig data = run.data();
-        DatasetReader reader = DatasetReaders.forConfig(data);
+        DatasetReader reader = DataFormats.readerFor(data);
         LabelSpec labels = LabelSpec.forModel(run.model());
         int workers = run.training().workers();
         float scale = data.normalize() == Normalize.SCALE ? (float) data.scale() : 1f;
@@ -58,13 +65,6 @@ public final class TrainingData {
         }
     }
 
-    /** Reads one IDX images/labels pair, as before other formats existed (classification, {@code data.scale}). */
-    public static CachedBlocks load(JavaSparkContext sc, RunConfig run, String images, String labels, String name) {
-        ReadRequest request = new ReadRequest(name, List.of(absolute(images), absolute(labels)),
-                run.training().workers(), LabelSpec.forModel(run.model()), (float) run.data().scale());
-        return read(sc, new dev.sparktrain.jobs.data.idx.IdxReader(), request, run.model().input());
-    }
-
     /**
      * For library users: a DataFrame with a features column (Spark ML vector or array of float/double) and a numeric
      * label column, read into cached blocks on {@code workers} partitions.
@@ -84,7 +84,7 @@ public final class TrainingData {
 
     /** Reads, checks the feature count against {@code input} (null: any), caches and checks the row counts. */
     public static CachedBlocks read(JavaSparkContext sc, DatasetReader reader, ReadRequest request, Shape input) {
-        sc.setJobGroup(JOB_GROUP, "read and cache " + request.name() + " data", false);
+        sc.setJobGroup(DatasetReader.JOB_GROUP, "read and cache " + request.name() + " data", false);
         RawBlocks raw = TaskErrors.surface(() -> reader.read(sc, request));
         if (input != null && raw.featureSize() != input.size()) {
             throw new IllegalArgumentException(raw.source() + ": rows have " + raw.featureSize() + " features, but "
@@ -135,7 +135,7 @@ public final class TrainingData {
     }
 
     /** Local paths (globs too) become absolute {@code file:} URIs (executors may run elsewhere); URIs are kept. */
-    static String absolute(String path) {
+    public static String absolute(String path) {
         if (path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") && !path.matches("^[a-zA-Z]:\\\\.*")) {
             return path;
         }

@@ -1,15 +1,15 @@
-package dev.sparktrain.jobs.config;
+package dev.sparktrain.jobs.data;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Where the data is and how to read it. Paths are resolved on the driver to absolute URIs so executors on other
  * machines see the same file (on a cluster, use a shared file system such as HDFS or S3).
  *
- * @param format         {@code data.format}: idx, csv, libsvm, parquet, orc, json or table
+ * @param format         {@code data.format}: a registered {@link DataFormat}'s name (idx, csv, libsvm, parquet, orc,
+ *                       json or table)
  * @param trainImages    {@code data.train_images} (idx)
  * @param trainLabels    {@code data.train_labels} (idx)
  * @param testImages     {@code data.test_images} (idx), may be null (no evaluation)
@@ -30,9 +30,14 @@ public record DataConfig(String format, String trainImages, String trainLabels, 
                          String labelColumn, List<String> featureColumns, String featuresColumn, int numFeatures,
                          Normalize normalize, double scale) {
 
-    public static final List<String> FORMATS = List.of("idx", "csv", "libsvm", "parquet", "orc", "json", "table");
-    /** Formats read through Spark SQL's DataFrame readers. */
-    public static final Set<String> DATAFRAME_FORMATS = Set.of("parquet", "orc", "json", "table");
+    public static final String DEFAULT_FORMAT = "idx";
+    public static final boolean DEFAULT_HEADER = false;
+    public static final String DEFAULT_DELIMITER = ",";
+    public static final String DEFAULT_LABEL_COLUMN = "label";
+    public static final String DEFAULT_FEATURES_COLUMN = "features";
+    public static final int DEFAULT_NUM_FEATURES = 0;
+    public static final String DEFAULT_NORMALIZE = "scale";
+    public static final double DEFAULT_SCALE = 1.0;
 
     /** How features are transformed after reading. */
     public enum Normalize {
@@ -59,9 +64,7 @@ public record DataConfig(String format, String trainImages, String trainLabels, 
     }
 
     public DataConfig {
-        if (!FORMATS.contains(format)) {
-            throw new IllegalArgumentException("data.format must be one of " + FORMATS + ", got '" + format + "'");
-        }
+        require(format, "data.format");
         featureColumns = List.copyOf(featureColumns == null ? List.of() : featureColumns);
         Objects.requireNonNull(normalize, "normalize");
         if ("idx".equals(format)) {
@@ -97,13 +100,6 @@ public record DataConfig(String format, String trainImages, String trainLabels, 
             throw new IllegalArgumentException("data.scale is only used with data.normalize: scale, got scale " + scale
                     + " with normalize " + normalize.configName());
         }
-    }
-
-    /** The IDX-only form used before the other formats existed: default options for everything else. */
-    public DataConfig(String format, String trainImages, String trainLabels, String testImages, String testLabels,
-                      double scale) {
-        this(format, trainImages, trainLabels, testImages, testLabels, null, null, false, ",", "label", List.of(),
-                "features", 0, Normalize.SCALE, scale);
     }
 
     public boolean hasTest() {

@@ -1,4 +1,4 @@
-package dev.sparktrain.ops.layers;
+package dev.sparktrain.ops.runtime;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
@@ -26,7 +26,7 @@ public final class PreparedOp {
     }
 
     /** out = op(a)·op(b), op transposing or not: libnd4j's matmul with α = 1, β = 0. */
-    static PreparedOp matmul(boolean transposeA, boolean transposeB) {
+    public static PreparedOp matmul(boolean transposeA, boolean transposeB) {
         OpContext context = Nd4j.getExecutioner().buildContext();
         context.setIArguments(transposeA ? 1 : 0, transposeB ? 1 : 0, 0);
         context.setTArguments(1.0, 0.0);
@@ -34,14 +34,14 @@ public final class PreparedOp {
     }
 
     /** out = x + b with b broadcast along the last axis: libnd4j's bias_add, channels last. */
-    static PreparedOp biasAdd() {
+    public static PreparedOp biasAdd() {
         OpContext context = Nd4j.getExecutioner().buildContext();
         context.setBArguments(false);
         return new PreparedOp(new BiasAdd(), context);
     }
 
     /** out = the sums over the rows of a matrix (its column sums): libnd4j's reduce_sum over dimension 0. */
-    static PreparedOp columnSums() {
+    public static PreparedOp columnSums() {
         OpContext context = Nd4j.getExecutioner().buildContext();
         context.setIArguments(0);
         context.setBArguments(false);

@@ -1,7 +1,7 @@
-package dev.sparktrain.jobs.data;
+package dev.sparktrain.jobs.run;
 
-import dev.sparktrain.jobs.config.DataConfig;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.idx.IdxFile;
 import dev.sparktrain.jobs.data.text.TextFiles;
 import java.io.IOException;
