@@ -30,7 +30,7 @@ final class RunObservers implements AutoCloseable {
     private final LiveReport report;
     private final PrintStream out;
     private final PrintStream err;
-    private MlflowRun mlflow;
+    private volatile MlflowRun mlflow;
     private final Thread hook = new Thread(this::interrupted, "sparktrain-run-end");
 
     private RunObservers(RunConfig run, Path runDir, PrintStream out, PrintStream err) {
@@ -81,8 +81,10 @@ final class RunObservers implements AutoCloseable {
     /** The run finished: the final report (returned, the page last), then everything to MLflow. */
     List<Path> finished() {
         List<Path> written = report.finish();
-        if (mlflow != null) {
-            mlflow.finish("FINISHED", RunArtifacts.of(runDir, run.mlflow().logModel()));
+        if (mlflow != null && run.mlflow().logModel()) {
+            mlflow.finishWithModel("FINISHED", RunArtifacts.of(runDir), runDir.resolve("model"));
+        } else if (mlflow != null) {
+            mlflow.finish("FINISHED", RunArtifacts.of(runDir));
         }
         return written;
     }
@@ -99,7 +101,7 @@ final class RunObservers implements AutoCloseable {
         }
         report.abandon(ReportStatus.failed(error.getMessage() == null ? error.toString() : error.getMessage()));
         if (mlflow != null) {
-            mlflow.finish("FAILED", RunArtifacts.of(runDir, false));
+            mlflow.finish("FAILED", RunArtifacts.of(runDir));
         }
     }
 
@@ -117,7 +119,7 @@ final class RunObservers implements AutoCloseable {
     private void interrupted() {
         report.abandon(ReportStatus.interrupted());
         if (mlflow != null && !mlflow.finished()) {
-            mlflow.finish("KILLED", RunArtifacts.of(runDir, false), INTERRUPTED_WAIT_SECONDS);
+            mlflow.finish("KILLED", RunArtifacts.of(runDir), INTERRUPTED_WAIT_SECONDS);
         }
     }
 

@@ -8,7 +8,6 @@ import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.ModelWriter;
 import dev.sparktrain.jobs.run.RunDirectory;
 import dev.sparktrain.jobs.tracking.MlflowRun;
-import dev.sparktrain.jobs.tracking.RunArtifacts;
 import dev.sparktrain.jobs.tracking.RunTags;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,9 +72,10 @@ final class FitTracking {
             artifacts.put("config.yaml", dir.resolve("config.yaml"));
             if (run.mlflow().logModel()) {
                 ModelWriter.write(dir.resolve("model"), tree.toYaml(), run.model(), params, normalization);
-                artifacts.putAll(RunArtifacts.directory("model", dir.resolve("model")));
+                mlflow.finishWithModel("FINISHED", artifacts, dir.resolve("model"));
+            } else {
+                mlflow.finish("FINISHED", artifacts);
             }
-            mlflow.finish("FINISHED", artifacts);
         } finally {
             RunDirectory.deleteRecursively(dir);
         }

@@ -192,6 +192,31 @@ public final class MlflowRun implements TrainingListener {
         }
     }
 
+    /**
+     * {@link #finish(String, Map) Finishes} a run whose model is in {@code modelDir}: its files go under
+     * {@code model/} with the MLflow model files ({@link MlflowModel}: ONNX export and {@code MLmodel}), written to a
+     * temporary directory for the upload and removed afterwards. A model the ONNX export does not cover is logged
+     * without them, with a warning.
+     */
+    public void finishWithModel(String status, Map<String, Path> artifacts, Path modelDir) {
+        Map<String, Path> all = new LinkedHashMap<>(artifacts);
+        all.putAll(RunArtifacts.directory("model", modelDir));
+        Path temp = null;
+        try {
+            temp = java.nio.file.Files.createTempDirectory("sparktrain-mlflow-model-");
+            all.putAll(MlflowModel.write(modelDir, temp.resolve("model"), null));
+        } catch (java.io.IOException | RuntimeException e) {
+            sink.warn("mlflow: the model is logged without an MLmodel (its ONNX export failed: " + e.getMessage() + ")");
+        }
+        try {
+            finish(status, all);
+        } finally {
+            if (temp != null) {
+                dev.sparktrain.jobs.run.RunDirectory.deleteRecursively(temp);
+            }
+        }
+    }
+
     /** Whether {@link #finish} has run. */
     public synchronized boolean finished() {
         return finished;

@@ -11,15 +11,15 @@ import java.util.stream.Stream;
 
 /**
  * The files of a run directory that a run logs as MLflow artifacts, by artifact path: {@code config.yaml},
- * {@code metrics.jsonl}, {@code confusion.json}, the report's charts and then {@code report.html}, and, when asked,
- * the model directory under {@code model/}. Files that are missing (a run that failed early) are left out.
+ * {@code metrics.jsonl}, {@code confusion.json}, the report's charts and then {@code report.html} (the model goes with
+ * {@link MlflowRun#finishWithModel}). Files that are missing (a run that failed early) are left out.
  */
 public final class RunArtifacts {
 
     private RunArtifacts() {
     }
 
-    public static Map<String, Path> of(Path runDir, boolean withModel) {
+    public static Map<String, Path> of(Path runDir) {
         Map<String, Path> out = new LinkedHashMap<>();
         for (String name : List.of("config.yaml", "metrics.jsonl", "confusion.json")) {
             addIfFile(out, name, runDir.resolve(name));
@@ -31,9 +31,6 @@ public final class RunArtifacts {
             throw new UncheckedIOException("cannot list " + runDir, e);
         }
         addIfFile(out, "report.html", runDir.resolve("report.html"));
-        if (withModel) {
-            out.putAll(directory("model", runDir.resolve("model")));
-        }
         return out;
     }
 

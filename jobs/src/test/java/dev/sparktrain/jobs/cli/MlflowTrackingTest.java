@@ -148,6 +148,64 @@ class MlflowTrackingTest {
         }
         String html = Files.readString(runDir.resolve("report.html"));
         assertTrue(!html.contains("http-equiv=\"refresh\""), "the final report does not reload");
+
+        assertTrue(artifacts.containsAll(List.of("model/MLmodel", "model/model.onnx",
+                "model/code/sparktrain_pyfunc.py")), artifacts.toString());
+        theLoggedModelGivesPredictsOutputsThroughMlflowPyfunc(runDir, runId);
+    }
+
+    /**
+     * {@code mlflow.pyfunc.load_model("runs:/ID/model").predict(frame)} of the logged model, in MLflow's Python,
+     * against {@code sparktrain predict} on the same rows: the same classes, probabilities within float rounding.
+     */
+    private static void theLoggedModelGivesPredictsOutputsThroughMlflowPyfunc(Path runDir, String runId)
+            throws Exception {
+        Path predictions = dir.resolve("predictions.csv");
+        CliFixture.Outcome predict = CliFixture.run("predict", runDir.toString(), "--out", predictions.toString());
+        assertEquals(0, predict.exitCode(), predict.err());
+        byte[] idx = Files.readAllBytes(dir.resolve("test-images"));
+        int side = CliFixture.SIDE * CliFixture.SIDE;
+        int rows = (idx.length - 16) / side;
+        StringBuilder features = new StringBuilder();
+        for (int f = 0; f < side; f++) {
+            features.append(f == 0 ? "" : ",").append("f").append(f);
+        }
+        for (int r = 0; r < rows; r++) {
+            features.append('\n');
+            for (int f = 0; f < side; f++) {
+                features.append(f == 0 ? "" : ",").append(idx[16 + r * side + f] & 0xff);
+            }
+        }
+        Path input = dir.resolve("features.csv");
+        Files.writeString(input, features.append('\n'));
+        Path output = dir.resolve("pyfunc.csv");
+        Process p = new ProcessBuilder(MlflowServer.python().toString(), "-c", """
+                import sys, mlflow, mlflow.onnx, pandas as pd
+                mlflow.set_tracking_uri(sys.argv[1])
+                model = mlflow.pyfunc.load_model("runs:/" + sys.argv[2] + "/model")
+                model.predict(pd.read_csv(sys.argv[3])).to_csv(sys.argv[4], index=False)
+                print("onnx input:", mlflow.onnx.load_model("runs:/" + sys.argv[2] + "/model").graph.input[0].name)
+                """, server.uri(), runId, input.toString(), output.toString()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES));
+        assertEquals(0, p.exitValue(), log);
+        assertTrue(log.contains("onnx input: features"), log);
+
+        List<String> expected = Files.readAllLines(predictions);
+        List<String> actual = Files.readAllLines(output);
+        assertEquals("row,label,predicted,p0,p1,p2", expected.get(0));
+        assertEquals("predicted,p0,p1,p2", actual.get(0));
+        assertEquals(rows + 1, actual.size());
+        assertEquals(expected.size(), actual.size());
+        for (int r = 1; r <= rows; r++) {
+            String[] want = expected.get(r).split(",");
+            String[] got = actual.get(r).split(",");
+            assertEquals(want[2], got[0], "row " + r + ": predicted class");
+            for (int c = 0; c < 3; c++) {
+                assertEquals(Double.parseDouble(want[3 + c]), Double.parseDouble(got[1 + c]), 1e-5,
+                        "row " + r + ": p" + c);
+            }
+        }
     }
 
     @Test

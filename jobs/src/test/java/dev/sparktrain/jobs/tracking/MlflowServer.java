@@ -115,29 +115,21 @@ public final class MlflowServer implements AutoCloseable {
             url.append(i == 0 ? '?' : '&').append(query[i]).append('=')
                     .append(URLEncoder.encode(query[i + 1], StandardCharsets.UTF_8));
         }
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url.toString())).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new AssertionError("GET " + url + " answered " + r.statusCode() + ": " + r.body());
-            }
-            return JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return json(HttpRequest.newBuilder(URI.create(url.toString())).build());
     }
 
     /** POST {@code /api/2.0/mlflow/<path>} with a JSON body, as JSON. */
-    public JsonNode post(String path, String json) {
+    public JsonNode post(String path, String body) {
+        return json(HttpRequest.newBuilder(URI.create(uri + "/api/2.0/mlflow/" + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    private static JsonNode json(HttpRequest request) {
         try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(uri + "/api/2.0/mlflow/" + path))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
-                throw new AssertionError("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+                throw new AssertionError(request.method() + " " + request.uri() + " answered " + r.statusCode() + ": "
+                        + r.body());
             }
             return JSON.readTree(r.body());
         } catch (IOException e) {
