@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.TestBlocks;
+import dev.sparktrain.driver.inprocess.InProcessTrainer;
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
 import dev.sparktrain.ops.layers.BatchNorm;
@@ -14,7 +16,6 @@ import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.losses.SoftmaxCrossEntropy;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.InnerStatePolicy;
-import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.checkpoint.CheckpointStore;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Optimizer;
@@ -33,12 +34,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Final parameters, bit for bit, of a few small runs in every mode and inner-state policy, pinned as SHA-256 prefixes
  * computed on the code before the round pipeline was redesigned (issue #20): the same config and seed must keep
- * giving exactly these parameters, over every transport.
+ * giving exactly these parameters, over every transport, and in process without Spark.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PinnedResultsTest {
@@ -87,8 +87,7 @@ class PinnedResultsTest {
     void start() {
         sc = LocalSpark.start(getClass().getSimpleName(), sparkSettings());
         // Unequal partitions: the second runs out of batches first, so means are weighted by samples.
-        data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
-                TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "pinned");
+        data = CachedBlocks.cache(sc.parallelize(partitions(), 2), 2, FEATURES, "pinned");
     }
 
     @AfterAll
@@ -98,15 +97,14 @@ class PinnedResultsTest {
 
     private float[] train(Case c, RoundTransport transport, Path dir) {
         TrainingConfig config = c.config().withTransport(transport);
-        ParameterServer server = Trainer.serverFor(c.spec().initialParameters(config.seed(), DataType.FLOAT),
-                c.optimizer(), config);
-        Trainer trainer = new Trainer(sc, c.spec(), server, c.optimizer(), config, List.of());
+        Trainer.Builder builder = Trainer.builder(sc, c.spec(), c.optimizer(), config);
         if (c.checkpointEvery() > 0) {
-            trainer.checkpointTo(new TrainingCheckpoints(new CheckpointStore(dir, 2), Map.of("model", "pinned"),
+            builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(dir, 2), Map.of("model", "pinned"),
                     config.seed()), new CheckpointPolicy(1, c.checkpointEvery(), 2));
         }
+        Trainer trainer = builder.build();
         trainer.fit(data, null);
-        return server.params().toFloatVector();
+        return trainer.server().params().toFloatVector();
     }
 
     static String sha256Prefix(float[] values) {
@@ -120,6 +118,18 @@ class PinnedResultsTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The pinned runs' two partitions, as blocks. */
+    static List<DataBlock> partitions() {
+        return List.of(TestBlocks.random(90, FEATURES, 3, 1, 1), TestBlocks.random(61, FEATURES, 3, 1, 2));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void inProcessTrainingWithoutSparkGivesTheSameParameters(Case c) {
+        InProcessTrainer.Result result = InProcessTrainer.fit(c.spec(), c.optimizer(), c.config(), partitions());
+        assertEquals(c.sha256Prefix(), sha256Prefix(result.params().toFloatVector()), c.name() + " in process");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -52,11 +52,11 @@ class NonFiniteLossTest {
         List<DataBlock> blocks = List.of(new DataBlock(20, 2, clean, new float[20]),
                 new DataBlock(20, 2, poisoned, new float[20]));
         NetworkSpec spec = new NetworkSpec(new Shape(2), List.of(new Dense(2, new Identity())), new SoftmaxCrossEntropy());
-        INDArray init = spec.initialParameters(1, DataType.FLOAT);
-        ParameterServer server = new ParameterServer(init, Adam.defaults(0.01));
+        INDArray init = spec.initialParameters(3, DataType.FLOAT);
         // batch 20 = the whole partition: the first round of epoch 1 meets the NaN whatever the shuffle.
         TrainingConfig config = TrainingConfig.sync(2, 20, 2, 3);
-        Trainer trainer = new Trainer(sc, spec, server, server.optimizer(), config, List.of());
+        Trainer trainer = Trainer.builder(sc, spec, Adam.defaults(0.01), config).build();
+        ParameterServer server = trainer.server();
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, 2, "nan");
 
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> trainer.fit(data, null));

@@ -67,8 +67,9 @@ class RoundMetricsTest {
                 seen.add(m);
             }
         };
-        ParameterServer server = new ParameterServer(SPEC.initialParameters(SEED, DataType.FLOAT), driver);
-        new Trainer(sc, SPEC, server, workers, config, List.of(listener)).fit(data(), null);
+        Trainer trainer = Trainer.builder(sc, SPEC, workers, config).listeners(List.of(listener)).build();
+        assertEquals(driver, trainer.server().optimizer(), "the driver applies the mode's optimizer");
+        trainer.fit(data(), null);
         return seen;
     }
 

@@ -74,8 +74,8 @@ class SyncModeEquivalenceTest {
 
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, FEATURES, "equivalence");
         TrainingConfig config = TrainingConfig.sync(1, BATCH, 2, SEED);
-        ParameterServer server = new ParameterServer(init, adam);
-        Trainer trainer = new Trainer(sc, spec, server, server.optimizer(), config, List.of());
+        Trainer trainer = Trainer.builder(sc, spec, adam, config).build();
+        ParameterServer server = trainer.server();
         assertEquals(10, trainer.roundsPerEpoch(data));
         List<EpochMetrics> history = trainer.fit(data, null);
         assertEquals(260, history.get(0).samples());

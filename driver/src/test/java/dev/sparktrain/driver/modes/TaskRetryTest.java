@@ -71,8 +71,9 @@ class TaskRetryTest {
 
     private static float[] train(CachedBlocks data, TrainingConfig config) {
         Adam adam = Adam.defaults(0.05);
-        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(3, DataType.FLOAT), adam, config);
-        new Trainer(sc, SPEC, server, adam, config, List.of()).fit(data, null);
+        Trainer trainer = Trainer.builder(sc, SPEC, adam, config).build();
+        trainer.fit(data, null);
+        ParameterServer server = trainer.server();
         return server.params().toFloatVector();
     }
 

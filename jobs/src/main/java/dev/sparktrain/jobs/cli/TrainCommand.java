@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -116,17 +115,13 @@ final class TrainCommand implements Callable<Integer> {
             CachedBlocks test = data.test();
             stdout.println("data: " + train.totalRows() + " training rows in " + train.rowsPerPartition().length
                     + " partitions" + (test == null ? "" : ", " + test.totalRows() + " test rows"));
-            ParameterServer server = Trainer.serverFor(
-                    run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(), run.training());
             List<EpochMetrics> history;
             try (MetricsJsonlListener metrics = MetricsJsonlListener.inRunDir(dir.root());
                  ProgressListener progress = ProgressListener.forStdout()) {
-                Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(),
-                        List.of(progress, new ConsoleListener(stdout), metrics))
-                        .checkpointTo(checkpoints, run.checkpoint());
-                if (run.earlyStopping() != null) {
-                    trainer.stopEarly(run.earlyStopping());
-                }
+                Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
+                        .listeners(List.of(progress, new ConsoleListener(stdout), metrics))
+                        .checkpointTo(checkpoints, run.checkpoint()).stopEarly(run.earlyStopping()).build();
+                ParameterServer server = trainer.server();
                 if (startFrom != null) {
                     stdout.println("resuming from " + startFrom);
                 }

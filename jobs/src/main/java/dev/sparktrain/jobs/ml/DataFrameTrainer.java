@@ -13,14 +13,12 @@ import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.data.TaskErrors;
 import dev.sparktrain.jobs.data.TrainingData;
 import dev.sparktrain.jobs.run.ModelNormalization;
-import dev.sparktrain.ps.ParameterServer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,16 +60,10 @@ final class DataFrameTrainer {
             train = TrainingData.standardize(train, st, "train");
         }
         try {
-            ParameterServer server = Trainer.serverFor(
-                    run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(),
-                    run.training());
-            Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(),
-                    List.of(new EpochLog(run.name())));
-            if (run.earlyStopping() != null) {
-                trainer.stopEarly(run.earlyStopping());
-            }
+            Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
+                    .listeners(List.of(new EpochLog(run.name()))).stopEarly(run.earlyStopping()).build();
             trainer.fit(train, null);
-            INDArray params = trainer.bestParams().orElseGet(server::params);
+            INDArray params = trainer.bestParams().orElseGet(trainer.server()::params);
             return new TrainedNetwork(tree.toYaml(), run, params.toFloatVector(),
                     ModelNormalization.of(run.data(), train.featureSize(), st));
         } finally {

@@ -1,4 +1,4 @@
-package dev.sparktrain.driver.aggregate;
+package dev.sparktrain.driver.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

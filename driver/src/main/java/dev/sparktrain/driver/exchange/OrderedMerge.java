@@ -1,4 +1,4 @@
-package dev.sparktrain.driver.aggregate;
+package dev.sparktrain.driver.exchange;
 
 import java.util.HashMap;
 import java.util.Map;
