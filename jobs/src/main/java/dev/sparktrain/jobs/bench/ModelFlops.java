@@ -1,17 +1,17 @@
 package dev.sparktrain.jobs.bench;
 
-import dev.sparktrain.ops.layers.Conv2d;
-import dev.sparktrain.ops.layers.Dense;
 import dev.sparktrain.ops.layers.LayerSpec;
+import dev.sparktrain.ops.layers.MatrixProduct;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.network.NetworkSpec;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The matrix-product work of a network, the part a roofline speaks about: dense layers are one [batch×in]·[in×out]
- * product forward and two backward (dW = xᵀ·dz, dx = dz·Wᵀ); a convolution is the same as a product over its
- * im2col patches. Element-wise ops (activations, bias, loss, optimizer) are left out: they are memory-bound.
+ * The matrix-product work of a network, the part a roofline speaks about: each layer's forward products
+ * ({@link LayerSpec#forwardProducts}: a dense layer's [batch×in]·[in×out], a convolution's product over its im2col
+ * patches), and twice as many backward (dW = xᵀ·dz, dx = dz·Wᵀ). Element-wise ops (activations, bias, loss,
+ * optimizer) are left out: they are memory-bound.
  */
 public final class ModelFlops {
 
@@ -30,20 +30,16 @@ public final class ModelFlops {
     private ModelFlops() {
     }
 
-    /** The forward products of every dense and conv layer for a batch of {@code batch} rows. */
+    /** The forward products of every layer for a batch of {@code batch} rows. */
     public static List<Gemm> forwardGemms(NetworkSpec spec, int batch) {
         List<Shape> shapes = spec.shapes();
         List<Gemm> gemms = new ArrayList<>();
         for (int i = 0; i < spec.layers().size(); i++) {
             LayerSpec layer = spec.layers().get(i);
-            Shape in = shapes.get(i);
-            Shape out = shapes.get(i + 1);
-            String name = (i + 1) + " " + layer.getClass().getSimpleName().toLowerCase();
-            if (layer instanceof Dense d) {
-                gemms.add(new Gemm(name, batch, in.size(), d.units()));
-            } else if (layer instanceof Conv2d c) {
-                long outArea = out.dim(1) * out.dim(2);
-                gemms.add(new Gemm(name, batch * outArea, in.dim(0) * c.kernel().h() * c.kernel().w(), c.filters()));
+            String name = (i + 1) + " " + layer.kind();
+            for (MatrixProduct p : layer.forwardProducts(shapes.get(i))) {
+                MatrixProduct b = p.forBatch(batch);
+                gemms.add(new Gemm(name, b.m(), b.k(), b.n()));
             }
         }
         return gemms;

@@ -1,16 +1,19 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.config.Options;
+import dev.sparktrain.ops.config.Registry;
 import dev.sparktrain.ops.config.Suggestions;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Looks activations up by config name. In a config an activation is either a bare name, which takes the
  * defaults ({@code activation: leaky_relu}, α = 0.01), or a map with its parameters
- * ({@code activation: {type: leaky_relu, alpha: 0.2}}, {@code {type: elu, alpha: 0.5}}). Only {@code leaky_relu}
- * and {@code elu} take a parameter ({@code alpha}); {@code swish} is an alias of {@code silu}, {@code linear} of
- * {@code identity}.
+ * ({@code activation: {type: leaky_relu, alpha: 0.2}}, {@code {type: elu, alpha: 0.5}}). Each activation declares
+ * its parameters next to its class (the {@code KIND} constants; only {@code leaky_relu} and {@code elu} take one,
+ * {@code alpha}); {@code swish} is an alias of {@code silu}, {@code linear} of {@code identity}. A new activation
+ * is its class plus one line here.
  */
 public final class Activations {
 
@@ -19,38 +22,44 @@ public final class Activations {
     /** Default α of elu. */
     public static final double ELU_ALPHA = 1.0;
 
+    /** Every activation by config name, aliases included. */
+    public static final Registry<Activation> REGISTRY = new Registry<>(
+            Identity.KIND,
+            Identity.KIND.alias("linear"),
+            Relu.KIND,
+            LeakyRelu.KIND,
+            Elu.KIND,
+            Selu.KIND,
+            Gelu.KIND,
+            Gelu.TANH_KIND,
+            Silu.KIND,
+            Silu.KIND.alias("swish"),
+            Mish.KIND,
+            Softplus.KIND,
+            Sigmoid.KIND,
+            HardSigmoid.KIND,
+            Tanh.KIND,
+            HardTanh.KIND,
+            Softsign.KIND,
+            Softmax.KIND,
+            LogSoftmax.KIND);
+
     private Activations() {
     }
 
     /** Names accepted by {@link #byName}. */
     public static List<String> names() {
-        return List.of("identity", "relu", "leaky_relu", "elu", "selu", "gelu", "gelu_tanh", "silu", "swish", "mish",
-                "softplus", "sigmoid", "hard_sigmoid", "tanh", "hard_tanh", "softsign", "softmax", "log_softmax");
+        return REGISTRY.names();
     }
 
     /** The activation of that name with default parameters. */
     public static Activation byName(String name) {
-        return switch (name) {
-            case "identity", "linear" -> new Identity();
-            case "relu" -> new Relu();
-            case "leaky_relu" -> new LeakyRelu(LEAKY_RELU_ALPHA);
-            case "elu" -> new Elu(ELU_ALPHA);
-            case "selu" -> new Selu();
-            case "gelu" -> new Gelu(false);
-            case "gelu_tanh" -> new Gelu(true);
-            case "silu", "swish" -> new Silu();
-            case "mish" -> new Mish();
-            case "softplus" -> new Softplus();
-            case "sigmoid" -> new Sigmoid();
-            case "hard_sigmoid" -> new HardSigmoid();
-            case "tanh" -> new Tanh();
-            case "hard_tanh" -> new HardTanh();
-            case "softsign" -> new Softsign();
-            case "softmax" -> new Softmax();
-            case "log_softmax" -> new LogSoftmax();
-            default -> throw new IllegalArgumentException("unknown activation '" + name + "'"
-                    + Suggestions.didYouMean(name, names()) + "; expected one of " + names());
-        };
+        return kind(name).build(new Options(name, Map.of()));
+    }
+
+    private static Kind<? extends Activation> kind(String name) {
+        return REGISTRY.find(name).orElseThrow(() -> new IllegalArgumentException("unknown activation '" + name
+                + "'" + Suggestions.didYouMean(name, names()) + "; expected one of " + names()));
     }
 
     /**
@@ -71,17 +80,15 @@ public final class Activations {
         }
         Options o = layer.sub(key);
         String type = o.string("type");
+        Kind<? extends Activation> kind;
         Activation activation;
         try {
-            activation = switch (type) {
-                case "leaky_relu" -> new LeakyRelu(o.number("alpha", LEAKY_RELU_ALPHA));
-                case "elu" -> new Elu(o.number("alpha", ELU_ALPHA));
-                default -> byName(type);
-            };
+            kind = kind(type);
+            activation = kind.build(o);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(o.path() + ": " + e.getMessage(), e);
         }
-        o.done(type.equals("leaky_relu") || type.equals("elu") ? Set.of("type", "alpha") : Set.of("type"));
+        kind.refuseOtherKeys(o, "type");
         return activation;
     }
 }

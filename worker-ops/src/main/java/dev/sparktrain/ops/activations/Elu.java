@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -8,6 +10,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * taken of min(z, 0), so large positive inputs never overflow. Default α = 1.
  */
 public record Elu(double alpha) implements Activation {
+
+    /** {@code elu}: alpha [1]. */
+    public static final Kind<Elu> KIND = Kind.of("elu", o -> new Elu(o.number("alpha", Activations.ELU_ALPHA)),
+            ConfigKey.optional("alpha", Activations.ELU_ALPHA));
 
     public Elu {
         if (!(alpha > 0) || Double.isInfinite(alpha)) {

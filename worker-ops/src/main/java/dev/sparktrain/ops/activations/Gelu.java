@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +15,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * </ul>
  */
 public record Gelu(boolean tanhApproximation) implements Activation {
+
+    /** {@code gelu} (exact, with erf): no options. */
+    public static final Kind<Gelu> KIND = Kind.of("gelu", o -> new Gelu(false));
+    /** {@code gelu_tanh} (the tanh approximation): no options. */
+    public static final Kind<Gelu> TANH_KIND = Kind.of("gelu_tanh", o -> new Gelu(true));
 
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double CUBIC = 0.044715;

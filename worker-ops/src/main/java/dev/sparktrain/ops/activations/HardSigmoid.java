@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -8,6 +9,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * f'(z) = 1/6 for −3 &lt; z &lt; 3, else 0. (Older Keras used clip(0.2z + 0.5): not this one.)
  */
 public record HardSigmoid() implements Activation {
+
+    /** {@code hard_sigmoid}: no options. */
+    public static final Kind<HardSigmoid> KIND = Kind.of("hard_sigmoid", o -> new HardSigmoid());
 
     @Override
     public String name() {

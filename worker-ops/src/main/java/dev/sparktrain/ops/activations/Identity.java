@@ -1,9 +1,13 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** f(z) = z. */
 public record Identity() implements Activation {
+
+    /** {@code identity}: no options. */
+    public static final Kind<Identity> KIND = Kind.of("identity", o -> new Identity());
 
     @Override
     public String name() {

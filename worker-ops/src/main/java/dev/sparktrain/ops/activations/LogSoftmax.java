@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -8,6 +9,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Backward: dz = g − softmax(z) · Σ_j g_j, with softmax(z) = e^y. Pairs with the {@code nll} loss.
  */
 public record LogSoftmax() implements Activation {
+
+    /** {@code log_softmax}: no options. */
+    public static final Kind<LogSoftmax> KIND = Kind.of("log_softmax", o -> new LogSoftmax());
 
     @Override
     public String name() {

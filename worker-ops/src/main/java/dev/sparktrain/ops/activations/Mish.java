@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -8,6 +9,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * f'(z) = t + z·(1 − t²)·σ(z) (since softplus' = σ). Softplus is the overflow-free form.
  */
 public record Mish() implements Activation {
+
+    /** {@code mish}: no options. */
+    public static final Kind<Mish> KIND = Kind.of("mish", o -> new Mish());
 
     @Override
     public String name() {

@@ -1,10 +1,14 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** f(z) = max(0, z); f'(0) is taken as 0, as in PyTorch and TensorFlow. */
 public record Relu() implements Activation {
+
+    /** {@code relu}: no options. */
+    public static final Kind<Relu> KIND = Kind.of("relu", o -> new Relu());
 
     @Override
     public String name() {

@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -7,6 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * α ≈ 1.6732632423543772, λ ≈ 1.0507009873554805; f'(z) = λ or λαe^z.
  */
 public record Selu() implements Activation {
+
+    /** {@code selu}: no options. */
+    public static final Kind<Selu> KIND = Kind.of("selu", o -> new Selu());
 
     public static final double ALPHA = 1.6732632423543772848170429916717;
     public static final double SCALE = 1.0507009873554804934193349852946;

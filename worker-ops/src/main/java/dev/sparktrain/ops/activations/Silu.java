@@ -1,9 +1,13 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** SiLU / swish: f(z) = z·σ(z); f'(z) = σ(z)·(1 + z·(1 − σ(z))). */
 public record Silu() implements Activation {
+
+    /** {@code silu}: no options. */
+    public static final Kind<Silu> KIND = Kind.of("silu", o -> new Silu());
 
     @Override
     public String name() {

@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -8,6 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * ({@code softmax_cross_entropy}), which fuses this for stability.
  */
 public record Softmax() implements Activation {
+
+    /** {@code softmax}: no options. */
+    public static final Kind<Softmax> KIND = Kind.of("softmax", o -> new Softmax());
 
     @Override
     public String name() {

@@ -1,10 +1,14 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** f(z) = z / (1 + |z|); f'(z) = 1 / (1 + |z|)². */
 public record Softsign() implements Activation {
+
+    /** {@code softsign}: no options. */
+    public static final Kind<Softsign> KIND = Kind.of("softsign", o -> new Softsign());
 
     @Override
     public String name() {

@@ -1,10 +1,14 @@
 package dev.sparktrain.ops.activations;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** f(z) = tanh(z); f'(z) = 1 − y². */
 public record Tanh() implements Activation {
+
+    /** {@code tanh}: no options. */
+    public static final Kind<Tanh> KIND = Kind.of("tanh", o -> new Tanh());
 
     @Override
     public String name() {

@@ -1,10 +1,6 @@
 package dev.sparktrain.ops.debug;
 
-import dev.sparktrain.ops.activations.Activation;
 import dev.sparktrain.ops.activations.Relu;
-import dev.sparktrain.ops.layers.ActivationLayer;
-import dev.sparktrain.ops.layers.Conv2d;
-import dev.sparktrain.ops.layers.Dense;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.layers.LayerSpec;
 import dev.sparktrain.ops.network.Network;
@@ -57,7 +53,7 @@ public final class Diagnostics {
         Map<String, Double> out = new LinkedHashMap<>();
         List<LayerSpec> layers = network.spec().layers();
         for (int i = 0; i < layers.size(); i++) {
-            if (activationOf(layers.get(i)) instanceof Relu) {
+            if (layers.get(i).appliedActivation().orElse(null) instanceof Relu) {
                 INDArray y = activations.get(i + 1);
                 INDArray rows = y.reshape('c', y.size(0), y.length() / y.size(0));
                 INDArray best = rows.max(0);
@@ -87,10 +83,5 @@ public final class Diagnostics {
         Map<String, Double> out = new LinkedHashMap<>();
         sums.forEach((layer, s) -> out.put(layer, s[0] == 0 ? 0.0 : Math.sqrt(s[0]) / Math.sqrt(s[1])));
         return out;
-    }
-
-    private static Activation activationOf(LayerSpec layer) {
-        return layer instanceof Dense d ? d.activation() : layer instanceof Conv2d c ? c.activation()
-                : layer instanceof ActivationLayer a ? a.activation() : null;
     }
 }

@@ -1,11 +1,9 @@
 package dev.sparktrain.ops.debug;
 
 import dev.sparktrain.ops.activations.Activation;
-import dev.sparktrain.ops.layers.ActivationLayer;
-import dev.sparktrain.ops.layers.Conv2d;
-import dev.sparktrain.ops.layers.Dense;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.layers.LayerSpec;
+import dev.sparktrain.ops.layers.LayerSpecs;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.ParamSpec;
@@ -49,16 +47,20 @@ public final class GradientCheck {
     public record TensorReport(String name, long elements, double maxRelativeError, long worstIndex) {
     }
 
-    /** One warning per layer whose activation has kinks, e.g. "layer 0 dense: relu is not smooth ...". */
+    /**
+     * One warning per layer whose activation has kinks, e.g. "layer 0 dense: relu is not smooth ..."; a layer with
+     * nested layers is named once per kinked activation inside it.
+     */
     public static List<String> warnings(NetworkSpec spec) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < spec.layers().size(); i++) {
             LayerSpec layer = spec.layers().get(i);
-            Activation a = layer instanceof Dense d ? d.activation() : layer instanceof Conv2d c ? c.activation()
-                    : layer instanceof ActivationLayer l ? l.activation() : null;
-            if (a != null && !a.smooth()) {
-                out.add("layer " + i + " " + layer.kind() + ": " + a.name() + " is not smooth; an input on its kink "
-                        + "gives a spurious gradient-check error");
+            for (LayerSpec part : LayerSpecs.selfAndDescendants(layer)) {
+                Activation a = part.appliedActivation().orElse(null);
+                if (a != null && !a.smooth()) {
+                    out.add("layer " + i + " " + layer.kind() + ": " + a.name() + " is not smooth; an input on its "
+                            + "kink gives a spurious gradient-check error");
+                }
             }
         }
         return out;

@@ -1,9 +1,13 @@
 package dev.sparktrain.ops.layers;
 
+import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.init.WeightInit;
 import dev.sparktrain.ops.layers.ParamShape.Role;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -26,6 +30,11 @@ public record BatchNorm(double momentum, double epsilon) implements LayerSpec {
 
     public static final double DEFAULT_MOMENTUM = 0.9;
     public static final double DEFAULT_EPSILON = 1e-5;
+
+    /** {@code batchnorm}: momentum [0.9], epsilon [1e-5]. */
+    public static final Kind<BatchNorm> KIND = Kind.of("batchnorm",
+            o -> new BatchNorm(o.number("momentum", DEFAULT_MOMENTUM), o.number("epsilon", DEFAULT_EPSILON)),
+            ConfigKey.optional("momentum", DEFAULT_MOMENTUM), ConfigKey.optional("epsilon", DEFAULT_EPSILON));
 
     public BatchNorm() {
         this(DEFAULT_MOMENTUM, DEFAULT_EPSILON);
@@ -63,6 +72,16 @@ public record BatchNorm(double momentum, double epsilon) implements LayerSpec {
                 new ParamShape("beta", shape, WeightInit.ZEROS, c, c, Role.BIAS),
                 new ParamShape("running_mean", shape, WeightInit.ZEROS, c, c, Role.STATE),
                 new ParamShape("running_var", shape, WeightInit.ONES, c, c, Role.STATE));
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
+        return List.of();
     }
 
     @Override

@@ -1,11 +1,15 @@
 package dev.sparktrain.ops.layers;
 
 import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.activations.Activations;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.init.WeightInit;
 import dev.sparktrain.ops.layers.ParamShape.Role;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,6 +20,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record Conv2d(int filters, Size2 kernel, Size2 stride, Padding padding, Size2 dilation, boolean bias,
                      Activation activation, WeightInit weightInit) implements LayerSpec {
+
+    /**
+     * {@code conv2d}: filters, kernel (n or [h, w]), stride [1], padding (valid | same | n | [h, w]) [valid],
+     * dilation [1], bias [true], activation [identity], weight_init [glorot_uniform].
+     */
+    public static final Kind<Conv2d> KIND = Kind.of("conv2d",
+            o -> new Conv2d(o.integer("filters"), LayerOptions.size(o, "kernel", null),
+                    LayerOptions.size(o, "stride", Size2.square(1)), LayerOptions.padding(o),
+                    LayerOptions.size(o, "dilation", Size2.square(1)), o.bool("bias", true),
+                    Activations.create(o, "activation", "identity"), LayerOptions.weightInit(o)),
+            ConfigKey.required("filters", 2), ConfigKey.required("kernel", 3), ConfigKey.optional("stride", 1),
+            ConfigKey.optional("padding", "valid"), ConfigKey.optional("dilation", 1),
+            ConfigKey.optional("bias", true), ConfigKey.optional("activation", "identity"),
+            ConfigKey.optional("weight_init", "glorot_uniform"));
 
     public Conv2d {
         if (filters <= 0) {
@@ -59,6 +77,17 @@ public record Conv2d(int filters, Size2 kernel, Size2 stride, Padding padding, S
             list.add(new ParamShape("b", new long[] {filters}, WeightInit.ZEROS, in * area, filters * area, Role.BIAS));
         }
         return list;
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.of(activation);
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
+        Shape out = outputShape(input);
+        return List.of(new MatrixProduct(out.dim(1) * out.dim(2), input.dim(0) * kernel.h() * kernel.w(), filters));
     }
 
     @Override

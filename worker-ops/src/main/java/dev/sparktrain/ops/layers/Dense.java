@@ -1,10 +1,14 @@
 package dev.sparktrain.ops.layers;
 
 import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.activations.Activations;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.init.WeightInit;
 import dev.sparktrain.ops.layers.ParamShape.Role;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -12,6 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code weightInit} (fanIn = in, fanOut = out; default Glorot uniform) and {@code b} by zeros.
  */
 public record Dense(int units, Activation activation, WeightInit weightInit) implements LayerSpec {
+
+    /** {@code dense}: units, activation [identity], weight_init [glorot_uniform]. */
+    public static final Kind<Dense> KIND = Kind.of("dense",
+            o -> new Dense(o.integer("units"), Activations.create(o, "activation", "identity"),
+                    LayerOptions.weightInit(o)),
+            ConfigKey.required("units", 4), ConfigKey.optional("activation", "identity"),
+            ConfigKey.optional("weight_init", "glorot_uniform"));
 
     public Dense(int units, Activation activation) {
         this(units, activation, WeightInit.GLOROT_UNIFORM);
@@ -49,6 +60,16 @@ public record Dense(int units, Activation activation, WeightInit weightInit) imp
         return List.of(
                 new ParamShape("W", new long[] {in, units}, weightInit, in, units, Role.WEIGHT),
                 new ParamShape("b", new long[] {units}, WeightInit.ZEROS, in, units, Role.BIAS));
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.of(activation);
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
+        return List.of(new MatrixProduct(1, input.size(), units));
     }
 
     @Override

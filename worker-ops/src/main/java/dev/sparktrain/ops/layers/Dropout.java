@@ -1,7 +1,11 @@
 package dev.sparktrain.ops.layers;
 
+import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -12,6 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * so a re-run task draws the same mask. It reseeds the calling thread's ND4J generator.
  */
 public record Dropout(double rate) implements LayerSpec {
+
+    /** {@code dropout}: rate. */
+    public static final Kind<Dropout> KIND = Kind.of("dropout", o -> new Dropout(o.number("rate")),
+            ConfigKey.required("rate", 0.5));
 
     public Dropout {
         if (!(rate >= 0 && rate < 1)) {
@@ -36,6 +44,16 @@ public record Dropout(double rate) implements LayerSpec {
 
     @Override
     public List<ParamShape> params(Shape input) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
         return List.of();
     }
 

@@ -1,11 +1,17 @@
 package dev.sparktrain.ops.layers;
 
+import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.Kind;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Reshapes each sample to a vector of {@code input.size()} values (C-order, so NCHW becomes c·H·W + h·W + w). */
 public record Flatten() implements LayerSpec {
+
+    /** {@code flatten}: no options. */
+    public static final Kind<Flatten> KIND = Kind.of("flatten", o -> new Flatten());
 
     @Override
     public String kind() {
@@ -19,6 +25,16 @@ public record Flatten() implements LayerSpec {
 
     @Override
     public List<ParamShape> params(Shape input) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
         return List.of();
     }
 

@@ -1,7 +1,10 @@
 package dev.sparktrain.ops.layers;
 
+import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.Kind;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -9,6 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backward spreads g[n, c]/HW over the channel's positions.
  */
 public record GlobalAvgPool() implements LayerSpec {
+
+    /** {@code global_avgpool}: no options. */
+    public static final Kind<GlobalAvgPool> KIND = Kind.of("global_avgpool", o -> new GlobalAvgPool());
 
     @Override
     public String kind() {
@@ -26,6 +32,16 @@ public record GlobalAvgPool() implements LayerSpec {
 
     @Override
     public List<ParamShape> params(Shape input) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
         return List.of();
     }
 

@@ -1,12 +1,17 @@
 package dev.sparktrain.ops.layers;
 
+import dev.sparktrain.ops.activations.Activation;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The description of one layer: an immutable value that knows its output shape and the tensors it needs, and
- * builds the {@link Layer} that does the maths on views of the flat parameter and gradient vectors.
+ * builds the {@link Layer} that does the maths on views of the flat parameter and gradient vectors. What tools
+ * ask of every layer (its activation, its matrix products, its sub-layers) the layer answers itself, so a new kind
+ * cannot be silently missed by a type test elsewhere. Each kind also declares how it is configured (a
+ * {@link dev.sparktrain.ops.config.Kind} registered in {@link LayerSpecs}).
  */
 public interface LayerSpec extends java.io.Serializable {
 
@@ -34,5 +39,22 @@ public interface LayerSpec extends java.io.Serializable {
      */
     default Layer build(int index, Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
         return build(input, params, grads);
+    }
+
+    /**
+     * The activation this layer applies last to its output ({@code dense} and {@code conv2d} their fused one, an
+     * {@code activation} layer its own), or empty. A composite layer answers for its output, not its children's.
+     */
+    Optional<Activation> appliedActivation();
+
+    /**
+     * The matrix products of one sample's forward pass for {@code input}, in order; empty for layers that only do
+     * element-wise or data-movement work. A composite layer lists its children's.
+     */
+    List<MatrixProduct> forwardProducts(Shape input);
+
+    /** The layers nested inside this one (a residual block's branch), in order; empty for a plain layer. */
+    default List<LayerSpec> children() {
+        return List.of();
     }
 }

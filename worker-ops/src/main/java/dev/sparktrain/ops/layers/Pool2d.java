@@ -1,7 +1,12 @@
 package dev.sparktrain.ops.layers;
 
+import dev.sparktrain.ops.activations.Activation;
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
+import dev.sparktrain.ops.config.Options;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -10,6 +15,19 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * as TensorFlow; PyTorch's default counts them). Output size as {@link Conv2d}; no parameters.
  */
 public record Pool2d(boolean max, Size2 kernel, Size2 stride, Padding padding) implements LayerSpec {
+
+    /** {@code maxpool2d}: kernel, stride [= kernel], padding [valid]. */
+    public static final Kind<Pool2d> MAX_KIND = kind("maxpool2d", true);
+    /** {@code avgpool2d}: kernel, stride [= kernel], padding [valid]. */
+    public static final Kind<Pool2d> AVG_KIND = kind("avgpool2d", false);
+
+    private static Kind<Pool2d> kind(String name, boolean max) {
+        return Kind.of(name, (Options o) -> {
+            Size2 kernel = LayerOptions.size(o, "kernel", null);
+            return new Pool2d(max, kernel, LayerOptions.size(o, "stride", kernel), LayerOptions.padding(o));
+        }, ConfigKey.required("kernel", 2), ConfigKey.derived("stride", 1, "the kernel"),
+                ConfigKey.optional("padding", "valid"));
+    }
 
     public Pool2d {
         new Window(kernel, stride, padding, Size2.square(1));
@@ -42,6 +60,16 @@ public record Pool2d(boolean max, Size2 kernel, Size2 stride, Padding padding) i
 
     @Override
     public List<ParamShape> params(Shape input) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<Activation> appliedActivation() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<MatrixProduct> forwardProducts(Shape input) {
         return List.of();
     }
 

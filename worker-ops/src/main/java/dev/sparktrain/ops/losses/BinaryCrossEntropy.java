@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -10,6 +11,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code binary_cross_entropy_with_logits}, which is exact at any logit. Probabilities outside [0, 1] are refused.
  */
 public record BinaryCrossEntropy() implements Loss {
+
+    /** {@code binary_cross_entropy}: no options. */
+    public static final Kind<BinaryCrossEntropy> KIND = Kind.of("binary_cross_entropy", o -> new BinaryCrossEntropy());
 
     static final double LOG_FLOOR = -100;
     static final double DENOMINATOR_FLOOR = 1e-12;

@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.activations.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -9,6 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * dℓ_i/dx_ij = (σ(x_ij) − y_ij)/D. {@link #predict} gives σ(x).
  */
 public record BinaryCrossEntropyWithLogits() implements Loss {
+
+    /** {@code binary_cross_entropy_with_logits}: no options. */
+    public static final Kind<BinaryCrossEntropyWithLogits> KIND = Kind.of("binary_cross_entropy_with_logits",
+            o -> new BinaryCrossEntropyWithLogits());
 
     @Override
     public String name() {

@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -8,6 +10,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * δ(|r| − ½δ) otherwise; ℓ_i = (1/D) Σ_j h(r_ij); dℓ_i/do_ij = clip(r_ij, −δ, δ)/D. Default δ = 1.
  */
 public record Huber(double delta) implements Loss {
+
+    /** {@code huber}: delta [1]. */
+    public static final Kind<Huber> KIND = Kind.of("huber", o -> new Huber(o.number("delta", 1.0)),
+            ConfigKey.optional("delta", 1.0));
 
     public Huber {
         if (!(delta > 0) || Double.isInfinite(delta)) {

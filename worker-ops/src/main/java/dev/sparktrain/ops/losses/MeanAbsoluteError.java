@@ -1,10 +1,14 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** ℓ_i = (1/D) Σ_j |o_ij − y_ij|; dℓ_i/do_ij = sign(o_ij − y_ij)/D (0 at a tie). Not smooth at zero residual. */
 public record MeanAbsoluteError() implements Loss {
+
+    /** {@code mae}: no options. */
+    public static final Kind<MeanAbsoluteError> KIND = Kind.of("mae", o -> new MeanAbsoluteError());
 
     @Override
     public String name() {

@@ -1,9 +1,13 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** ℓ_i = (1/D) Σ_j (o_ij − y_ij)²; dℓ_i/do_ij = 2(o_ij − y_ij)/D. Prediction is the raw output. */
 public record MeanSquaredError() implements Loss {
+
+    /** {@code mse}: no options. */
+    public static final Kind<MeanSquaredError> KIND = Kind.of("mse", o -> new MeanSquaredError());
 
     @Override
     public String name() {

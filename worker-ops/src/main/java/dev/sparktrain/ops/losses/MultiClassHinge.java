@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -10,6 +11,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * Labels are class indices or one-hot rows. {@link #predict} gives the raw scores.
  */
 public record MultiClassHinge(boolean squared) implements Loss {
+
+    /** {@code hinge}: no options. */
+    public static final Kind<MultiClassHinge> KIND = Kind.of("hinge", o -> new MultiClassHinge(false));
+    /** {@code squared_hinge}: no options. */
+    public static final Kind<MultiClassHinge> SQUARED_KIND = Kind.of("squared_hinge", o -> new MultiClassHinge(true));
 
     @Override
     public String name() {

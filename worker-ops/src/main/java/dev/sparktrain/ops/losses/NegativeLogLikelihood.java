@@ -1,5 +1,6 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.Kind;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -9,6 +10,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@link #predict} gives e^o.
  */
 public record NegativeLogLikelihood() implements Loss {
+
+    /** {@code nll} (on log-probabilities): no options. */
+    public static final Kind<NegativeLogLikelihood> KIND = Kind.of("nll", o -> new NegativeLogLikelihood());
 
     @Override
     public String name() {

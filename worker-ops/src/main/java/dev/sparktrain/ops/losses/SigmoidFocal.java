@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.activations.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -14,6 +16,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * cross-entropy with logits. Defaults α = 0.25, γ = 2.
  */
 public record SigmoidFocal(double alpha, double gamma) implements Loss {
+
+    /** {@code sigmoid_focal}: alpha [0.25], gamma [2]. */
+    public static final Kind<SigmoidFocal> KIND = Kind.of("sigmoid_focal",
+            o -> new SigmoidFocal(o.number("alpha", 0.25), o.number("gamma", 2.0)),
+            ConfigKey.optional("alpha", 0.25), ConfigKey.optional("gamma", 2.0));
 
     static final double Q_FLOOR = 1e-30;
 

@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.activations.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -12,6 +14,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * rows {@code [B, C]}. Default ε = 0.
  */
 public record SoftmaxCrossEntropy(double labelSmoothing) implements Loss {
+
+    /** {@code softmax_cross_entropy} (alias {@code categorical_cross_entropy}): label_smoothing [0]. */
+    public static final Kind<SoftmaxCrossEntropy> KIND = Kind.of("softmax_cross_entropy",
+            o -> new SoftmaxCrossEntropy(o.number("label_smoothing", 0.0)), ConfigKey.optional("label_smoothing", 0.0));
 
     public SoftmaxCrossEntropy {
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {

@@ -1,5 +1,7 @@
 package dev.sparktrain.ops.losses;
 
+import dev.sparktrain.ops.config.ConfigKey;
+import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.activations.Ops;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -12,6 +14,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * cross-entropy. A scalar α (default 1) scales the whole loss; defaults γ = 2.
  */
 public record SoftmaxFocal(double alpha, double gamma) implements Loss {
+
+    /** {@code softmax_focal}: alpha [1], gamma [2]. */
+    public static final Kind<SoftmaxFocal> KIND = Kind.of("softmax_focal",
+            o -> new SoftmaxFocal(o.number("alpha", 1.0), o.number("gamma", 2.0)),
+            ConfigKey.optional("alpha", 1.0), ConfigKey.optional("gamma", 2.0));
 
     public SoftmaxFocal {
         if (!(alpha > 0) || Double.isInfinite(alpha)) {
