@@ -85,14 +85,14 @@ class PinnedResultsTest {
 
     @BeforeAll
     void start() {
-        sc = LocalSpark.start(getClass().getSimpleName(), sparkSettings());
+        sc = SparkFixture.context(sparkSettings());
         // Unequal partitions: the second runs out of batches first, so means are weighted by samples.
         data = CachedBlocks.cache(sc.parallelize(partitions(), 2), 2, FEATURES, "pinned");
     }
 
     @AfterAll
     void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private float[] train(Case c, RoundTransport transport, Path dir) {

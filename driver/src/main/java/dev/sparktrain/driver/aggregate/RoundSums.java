@@ -1,8 +1,10 @@
 package dev.sparktrain.driver.aggregate;
 
 import dev.sparktrain.ops.params.NativeFloats;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -144,8 +146,8 @@ public final class RoundSums implements java.io.Serializable {
     }
 
     /** The names of the summed vectors, in the order they were added. */
-    public java.util.Set<String> names() {
-        return java.util.Collections.unmodifiableSet(sums.keySet());
+    public Set<String> names() {
+        return Collections.unmodifiableSet(sums.keySet());
     }
 
     public boolean has(String name) {

@@ -82,6 +82,10 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
                     }
                     carry = out.carry();
                     link.send(MessageChannel.RESULT, out.result());
+                    if (link.sendsCopies()) {
+                        // What left was a copy: the result's arrays can serve the next round's result.
+                        out.result().release();
+                    }
                 }
                 default -> throw new IOException("the driver sent message type " + message.type()
                         + ", expected a task");

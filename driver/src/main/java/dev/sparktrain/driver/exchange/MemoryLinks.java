@@ -21,9 +21,9 @@ import java.util.concurrent.locks.LockSupport;
  * buffers; here it moves references.
  * <p>A round's task reaches the workers through a wake-up tree ({@link #sendToAll}): the driver posts every worker's
  * message, wakes worker 0 only, and each worker wakes its two children before it starts. Waking them one after
- * another from the driver left the second worker waiting for the driver in a quarter of the rounds, by 1-4 ms (the
- * first one woken took the driver's core, and the scheduler moved the driver to the idle one only at its next tick;
- * perf sched on 2 cores, Fashion MLP, {@code average}): a round lasts as long as its last worker.
+ * another from the driver left the second worker waiting for the driver (the first one woken took the driver's core,
+ * and the scheduler moved the driver to the idle one only at its next tick; docs/performance.md, session 9): a round
+ * lasts as long as its last worker.
  */
 final class MemoryLinks implements WorkerLinks {
 
@@ -169,6 +169,11 @@ final class MemoryLinks implements WorkerLinks {
                 @Override
                 public void send(byte type, Object body) {
                     mailbox.toDriver.add(new Envelope(type, body));
+                }
+
+                @Override
+                public boolean sendsCopies() {
+                    return false;
                 }
 
                 @Override

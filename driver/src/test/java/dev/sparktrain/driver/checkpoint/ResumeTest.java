@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.ModeSetup;
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.Trainer;
@@ -46,13 +46,13 @@ class ResumeTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("ResumeTest");
+        sc = SparkFixture.context();
         data = CachedBlocks.cache(sc.parallelize(List.of(block(70, 1), block(45, 2)), 2), 2, FEATURES, "resume");
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static DataBlock block(int rows, long seed) {

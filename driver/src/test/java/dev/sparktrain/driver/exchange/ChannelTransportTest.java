@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
@@ -72,7 +72,7 @@ class ChannelTransportTest {
 
     @BeforeAll
     void start() {
-        sc = LocalSpark.start(getClass().getSimpleName(), sparkSettings());
+        sc = SparkFixture.context(sparkSettings());
         // Unequal partitions: the second runs out of batches before the first.
         data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
                 TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "channel");
@@ -80,7 +80,7 @@ class ChannelTransportTest {
 
     @AfterAll
     void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static ParameterServer train(TrainingConfig config, List<TrainingListener> listeners, Path checkpoints,

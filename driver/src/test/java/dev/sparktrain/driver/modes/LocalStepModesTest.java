@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -39,14 +39,14 @@ class LocalStepModesTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("LocalStepModesTest");
+        sc = SparkFixture.context();
         // Unequal partitions, so the means must be weighted by samples.
         data = CachedBlocks.cache(sc.parallelize(List.of(block(90, 1), block(50, 2)), 2), 2, FEATURES, "modes");
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static DataBlock block(int rows, long seed) {

@@ -2,7 +2,7 @@ package dev.sparktrain.driver.modes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -35,12 +35,12 @@ class RunningStateTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("RunningStateTest");
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     @Test

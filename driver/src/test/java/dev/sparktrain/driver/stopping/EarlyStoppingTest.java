@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.data.CachedBlocks;
@@ -34,12 +34,12 @@ class EarlyStoppingTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("EarlyStoppingTest");
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static EpochMetrics epoch(int epoch, double trainLoss, double testAccuracy) {
