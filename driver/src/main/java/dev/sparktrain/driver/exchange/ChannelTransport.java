@@ -89,7 +89,13 @@ final class ChannelTransport implements SparkTransport {
         if (workers == null) {
             workers = start(data, partitions);
         }
-        open = new ChannelSession(this, workers, carries);
+        try {
+            open = new ChannelSession(this, workers, carries);
+        } catch (RuntimeException e) {
+            // The workers may hold some of the carries: the block starts again with a new job.
+            abort();
+            throw e;
+        }
         return open;
     }
 
