@@ -49,6 +49,8 @@ public final class Trainer {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
     /** Attempts at one block of rounds before the run fails (Spark's default for a task is 4 as well). */
     static final int MAX_BLOCK_ATTEMPTS = 4;
+    /** The Spark job group of the evaluations after each epoch (cancelled by Ctrl-C, see {@link StopRequest}). */
+    public static final String EVAL_JOB_GROUP = "sparktrain-eval";
 
     private final JavaSparkContext sc;
     private final NetworkSpec spec;
@@ -60,6 +62,7 @@ public final class Trainer {
     private final TrainingCheckpoints checkpoints;
     private final CheckpointPolicy checkpointPolicy;
     private final EarlyStopping earlyStopping;
+    private final StopRequest stop;
     private EarlyStopping.State watch = EarlyStopping.State.START;
     private INDArray bestParams;
     /** The state the current block of rounds restarts from when a worker is lost; its arrays serve every block. */
@@ -81,6 +84,7 @@ public final class Trainer {
         this.checkpoints = b.checkpoints;
         this.checkpointPolicy = b.checkpointPolicy;
         this.earlyStopping = b.earlyStopping;
+        this.stop = b.stop;
     }
 
     /**
@@ -102,6 +106,7 @@ public final class Trainer {
         private TrainingCheckpoints checkpoints;
         private CheckpointPolicy checkpointPolicy = CheckpointPolicy.defaults();
         private EarlyStopping earlyStopping;
+        private StopRequest stop = new StopRequest();
 
         private Builder(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config) {
             this.sc = sc;
@@ -126,6 +131,15 @@ public final class Trainer {
         /** Stops when {@code rule}'s metric stops improving and keeps the best parameters; null for none. */
         public Builder stopEarly(EarlyStopping rule) {
             this.earlyStopping = rule;
+            return this;
+        }
+
+        /**
+         * Stops at the next round boundary once {@code request} is set, throwing {@link StopRequest.Interrupted}; a
+         * block that fails meanwhile is not run again.
+         */
+        public Builder stopOn(StopRequest request) {
+            this.stop = request;
             return this;
         }
 
@@ -225,6 +239,7 @@ public final class Trainer {
             try (RoundSession session = transport.open(train, strategy.carriesWorkerState() ? carries : null)) {
                 EpochSoFar soFar = before;
                 for (int round = first; round < end; round++) {
+                    stop.check(epoch, round, null);
                     long roundStart = System.nanoTime();
                     sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/"
                             + rounds, false);
@@ -241,6 +256,7 @@ public final class Trainer {
                 }
                 return soFar;
             } catch (WorkerLostException e) {
+                stop.check(epoch, first, e);
                 if (attempt == MAX_BLOCK_ATTEMPTS) {
                     throw new IllegalStateException("epoch " + epoch + ", rounds " + (first + 1) + "-" + end
                             + " failed " + attempt + " times, last: " + e.getMessage(), e);
@@ -249,6 +265,11 @@ public final class Trainer {
                         first + 1, end, e.getMessage(), attempt + 1, MAX_BLOCK_ATTEMPTS);
                 server.importState(blockStart);
                 carries = startCarries;
+            } catch (RuntimeException | Error e) {
+                if (!(e instanceof StopRequest.Interrupted)) {
+                    stop.check(epoch, first, e);
+                }
+                throw e;
             }
         }
     }
@@ -303,7 +324,7 @@ public final class Trainer {
         if (test != null && test.totalRows() > 0) {
             // The evaluation's tasks need the slots that the workers' waiting tasks hold.
             transport.releaseWorkers();
-            sc.setJobGroup("sparktrain-eval", "evaluate after epoch " + epoch, false);
+            sc.setJobGroup(EVAL_JOB_GROUP, "evaluate after epoch " + epoch, false);
             EvaluationSum eval = Evaluator.evaluate(sc, test, spec, server.snapshot(), config.evalBatchSize());
             testLoss = OptionalDouble.of(eval.meanLoss());
             testAccuracy = eval.isClassification() ? OptionalDouble.of(eval.accuracy()) : OptionalDouble.empty();

@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,20 +24,24 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TrainingCheckpoints {
 
-    /** Config sections that must be equal for a checkpoint to fit a run. */
-    public static final Set<String> MUST_MATCH = Set.of("model", "optimizer", "training");
-
     private static final String WORKER = "worker.";
     private static final String BEST = "best_params";
 
     private final CheckpointStore store;
     private final Map<String, Object> config;
     private final long seed;
+    private Consumer<Path> saved = dir -> { };
 
     public TrainingCheckpoints(CheckpointStore store, Map<String, Object> config, long seed) {
         this.store = store;
         this.config = config;
         this.seed = seed;
+    }
+
+    /** Calls {@code action} with every checkpoint written, once it is complete on disk. */
+    public TrainingCheckpoints whenSaved(Consumer<Path> action) {
+        this.saved = action;
+        return this;
     }
 
     public Path save(ParameterServer server, Position next, Map<Integer, InnerState> workerStates,
@@ -59,7 +63,9 @@ public final class TrainingCheckpoints {
             state.slots().forEach((slot, values) -> arrays.put(WORKER + partition + "." + slot,
                     Nd4j.createFromArray(values)));
         });
-        return store.save(ServerCheckpoints.capture(server, new RunInfo(config, Map.of("run", seed), extra, arrays)));
+        Path dir = store.save(ServerCheckpoints.capture(server, new RunInfo(config, Map.of("run", seed), extra, arrays)));
+        saved.accept(dir);
+        return dir;
     }
 
     /** The newest checkpoint, if any. */
@@ -77,12 +83,19 @@ public final class TrainingCheckpoints {
      * fits this run) without touching any state; throws {@link IllegalArgumentException} naming the problem.
      */
     public void verify(Path dir) {
-        store.load(dir, config, MUST_MATCH);
+        load(dir);
+    }
+
+    /** Loads {@code dir} and checks that this run's config may continue it ({@link ResumeChanges}). */
+    private Checkpoint load(Path dir) {
+        Checkpoint checkpoint = store.load(dir);
+        ResumeChanges.requireFits(dir, checkpoint.config(), config);
+        return checkpoint;
     }
 
     /** Loads {@code dir} (verifying checksums, shapes and that the config fits) into {@code server}. */
     public Restored restore(Path dir, ParameterServer server) {
-        Checkpoint checkpoint = store.load(dir, config, MUST_MATCH);
+        Checkpoint checkpoint = load(dir);
         RunInfo info = ServerCheckpoints.restore(checkpoint, server);
         Map<String, Object> extra = info.extra();
         Position position = new Position(number(extra, "position_epoch", dir).intValue(),
@@ -103,6 +116,10 @@ public final class TrainingCheckpoints {
         EarlyStopping.State watch = new EarlyStopping.State(best instanceof Number n ? n.doubleValue() : Double.NaN,
                 number(extra, "early_stopping_best_epoch", dir).intValue(),
                 number(extra, "early_stopping_wait", dir).intValue());
+        // A best value of another metric means nothing to the new rule: it watches from the resumed epoch on.
+        if (ResumeChanges.differs(checkpoint.config(), config, "training.early_stopping.monitor")) {
+            return new Restored(dir, position, workers, EarlyStopping.State.START, null);
+        }
         return new Restored(dir, position, workers, watch, info.arrays().get(BEST));
     }
 

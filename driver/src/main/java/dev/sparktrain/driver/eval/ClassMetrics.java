@@ -66,7 +66,7 @@ public record ClassMetrics(long[][] confusion) {
     /** The per-class table with macro and weighted averages. */
     public String table() {
         StringBuilder sb = new StringBuilder();
-        String row = "%6s %10s %10s %10s %10s%n";
+        String row = "%8s %10s %10s %10s %10s%n"; // wide enough for "weighted"
         sb.append(String.format(Locale.ROOT, row, "class", "precision", "recall", "f1", "support"));
         double[] macro = new double[3];
         double[] weighted = new double[3];

@@ -1,25 +1,30 @@
 package dev.sparktrain.driver.listen;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Appends one JSON object per line to {@code metrics.jsonl}: {@code {"type":"round",...}} for every round and
+ * Writes one JSON object per line to {@code metrics.jsonl}: {@code {"type":"round",...}} for every round and
  * {@code {"type":"epoch",...}} for every epoch, with every component of the metrics record (see
- * {@link RecordJson}). The file is opened in append mode so a resumed run continues it; a resumed run repeats
- * the rounds after its last checkpoint, and readers keep the last line for each (epoch, round). A last line cut
- * short by a crash is ended with a newline on open, so it stays one bad line instead of spoiling the next.
- * Lines are flushed after every epoch and every {@code flushEveryRounds} rounds; {@link #close()} flushes the
- * rest.
+ * {@link RecordJson}). The file holds each round and each epoch once, in training order: a record for a round
+ * that is already in the file (a block of rounds run again after a lost worker, a resumed run repeating the rounds
+ * after its checkpoint) replaces that record and every record after it, which belonged to the abandoned attempt.
+ * So a resumed or retried run's file reads as one uninterrupted run's. A line cut short by a crash goes the same
+ * way at the next write. Lines are flushed after every epoch and every {@code flushEveryRounds} rounds;
+ * {@link #close()} flushes the rest.
  */
 public final class MetricsJsonlListener implements TrainingListener, Closeable {
 
@@ -30,11 +35,15 @@ public final class MetricsJsonlListener implements TrainingListener, Closeable {
 
     private final Path file;
     private final int flushEveryRounds;
-    private final Writer writer;
+    private final FileChannel channel;
+    /** Order keys and byte offsets of the records in the file and the buffer, in file order. */
+    private final List<long[]> records = new ArrayList<>();
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private long flushedBytes;
     private int roundsSinceFlush;
     private boolean closed;
 
-    /** Appends to {@code runDir/metrics.jsonl}, creating the directory if needed; flushes every 50 rounds. */
+    /** Writes {@code runDir/metrics.jsonl}, creating the directory if needed; flushes every 50 rounds. */
     public static MetricsJsonlListener inRunDir(Path runDir) {
         try {
             Files.createDirectories(runDir);
@@ -44,6 +53,7 @@ public final class MetricsJsonlListener implements TrainingListener, Closeable {
         return new MetricsJsonlListener(runDir.resolve(FILE_NAME), 50);
     }
 
+    /** Continues {@code file} if it exists (see the class comment for what a repeated round does to it). */
     public MetricsJsonlListener(Path file, int flushEveryRounds) {
         if (flushEveryRounds < 1) {
             throw new IllegalArgumentException("flushEveryRounds must be >= 1, got " + flushEveryRounds);
@@ -51,11 +61,10 @@ public final class MetricsJsonlListener implements TrainingListener, Closeable {
         this.file = file;
         this.flushEveryRounds = flushEveryRounds;
         try {
-            endPartialLastLine(file);
-            this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            this.flushedBytes = readKeys(file, records);
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open " + file + " for appending", e);
+            throw new UncheckedIOException("cannot open " + file + " for writing", e);
         }
     }
 
@@ -65,7 +74,7 @@ public final class MetricsJsonlListener implements TrainingListener, Closeable {
 
     @Override
     public void onRound(RoundMetrics metrics) {
-        write("round", metrics);
+        write("round", order(metrics.epoch(), metrics.round()), metrics);
         if (++roundsSinceFlush >= flushEveryRounds) {
             flush();
         }
@@ -73,7 +82,7 @@ public final class MetricsJsonlListener implements TrainingListener, Closeable {
 
     @Override
     public void onEpoch(EpochMetrics metrics) {
-        write("epoch", metrics);
+        write("epoch", order(metrics.epoch(), Integer.MAX_VALUE), metrics);
         flush();
     }
 
@@ -83,46 +92,115 @@ public final class MetricsJsonlListener implements TrainingListener, Closeable {
         if (closed) {
             return;
         }
-        closed = true;
         try {
-            writer.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + file, e);
+            flush();
+        } finally {
+            closed = true;
+            try {
+                channel.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot close " + file, e);
+            }
         }
     }
 
-    private void write(String type, Record metrics) {
+    /** Epoch records sort after every round of their epoch. */
+    private static long order(int epoch, int round) {
+        return ((long) epoch << 32) | (round & 0xffffffffL);
+    }
+
+    private void write(String type, long key, Record metrics) {
         if (closed) {
             throw new IllegalStateException(file + " is already closed");
         }
+        dropFrom(key);
+        byte[] line;
         try {
-            writer.write(MAPPER.writeValueAsString(RecordJson.toJson(type, metrics)));
-            writer.write('\n');
+            line = (MAPPER.writeValueAsString(RecordJson.toJson(type, metrics)) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to " + file, e);
+        }
+        records.add(new long[] {key, flushedBytes + pending.size()});
+        pending.writeBytes(line);
+    }
+
+    /** Removes the first record whose key is not below {@code key} and everything after it. */
+    private void dropFrom(long key) {
+        int first = records.size();
+        while (first > 0 && records.get(first - 1)[0] >= key) {
+            first--;
+        }
+        if (first == records.size()) {
+            return;
+        }
+        long offset = records.get(first)[1];
+        records.subList(first, records.size()).clear();
+        try {
+            if (offset >= flushedBytes) {
+                byte[] kept = pending.toByteArray();
+                pending.reset();
+                pending.write(kept, 0, (int) (offset - flushedBytes));
+            } else {
+                pending.reset();
+                channel.truncate(offset);
+                channel.force(false);
+                flushedBytes = offset;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot truncate " + file, e);
         }
     }
 
     private void flush() {
         roundsSinceFlush = 0;
+        if (pending.size() == 0) {
+            return;
+        }
         try {
-            writer.flush();
+            ByteBuffer bytes = ByteBuffer.wrap(pending.toByteArray());
+            channel.position(flushedBytes);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            flushedBytes += pending.size();
+            pending.reset();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot flush " + file, e);
+            throw new UncheckedIOException("cannot write to " + file, e);
         }
     }
 
-    private static void endPartialLastLine(Path file) throws IOException {
-        if (!Files.exists(file) || Files.size(file) == 0) {
-            return;
+    /**
+     * The order key and offset of every record in {@code file}; returns the length of its good part. A line that is
+     * not a JSON record with an epoch (the last line, cut short by a crash) sorts last, so the next write replaces it.
+     */
+    private static long readKeys(Path file, List<long[]> into) throws IOException {
+        if (!Files.exists(file)) {
+            return 0;
         }
-        try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            ByteBuffer last = ByteBuffer.allocate(1);
-            ch.position(ch.size() - 1).read(last);
-            if (last.get(0) != '\n') {
-                ch.position(ch.size()).write(ByteBuffer.wrap(new byte[] {'\n'}));
+        long offset = 0;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                into.add(new long[] {keyOf(line), offset});
+                offset += line.getBytes(StandardCharsets.UTF_8).length + 1;
             }
+        }
+        return Math.min(offset, Files.size(file));
+    }
+
+    private static long keyOf(String line) {
+        try {
+            JsonNode node = MAPPER.readTree(line);
+            if (node == null || !node.path("epoch").isInt()) {
+                return Long.MAX_VALUE;
+            }
+            return switch (node.path("type").asText()) {
+                case "round" -> node.path("round").isInt() ? order(node.get("epoch").asInt(), node.get("round").asInt())
+                        : Long.MAX_VALUE;
+                case "epoch" -> order(node.get("epoch").asInt(), Integer.MAX_VALUE);
+                default -> Long.MAX_VALUE;
+            };
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
         }
     }
 }

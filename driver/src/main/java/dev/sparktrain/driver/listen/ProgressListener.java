@@ -85,7 +85,7 @@ public final class ProgressListener implements TrainingListener, Closeable {
     }
 
     private String summary() {
-        return String.format(Locale.ROOT, "loss %.4f  %.0f samples/s", samples > 0 ? lossSum / samples : Double.NaN,
+        return String.format(Locale.ROOT, "loss %.4f  %.0f samples/s so far", samples > 0 ? lossSum / samples : Double.NaN,
                 seconds > 0 ? samples / seconds : 0.0);
     }
 

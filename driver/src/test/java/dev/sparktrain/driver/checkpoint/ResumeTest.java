@@ -144,6 +144,7 @@ class ResumeTest {
                 Map.of("model", "cnn", "training", "sync"), 5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> other.restore(latest, ModeSetup.server(SPEC, ADAM, config)));
-        assertTrue(e.getMessage().contains("does not fit this run: config field 'model'"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("checkpoint " + latest + " does not fit this config: model is mlp in"
+                + " the run, cnn now;"), e.getMessage());
     }
 }

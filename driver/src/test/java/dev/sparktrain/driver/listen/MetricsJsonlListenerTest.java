@@ -77,13 +77,13 @@ class MetricsJsonlListenerTest {
     void roundsAreFlushedEveryNRounds(@TempDir Path dir) throws IOException {
         MetricsJsonlListener listener = new MetricsJsonlListener(dir.resolve("m.jsonl"), 2);
         listener.onRound(ROUND);
-        listener.onRound(ROUND);
+        listener.onRound(TestRounds.round(1, 1, 2, 64, 0.5, 0.01, 0.25));
         assertEquals(2, lines(dir.resolve("m.jsonl")).size());
         listener.close();
     }
 
     @Test
-    void aResumedRunAppendsAndEndsACutLine(@TempDir Path dir) throws IOException {
+    void aResumedRunContinuesTheFileAndReplacesACutLine(@TempDir Path dir) throws IOException {
         Path file = dir.resolve(MetricsJsonlListener.FILE_NAME);
         try (MetricsJsonlListener listener = MetricsJsonlListener.inRunDir(dir)) {
             listener.onRound(ROUND);
@@ -93,10 +93,50 @@ class MetricsJsonlListenerTest {
         try (MetricsJsonlListener listener = MetricsJsonlListener.inRunDir(dir)) {
             listener.onEpoch(EPOCH);
         }
-        List<String> raw = Files.readAllLines(file);
-        assertEquals(3, raw.size());
-        assertEquals("{\"type\":\"round\",\"epo", raw.get(1));
-        assertEquals("epoch", MAPPER.readTree(raw.get(2)).get("type").asText());
+        List<JsonNode> lines = lines(file);
+        assertEquals(List.of("round", "epoch"), lines.stream().map(l -> l.get("type").asText()).toList());
+    }
+
+    /** Rounds of epoch {@code epoch}, {@code from} to {@code to} - 1, as (epoch, round) pairs read back. */
+    private static void rounds(MetricsJsonlListener listener, int epoch, int from, int to) {
+        for (int r = from; r < to; r++) {
+            listener.onRound(TestRounds.round(epoch, r, 10, 64, 0.5, 0.01, 0.25));
+        }
+    }
+
+    private static List<String> keys(Path file) throws IOException {
+        return lines(file).stream().map(l -> l.get("type").asText().charAt(0) + "" + l.get("epoch").asInt()
+                + (l.has("round") ? "." + l.get("round").asInt() : "")).toList();
+    }
+
+    @Test
+    void aBlockRunAgainReplacesTheAbandonedAttemptsRoundsFlushedOrNot(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.jsonl");
+        try (MetricsJsonlListener listener = new MetricsJsonlListener(file, 3)) {
+            rounds(listener, 1, 0, 5);    // 0-2 flushed, 3-4 buffered
+            rounds(listener, 1, 2, 4);    // the block from round 2 again (a lost worker)
+            rounds(listener, 1, 4, 6);
+        }
+        assertEquals(List.of("r1.0", "r1.1", "r1.2", "r1.3", "r1.4", "r1.5"), keys(file));
+    }
+
+    @Test
+    void aResumedRunDropsWhatCameAfterItsCheckpoint(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("m.jsonl");
+        try (MetricsJsonlListener listener = new MetricsJsonlListener(file, 1)) {
+            rounds(listener, 1, 0, 2);
+            listener.onEpoch(new EpochMetrics(1, 3, 2, 128, 0.5, 1.5, 0.2, OptionalDouble.empty(),
+                    OptionalDouble.empty()));
+            rounds(listener, 2, 0, 2);  // interrupted here; the checkpoint is at the end of epoch 1
+        }
+        try (MetricsJsonlListener listener = new MetricsJsonlListener(file, 1)) {
+            rounds(listener, 2, 0, 1);
+        }
+        assertEquals(List.of("r1.0", "r1.1", "e1", "r2.0"), keys(file));
+        try (MetricsJsonlListener listener = new MetricsJsonlListener(file, 1)) {
+            rounds(listener, 1, 0, 1);  // a run with no checkpoint started again from the beginning
+        }
+        assertEquals(List.of("r1.0"), keys(file));
     }
 
     @Test

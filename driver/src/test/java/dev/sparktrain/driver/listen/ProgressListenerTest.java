@@ -31,9 +31,9 @@ class ProgressListenerTest {
     void plainModePrintsOneLinePerTenthOfAnEpoch() {
         String[] lines = run(2, 100);
         assertEquals(20, lines.length);
-        assertEquals("epoch 1  round 10/100 (10%)  loss 1.0000  200 samples/s", lines[0]);
-        assertEquals("epoch 1  round 100/100 (100%)  loss 1.0000  200 samples/s", lines[9]);
-        assertEquals("epoch 2  round 10/100 (10%)  loss 0.5000  200 samples/s", lines[10]);
+        assertEquals("epoch 1  round 10/100 (10%)  loss 1.0000  200 samples/s so far", lines[0]);
+        assertEquals("epoch 1  round 100/100 (100%)  loss 1.0000  200 samples/s so far", lines[9]);
+        assertEquals("epoch 2  round 10/100 (10%)  loss 0.5000  200 samples/s so far", lines[10]);
         for (String line : lines) {
             assertTrue(!line.contains("\r"), "plain lines must not redraw: " + line);
         }
@@ -43,8 +43,8 @@ class ProgressListenerTest {
     void plainModeWithFewRoundsPrintsEveryRound() {
         String[] lines = run(1, 3);
         assertEquals(3, lines.length);
-        assertEquals("epoch 1  round 1/3 (33%)  loss 1.0000  200 samples/s", lines[0]);
-        assertEquals("epoch 1  round 3/3 (100%)  loss 1.0000  200 samples/s", lines[2]);
+        assertEquals("epoch 1  round 1/3 (33%)  loss 1.0000  200 samples/s so far", lines[0]);
+        assertEquals("epoch 1  round 3/3 (100%)  loss 1.0000  200 samples/s so far", lines[2]);
     }
 
     @Test
@@ -55,7 +55,7 @@ class ProgressListenerTest {
         listener.onRound(TestRounds.round(1, 0, 2, 300, 1.0, 0.1, 1.0));
         listener.onRound(TestRounds.round(1, 1, 2, 100, 3.0, 0.1, 1.0));
         String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
-        assertEquals("epoch 1  round 2/2 (100%)  loss 1.5000  200 samples/s", lines[1]);
+        assertEquals("epoch 1  round 2/2 (100%)  loss 1.5000  200 samples/s so far", lines[1]);
     }
 
     @Test

@@ -98,6 +98,7 @@ final class BenchCommand implements Callable<Integer> {
                     run.training().localSteps(), run.training().seed(), threads, seconds));
 
             LoadedData data = TrainingData.load(sc, run);
+            SparkSessions.inputsAccepted();
             try {
                 for (RunConfig r : perMode.values()) {
                     report.mode(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train(),

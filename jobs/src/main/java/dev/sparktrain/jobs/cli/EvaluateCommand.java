@@ -5,6 +5,7 @@ import dev.sparktrain.driver.eval.ClassMetrics;
 import dev.sparktrain.driver.eval.EvaluationSum;
 import dev.sparktrain.driver.eval.Evaluator;
 import dev.sparktrain.jobs.config.RunConfig;
+import dev.sparktrain.jobs.data.DataPreflight;
 import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.run.LoadedModel;
 import dev.sparktrain.jobs.run.ModelData;
@@ -57,8 +58,10 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k must be in [1, " + classes + "] (the class count), got " + k);
         }
         ModelData.requireData(run);
+        DataPreflight.checkTest(run);
         try (JavaSparkContext sc = SparkSessions.start(run, out)) {
             CachedBlocks data = ModelData.read(sc, run, loaded.normalization());
+            SparkSessions.inputsAccepted();
             try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(), true,
                     run.training().evalBatchSize())) {
                 EvaluationSum sum = Evaluator.evaluate(sc, data, run.model(), loaded.snapshot(),

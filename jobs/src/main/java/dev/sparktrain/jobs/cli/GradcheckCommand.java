@@ -67,6 +67,7 @@ final class GradcheckCommand implements Callable<Integer> {
         NetworkSpec spec = run.model();
         try (JavaSparkContext sc = SparkSessions.start(run, out)) {
             Batch batch = TrainingSample.first(sc, run, samples);
+            SparkSessions.inputsAccepted();
             out.printf(Locale.ROOT, "gradcheck %s: %d samples of the training data, double precision, step %.0e, "
                     + "threshold %.0e, %s pass%n", run.name(), batch.rows(), step, threshold,
                     trainingPass ? "training" : "inference");

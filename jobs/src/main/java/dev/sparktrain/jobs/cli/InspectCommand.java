@@ -61,9 +61,10 @@ final class InspectCommand implements Callable<Integer> {
         var t = run.training();
         out.println("name: " + run.name());
         out.println("input: " + Arrays.toString(run.model().input().dims()) + ", loss " + run.model().loss().name()
-                + ", regularization " + (run.model().regularization().enabled() ? run.model().regularization() : "off"));
-        out.print(run.model().summary());
-        out.println("optimizer: " + Optimizers.create("optimizer", section(run, "optimizer")).resolved());
+                + ", regularization " + ModelDescription.regularization(run.model().regularization()));
+        out.print(ModelDescription.layers(run.model()));
+        out.println("optimizer: " + ModelDescription.options(
+                Optimizers.create("optimizer", section(run, "optimizer")).resolved()));
         out.println("training: mode " + t.mode().configName() + ", " + t.workers() + " workers x "
                 + t.batchSizePerWorker() + " rows per batch (global " + t.workers() * t.batchSizePerWorker() + "), "
                 + t.epochs() + " epochs, seed " + t.seed()
@@ -101,8 +102,11 @@ final class InspectCommand implements Callable<Integer> {
         MetricRow last = epochs.get(epochs.size() - 1);
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, Double> e : last.values().entrySet()) {
-            if (!e.getValue().isNaN()) {
-                sb.append(' ').append(e.getKey()).append('=').append(String.format(Locale.ROOT, "%.6g", e.getValue()));
+            double v = e.getValue();
+            if (!Double.isNaN(v)) {
+                // Counts (epoch, rounds, samples) as integers; measurements to 6 significant digits.
+                sb.append(' ').append(e.getKey()).append('=').append(v == Math.rint(v) && Math.abs(v) < 1e15
+                        ? Long.toString((long) v) : String.format(Locale.ROOT, "%.6g", v).replaceFirst("0+$", ""));
             }
         }
         out.println("training: run " + runDir + ", " + epochs.size() + " epochs logged; last epoch:" + sb);

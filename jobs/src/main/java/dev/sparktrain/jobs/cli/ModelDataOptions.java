@@ -35,6 +35,23 @@ final class ModelDataOptions {
             description = "Override a data or training option, e.g. --set data.header=true (repeatable)")
     List<String> overrides = new ArrayList<>();
 
+    /** Whether the command needs labels (evaluate) or scores data without them too (predict). */
+    private boolean labelsRequired = true;
+
+    /** Set by {@link #applyTo}: IDX images given without a labels file. */
+    private boolean unlabeledImages;
+
+    /** For predict: data without labels is accepted (a CSV without the label column, IDX images alone). */
+    ModelDataOptions labelsOptional() {
+        labelsRequired = false;
+        return this;
+    }
+
+    /** Whether {@code --data} names IDX images without {@code --labels} (read them alone, without labels). */
+    boolean unlabeledImages() {
+        return unlabeledImages;
+    }
+
     /** Applies the options to a copy of the model's config tree. */
     @SuppressWarnings("unchecked")
     void applyTo(ConfigTree tree) {
@@ -63,13 +80,17 @@ final class ModelDataOptions {
             return;
         }
         if ("idx".equals(String.valueOf(dataMap.getOrDefault("format", "idx")))) {
-            if (labels == null) {
-                throw new IllegalArgumentException("format idx needs --labels PATH (the IDX labels file) with --data");
+            if (labels == null && labelsRequired) {
+                throw new IllegalArgumentException("evaluate needs labels: give --labels PATH (the IDX labels file) "
+                        + "with --data " + data + " (predict scores images without labels)");
             }
+            unlabeledImages = labels == null;
+            // Without labels the images stand in for the labels file the config format requires; ModelData reads
+            // the images alone (unlabeledImages()).
             dataMap.put("train_images", data);
-            dataMap.put("train_labels", labels);
+            dataMap.put("train_labels", labels == null ? data : labels);
             dataMap.put("test_images", data);
-            dataMap.put("test_labels", labels);
+            dataMap.put("test_labels", labels == null ? data : labels);
         } else {
             if (labels != null) {
                 throw new IllegalArgumentException("--labels is for format idx; format " + dataMap.get("format")

@@ -9,7 +9,9 @@ import java.util.Locale;
 /**
  * The machine-readable summary of a run:
  * {@code RESULT name=sparktrain model=.. mode=.. epochs=N sec_per_epoch=.. samples_per_sec=.. test_acc=.. test_loss=..}.
- * Epoch time is the median of epochs 2..N (epoch 1 pays for caching and JIT warm-up), or epoch 1 alone.
+ * {@code epochs} is the run's last epoch, so a resumed run reports its total as an uninterrupted one does. Epoch time
+ * is the median of this session's epochs after its first (which pays for caching and JIT warm-up), or of the first
+ * alone.
  */
 final class ResultLine {
 
@@ -24,7 +26,7 @@ final class ResultLine {
         return String.format(Locale.ROOT,
                 "RESULT name=sparktrain model=%s mode=%s epochs=%d sec_per_epoch=%.3f samples_per_sec=%.1f"
                         + " test_acc=%s test_loss=%s",
-                run.name(), run.training().mode().configName(), history.size(), secPerEpoch, samplesPerSec,
+                run.name(), run.training().mode().configName(), last.epoch(), secPerEpoch, samplesPerSec,
                 last.testAccuracy().isPresent() ? String.format(Locale.ROOT, "%.4f", last.testAccuracy().getAsDouble()) : "NA",
                 last.testLoss().isPresent() ? String.format(Locale.ROOT, "%.4f", last.testLoss().getAsDouble()) : "NA");
     }

@@ -77,6 +77,7 @@ final class SanityCommand implements Callable<Integer> {
         Batch batch;
         try (JavaSparkContext sc = SparkSessions.start(run, out)) {
             batch = TrainingSample.first(sc, run, batchRows);
+            SparkSessions.inputsAccepted();
         }
         out.printf(Locale.ROOT, "sanity %s: %d rows of the training data, regularization and dropout off, optimizer %s,"
                 + " seed %d%n", run.name(), batch.rows(), run.optimizer().name(), run.training().seed());

@@ -1,20 +1,29 @@
 package dev.sparktrain.jobs.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The one entry point, for {@code bin/sparktrain} and {@code spark-submit --class dev.sparktrain.jobs.cli.SparkTrain}.
- * Bad input or config ends with one line on stderr and exit code 2; a failure in the run with exit code 1.
+ * Every failure ends with one line on stderr and an exit code that says its kind ({@link Failure}): 2 bad input,
+ * 3 environment fault, 130 interrupted, 1 a failed run.
  */
 @Command(name = "sparktrain", mixinStandardHelpOptions = true, version = "sparktrain 0.1.0",
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-                InspectCommand.class, GradcheckCommand.class, SanityCommand.class, BenchCommand.class})
+                InspectCommand.class, ExportCommand.class, GradcheckCommand.class, SanityCommand.class,
+                BenchCommand.class},
+        footer = {"", "  submit     Run a command on a Spark cluster with spark-submit (bin/sparktrain only):",
+                "             bin/sparktrain submit [--master URL] [SPARK-SUBMIT OPTIONS] -- train CONFIG ...",
+                "", "Exit codes: 0 done, 1 the run failed, 2 bad input, 3 environment fault (files, memory, network,"
+                + " cluster), 130 interrupted."})
 public final class SparkTrain implements Runnable {
 
-    public static final int EXIT_BAD_INPUT = 2;
-    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_BAD_INPUT = Failure.Kind.BAD_INPUT.exitCode();
+    public static final int EXIT_ENVIRONMENT = Failure.Kind.ENVIRONMENT.exitCode();
+    public static final int EXIT_INTERRUPTED = Failure.Kind.INTERRUPTED.exitCode();
+    public static final int EXIT_FAILURE = Failure.Kind.FAILED.exitCode();
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -23,32 +32,31 @@ public final class SparkTrain implements Runnable {
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new SparkTrain());
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            Throwable cause = rootOfUserError(e);
-            if (cause instanceof IllegalArgumentException) {
-                commandLine.getErr().println("error: " + cause.getMessage());
-                return EXIT_BAD_INPUT;
-            }
-            commandLine.getErr().println("failed: " + (cause.getMessage() == null ? cause : cause.getMessage()));
-            if (!(cause instanceof IllegalStateException)) {
-                cause.printStackTrace(commandLine.getErr());
-            }
-            return EXIT_FAILURE;
+        cli.setParameterExceptionHandler((e, commandArgs) -> {
+            // picocli would print the whole usage after the message: one line naming the way to the help instead.
+            CommandLine where = e.getCommandLine();
+            PrintWriter err = where.getErr();
+            err.println("error: " + e.getMessage().strip().replace('\n', ' ') + "; see '"
+                    + where.getCommandSpec().qualifiedName() + " --help'");
+            err.flush();
+            return EXIT_BAD_INPUT;
         });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr()));
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) { // picocli lets Errors (OutOfMemoryError, UnsatisfiedLinkError) through
+            return report(e, cli.getErr());
+        }
     }
 
-    /**
-     * Spark wraps task failures in its own exceptions; the user's problem (a bad row, a bad value) is the
-     * IllegalArgumentException inside, if there is one.
-     */
-    static Throwable rootOfUserError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
-                return t;
-            }
+    private static int report(Throwable e, PrintWriter err) {
+        Failure failure = Failure.of(e);
+        if (failure.kind() == Failure.Kind.FAILED && System.getenv(Failure.TRACE_ENV) != null) {
+            e.printStackTrace(err);
         }
-        return e;
+        err.println(failure.line());
+        err.flush();
+        return failure.exitCode();
     }
 
     @Override

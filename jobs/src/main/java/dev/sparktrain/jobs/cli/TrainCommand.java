@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.cli;
 
+import dev.sparktrain.driver.StopRequest;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
@@ -10,12 +11,14 @@ import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.MetricsJsonlListener;
 import dev.sparktrain.driver.listen.ProgressListener;
 import dev.sparktrain.jobs.report.ReportWriter;
+import dev.sparktrain.jobs.run.AtomicFiles;
 import dev.sparktrain.jobs.run.ConfusionFile;
 import dev.sparktrain.ps.ParameterSnapshot;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import dev.sparktrain.jobs.config.ConfigTree;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.config.RunConfigParser;
+import dev.sparktrain.jobs.data.DataPreflight;
 import dev.sparktrain.jobs.data.LoadedData;
 import dev.sparktrain.jobs.data.TrainingData;
 import dev.sparktrain.jobs.run.ModelNormalization;
@@ -24,6 +27,7 @@ import dev.sparktrain.jobs.run.ResumePoint;
 import dev.sparktrain.jobs.run.RunDirectory;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.checkpoint.CheckpointStore;
+import dev.sparktrain.ps.io.WriteFailure;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,56 +80,132 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException((resume ? "--resume" : "--resume-from")
                     + " needs --out DIR: the run directory to continue");
         }
+        if (resuming && overwrite) {
+            throw new IllegalArgumentException("--resume and --overwrite exclude each other");
+        }
+        // Checked before anything is written: the data's files and row count, and a standalone master's answer.
+        DataPreflight.checkTraining(run);
+        SparkSessions.checkMaster(run);
         Path runPath = out != null ? out : Path.of("runs", run.name() + "-"
                 + java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        RunDirectory dir = RunDirectory.prepare(runPath, resuming, overwrite);
-        try {
-            return train(stdout, tree, run, dir, resuming);
+        // Nothing on disk changes before the config, the run directory, the checkpoint to resume, Spark and the data
+        // have all been checked: a refused run leaves everything as it was.
+        RunDirectory dir = RunDirectory.plan(runPath, resuming ? RunDirectory.Mode.RESUME
+                : overwrite ? RunDirectory.Mode.OVERWRITE : RunDirectory.Mode.NEW, config, inputs(run));
+        TrainingCheckpoints checkpoints = new TrainingCheckpoints(
+                new CheckpointStore(dir.checkpoints(), run.checkpoint().keep()), tree.root(), run.training().seed())
+                .whenSaved(saved -> dir.keep());
+        Path startFrom = !resuming ? null : resumeFrom != null
+                ? ResumePoint.chosen(dir, checkpoints, resumeFrom) : ResumePoint.latest(dir, checkpoints);
+        StopRequest stop = new StopRequest();
+        try (CtrlC ctrlC = CtrlC.stops(stop)) {
+            return train(stdout, tree, run, dir, checkpoints, startFrom, stop, ctrlC);
         } catch (RuntimeException e) {
-            // Bad input found before anything worth keeping: leave no half-written run behind (a later run with
-            // the same --out would be refused). A run with a checkpoint is kept for --resume.
-            if (!resuming && SparkTrain.rootOfUserError(e) instanceof IllegalArgumentException
-                    && !hasCheckpoint(dir)) {
-                RunDirectory.deleteRecursively(dir.root());
+            boolean removed = dir.wouldBeRemoved();
+            try {
+                dir.abandon();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);  // the failure is the news; the cleanup's own trouble rides along
+            }
+            if (stop.isRequested()) {
+                throw new RunStopped(SparkTrain.EXIT_INTERRUPTED,
+                        "interrupted" + where(e) + "; " + whatRemains(dir, removed, "continue it with --resume"), e);
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof WriteFailure w) {
+                    throw new RunStopped(SparkTrain.EXIT_ENVIRONMENT, "error: " + w.getMessage() + "; "
+                            + whatRemains(dir, removed, "free space and continue it with --resume"), e);
+                }
             }
             throw e;
         }
     }
 
-    private static boolean hasCheckpoint(RunDirectory dir) {
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.checkpoints())) {
-            return files.findAny().isPresent();
-        } catch (java.io.IOException e) {
-            return false;
+    /** The config file and the data paths: {@code --overwrite} never replaces a directory holding one of them. */
+    private static List<String> inputs(RunConfig run) {
+        List<String> paths = new ArrayList<>(run.data().trainPaths());
+        if (run.data().hasTest()) {
+            paths.addAll(run.data().testPaths());
+        }
+        return paths;
+    }
+
+    private static String where(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StopRequest.Interrupted i) {
+                return i.round() < 0 ? " after the last epoch, before the model was written"
+                        : " in epoch " + i.epoch() + ", round " + (i.round() + 1);
+            }
+        }
+        return "";
+    }
+
+    /** What a stopped run left: its last checkpoint, or nothing (and the old run back, for --overwrite). */
+    private static String whatRemains(RunDirectory dir, boolean removed, String howToContinue) {
+        if (!dir.isOpen() && dir.mode() != RunDirectory.Mode.RESUME) {
+            return "nothing was written" + (dir.mode() == RunDirectory.Mode.OVERWRITE ? "; " + dir.root()
+                    + " is as it was" : "");
+        }
+        if (removed) {
+            return dir.mode() == RunDirectory.Mode.OVERWRITE
+                    ? "the new run had no checkpoint yet and was removed; the old run is back in " + dir.root()
+                    : "the run had no checkpoint yet; " + dir.root() + " was removed";
+        }
+        java.util.Optional<Path> last = new CheckpointStore(dir.checkpoints(), 1).latest();
+        return last.map(p -> "the run's last checkpoint is " + p + "; " + howToContinue + " --out " + dir.root())
+                .orElse(dir.root() + " has no checkpoint; " + howToContinue + " --out " + dir.root()
+                        + " (it starts from the beginning)");
+    }
+
+    /** Cancels the running jobs of these groups (Spark warns about a group with none, so it is not asked to). */
+    private static void cancelActiveJobs(JavaSparkContext sc, String... groups) {
+        java.util.Set<Integer> active = new java.util.HashSet<>();
+        for (int id : sc.statusTracker().getActiveJobIds()) {
+            active.add(id);
+        }
+        for (String group : groups) {
+            for (int id : sc.statusTracker().getJobIdsForGroup(group)) {
+                if (active.contains(id)) {
+                    sc.sc().cancelJob(id);
+                }
+            }
         }
     }
 
-    private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir, boolean resuming) {
-        TrainingCheckpoints checkpoints = new TrainingCheckpoints(
-                new CheckpointStore(dir.checkpoints(), run.checkpoint().keep()), tree.root(), run.training().seed());
-        // Checked before anything is written or Spark starts: a refused resume leaves the run as it was.
-        Path startFrom = !resuming ? null : resumeFrom != null
-                ? ResumePoint.chosen(dir, checkpoints, resumeFrom, stdout) : ResumePoint.latest(dir, checkpoints);
+    private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir,
+                          TrainingCheckpoints checkpoints, Path startFrom, StopRequest stop, CtrlC ctrlC) {
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
-        stdout.print(tree.toYaml().indent(2));
-        RunDirectory.writeAtomically(dir.config(), tree.toYaml());
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
+            // Reading the data or evaluating can take a while; a round is short and ends at the next boundary.
+            ctrlC.alsoOnStop(() -> cancelActiveJobs(sc, TrainingData.JOB_GROUP, Trainer.EVAL_JOB_GROUP));
             LoadedData data = TrainingData.load(sc, run);
+            SparkSessions.inputsAccepted();
             CachedBlocks train = data.train();
             CachedBlocks test = data.test();
             stdout.println("data: " + train.totalRows() + " training rows in " + train.rowsPerPartition().length
                     + " partitions" + (test == null ? "" : ", " + test.totalRows() + " test rows"));
+            dir.open();
+            if (resumeFrom != null) {
+                ResumePoint.setAsideAfter(dir, checkpoints, startFrom, stdout);
+            }
+            AtomicFiles.writeString(dir.config(), tree.toYaml());
             List<EpochMetrics> history;
             try (MetricsJsonlListener metrics = MetricsJsonlListener.inRunDir(dir.root());
                  ProgressListener progress = ProgressListener.forStdout()) {
                 Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
                         .listeners(List.of(progress, new ConsoleListener(stdout), metrics))
-                        .checkpointTo(checkpoints, run.checkpoint()).stopEarly(run.earlyStopping()).build();
+                        .checkpointTo(checkpoints, run.checkpoint()).stopEarly(run.earlyStopping()).stopOn(stop)
+                        .build();
                 ParameterServer server = trainer.server();
                 if (startFrom != null) {
                     stdout.println("resuming from " + startFrom);
+                } else if (dir.mode() == RunDirectory.Mode.RESUME) {
+                    stdout.println("resuming " + dir.root() + ": it has no checkpoint, so it starts from the beginning");
                 }
                 history = startFrom == null ? trainer.fit(train, test) : trainer.resume(startFrom, train, test);
+                if (stop.isRequested()) {
+                    throw new StopRequest.Interrupted(run.training().epochs(), -1, null);
+                }
                 INDArray model = trainer.bestParams().orElseGet(server::params);
                 ModelWriter.write(dir.model(), tree.toYaml(), run.model(), model,
                         ModelNormalization.of(run.data(), train.featureSize(), data.standardization()));
@@ -139,6 +219,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             List<Path> report = ReportWriter.write(dir.root());
+            dir.keep();
             stdout.println("report: " + report.get(report.size() - 1));
             if (history.isEmpty()) {
                 stdout.println("nothing left to train: the checkpoint is at the end of the run");

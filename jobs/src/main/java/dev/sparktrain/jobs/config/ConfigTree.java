@@ -31,26 +31,33 @@ public final class ConfigTree {
     public static ConfigTree read(Path file) {
         String text;
         try {
+            if (Files.isDirectory(file)) {
+                throw new IllegalArgumentException(file + ": is a directory, expected a YAML config file");
+            }
             text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(file + ": config file not found");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException(file + ": is not UTF-8 text, expected a YAML config file");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new java.io.UncheckedIOException(file + ": permission denied, cannot read the config file", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException(file + ": cannot read config file: " + e.getMessage());
+            throw new java.io.UncheckedIOException(file + ": cannot read the config file: " + e.getMessage(), e);
         }
-        return parse(file.toString(), text);
+        // A byte-order mark (some Windows editors save one) is not part of the YAML.
+        return parse(file.toString(), text.startsWith("\uFEFF") ? text.substring(1) : text);
     }
 
     public static ConfigTree parse(String source, String yaml) {
-        Object tree;
-        try {
-            tree = YAML.readValue(yaml, Object.class);
-        } catch (IOException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new IllegalArgumentException(source + ": not valid YAML: " + message);
+        if (yaml.isBlank() || yaml.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+            throw new IllegalArgumentException(source + ": is empty" + (yaml.isBlank() ? "" : " (only comments)")
+                    + ", expected a YAML mapping with the sections name, data, model, optimizer, training (see "
+                    + "conf/examples/)");
         }
+        Object tree = YamlReader.read(source, yaml);
         if (!(tree instanceof Map<?, ?> map)) {
             throw new IllegalArgumentException(source + ": expected a YAML mapping at the top level, got "
-                    + (tree == null ? "an empty document" : tree.getClass().getSimpleName()));
+                    + (tree == null ? "an empty document" : tree instanceof List<?> ? "a list" : "'" + tree + "'"));
         }
         return new ConfigTree(deepCopy(map));
     }
@@ -71,13 +78,13 @@ public final class ConfigTree {
             throw new IllegalArgumentException("--set expects path=value, got '" + assignment + "'");
         }
         String path = assignment.substring(0, eq).trim();
-        Object value;
-        try {
-            value = YAML.readValue(assignment.substring(eq + 1), Object.class);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--set " + path + ": value is not valid YAML: "
-                    + assignment.substring(eq + 1));
+        String text = assignment.substring(eq + 1);
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("--set " + path + "=: the value is empty; give a value, or "
+                    + path + "=null to clear the field (back to its default)");
         }
+        // null clears the field: the key is removed, as if the config had never given it.
+        Object value = YamlReader.read("--set " + path, text);
         String[] keys = path.split("\\.");
         Object node = root;
         for (int i = 0; i < keys.length; i++) {
@@ -86,7 +93,9 @@ public final class ConfigTree {
             String where = String.join(".", java.util.Arrays.copyOf(keys, i + 1));
             if (node instanceof Map<?, ?> m) {
                 Map<String, Object> map = (Map<String, Object>) m;
-                if (last) {
+                if (last && value == null) {
+                    map.remove(key);
+                } else if (last) {
                     map.put(key, value);
                 } else {
                     node = map.computeIfAbsent(key, k -> new LinkedHashMap<String, Object>());
@@ -104,7 +113,10 @@ public final class ConfigTree {
                     throw new IllegalArgumentException("--set " + path + ": index " + index + " is outside the list of "
                             + list.size() + " entries");
                 }
-                if (last) {
+                if (last && value == null) {
+                    throw new IllegalArgumentException("--set " + path + "=null: a list entry cannot be cleared; "
+                            + "set the whole list instead");
+                } else if (last) {
                     list.set(index, value);
                 } else {
                     node = list.get(index);

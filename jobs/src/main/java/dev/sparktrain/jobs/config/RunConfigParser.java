@@ -33,6 +33,18 @@ public final class RunConfigParser {
     private static final Set<String> TOP = Set.of("name", "data", "model", "optimizer", "training", "checkpoint",
             "spark");
 
+    /** Epochs, steps, checkpoint cadences and counts: more than any run needs, small enough not to overflow. */
+    static final int MAX_COUNT = 1_000_000;
+    /** Rows per batch (a batch is one array of rows x features floats). */
+    static final int MAX_BATCH = 1 << 20;
+    /**
+     * Data partitions. Every worker is a Spark task in every round and a thread of a local master: beyond this the
+     * rounds are all scheduling (ask for more with a bigger batch per worker instead).
+     */
+    public static final int MAX_WORKERS = 1024;
+    /** Features of a LibSVM row. */
+    static final int MAX_FEATURES = 1 << 26;
+
     /** DiLoCo's outer optimizer: Nesterov momentum 0.9 with learning rate 0.7 on the pseudo-gradient. */
     static final Map<String, Object> DEFAULT_OUTER = Map.of("type", "sgd", "lr", 0.7, "momentum", 0.9,
             "nesterov", true);
@@ -60,11 +72,11 @@ public final class RunConfigParser {
                         sectionValue(earlySection, "training.early_stopping")));
         Options c = new Options("checkpoint", section(root, "checkpoint", false));
         CheckpointPolicy d = CheckpointPolicy.defaults();
-        CheckpointPolicy checkpoint = new CheckpointPolicy(c.integer("every_epochs", d.everyEpochs()),
-                c.integer("every_rounds", d.everyRounds()), c.integer("keep", d.keep()));
+        CheckpointPolicy checkpoint = new CheckpointPolicy(c.integer("every_epochs", d.everyEpochs(), 1, MAX_COUNT),
+                c.integer("every_rounds", d.everyRounds(), 0, MAX_COUNT), c.integer("keep", d.keep(), 1, MAX_COUNT));
         c.done(Set.of("every_epochs", "every_rounds", "keep"));
         Options spark = new Options("spark", section(root, "spark", false));
-        String master = spark.has("master") ? spark.string("master") : null;
+        String master = spark.has("master") ? SparkMaster.check(spark.field("master"), spark.string("master")) : null;
         spark.done(Set.of("master"));
         return new RunConfig(name, data, model, optimizer, training, earlyStopping, checkpoint, master, tree);
     }
@@ -99,7 +111,7 @@ public final class RunConfigParser {
                 optional.apply("train_path"), optional.apply("test_path"),
                 o.bool("header", false), o.string("delimiter", ","), o.string("label_column", "label"),
                 DataConfig.columns(map.get("feature_columns")), o.string("features_column", "features"),
-                o.integer("num_features", 0),
+                o.integer("num_features", 0, 0, MAX_FEATURES),
                 DataConfig.Normalize.parse(o.string("normalize", "scale")), o.number("scale", 1.0));
         if (map.containsKey("feature_columns")) {
             o.string("feature_columns");
@@ -158,13 +170,13 @@ public final class RunConfigParser {
         }
         TrainingConfig t = new TrainingConfig(
                 mode,
-                o.integer("epochs", d.epochs()),
-                o.integer("batch_size_per_worker", d.batchSizePerWorker()),
-                o.integer("workers", d.workers()),
-                (long) o.number("seed", d.seed()),
+                o.integer("epochs", d.epochs(), 1, MAX_COUNT),
+                o.integer("batch_size_per_worker", d.batchSizePerWorker(), 1, MAX_BATCH),
+                o.integer("workers", d.workers(), 1, MAX_WORKERS),
+                o.longInteger("seed", d.seed(), Long.MIN_VALUE, Long.MAX_VALUE),
                 o.bool("drop_last_batch", d.dropLastBatch()),
-                o.integer("eval_batch_size", d.evalBatchSize()),
-                o.integer("local_steps", d.localSteps()),
+                o.integer("eval_batch_size", d.evalBatchSize(), 1, MAX_BATCH),
+                o.integer("local_steps", d.localSteps(), 1, MAX_COUNT),
                 InnerStatePolicy.parse(o.field("inner_state"), o.string("inner_state", d.innerState().configName())),
                 outer,
                 RoundTransport.parse(o.field("transport"), o.string("transport", d.transport().configName())));
@@ -174,7 +186,7 @@ public final class RunConfigParser {
     }
 
     private static EarlyStopping earlyStopping(Options o) {
-        EarlyStopping rule = new EarlyStopping(o.string("monitor", "test_loss"), o.integer("patience", 3),
+        EarlyStopping rule = new EarlyStopping(o.string("monitor", "test_loss"), o.integer("patience", 3, 1, MAX_COUNT),
                 o.number("min_delta", 0.0));
         o.done(Set.of("monitor", "patience", "min_delta"));
         return rule;

@@ -13,9 +13,21 @@ import java.util.Objects;
  * @param workers number of partitions to produce
  * @param labels  what a label must be
  * @param scale   factor applied to every feature value while reading
+ * @param labelsOptional the data may have no labels (a CSV without the label column, IDX images without a labels
+ *                file): rows then get the label NaN, which no check refuses; otherwise missing labels are an error
  */
-public record ReadRequest(String name, List<String> paths, int workers, LabelSpec labels, float scale)
-        implements Serializable {
+public record ReadRequest(String name, List<String> paths, int workers, LabelSpec labels, float scale,
+                          boolean labelsOptional) implements Serializable {
+
+    /** A request for labelled data. */
+    public ReadRequest(String name, List<String> paths, int workers, LabelSpec labels, float scale) {
+        this(name, paths, workers, labels, scale, false);
+    }
+
+    /** The same request, for data that may come without labels (predict): their rows get the label NaN. */
+    public ReadRequest unlabeledAllowed() {
+        return new ReadRequest(name, paths, workers, labels, scale, true);
+    }
 
     public ReadRequest {
         Objects.requireNonNull(name, "name");

@@ -24,6 +24,9 @@ import org.apache.spark.sql.Row;
  */
 public final class TrainingData {
 
+    /** The Spark job group of reading and caching the data. */
+    public static final String JOB_GROUP = "sparktrain-data";
+
     private TrainingData() {
     }
 
@@ -81,7 +84,7 @@ public final class TrainingData {
 
     /** Reads, checks the feature count against {@code input} (null: any), caches and checks the row counts. */
     public static CachedBlocks read(JavaSparkContext sc, DatasetReader reader, ReadRequest request, Shape input) {
-        sc.setJobGroup("sparktrain-data", "read and cache " + request.name() + " data", false);
+        sc.setJobGroup(JOB_GROUP, "read and cache " + request.name() + " data", false);
         RawBlocks raw = TaskErrors.surface(() -> reader.read(sc, request));
         if (input != null && raw.featureSize() != input.size()) {
             throw new IllegalArgumentException(raw.source() + ": rows have " + raw.featureSize() + " features, but "

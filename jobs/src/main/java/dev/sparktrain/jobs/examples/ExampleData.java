@@ -1,6 +1,7 @@
 package dev.sparktrain.jobs.examples;
 
 import dev.sparktrain.jobs.data.idx.IdxFile;
+import dev.sparktrain.jobs.run.AtomicFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -150,15 +151,15 @@ public final class ExampleData {
         void write(BufferedWriter w) throws IOException;
     }
 
-    private static void writeAtomically(Path file, Body body) throws IOException {
+    private static void writeAtomically(Path file, Body body) {
         if (Files.exists(file)) {
             return;
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-            body.write(w);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        AtomicFiles.write(file, temp -> {
+            try (BufferedWriter w = Files.newBufferedWriter(temp)) {
+                body.write(w);
+            }
+        });
         System.out.println("example-data: wrote " + file);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.ml.util.ReadWriteUtils$;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -29,7 +30,7 @@ final class ModelFiles {
             Path dir = ModelWriter.write(local.resolve(DIR), network.configYaml(), network.spec(),
                     Nd4j.createFromArray(network.params()), network.normalization());
             org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(path, DIR);
-            FileSystem fs = target.getFileSystem(hadoop);
+            FileSystem fs = fileSystem(target, hadoop);
             fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(dir.toUri()), target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the model to " + path, e);
@@ -38,11 +39,23 @@ final class ModelFiles {
         }
     }
 
+    /** Throws a one-line IllegalArgumentException unless {@code path} holds Spark ML metadata (before Spark reads it). */
+    static void requireSaved(String path, Configuration hadoop) {
+        org.apache.hadoop.fs.Path metadata = new org.apache.hadoop.fs.Path(path, "metadata");
+        try {
+            if (!fileSystem(metadata, hadoop).exists(metadata)) {
+                throw new IllegalArgumentException(path + ": no saved model there (" + metadata + " is missing)");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model at " + path, e);
+        }
+    }
+
     static TrainedNetwork load(String path, Configuration hadoop) {
         Path local = tempDir();
         try {
             org.apache.hadoop.fs.Path source = new org.apache.hadoop.fs.Path(path, DIR);
-            FileSystem fs = source.getFileSystem(hadoop);
+            FileSystem fs = fileSystem(source, hadoop);
             if (!fs.exists(source)) {
                 throw new IllegalArgumentException(source + ": missing; not a saved sparktrain model");
             }
@@ -59,6 +72,16 @@ final class ModelFiles {
         } finally {
             RunDirectory.deleteRecursively(local);
         }
+    }
+
+    /**
+     * The path's file system, or the local one while Spark ML saves or loads "to local" ({@code MLWriter.saveToLocal},
+     * {@code MLReader.loadFromLocal}): Spark Connect's model cache offloads models to the driver's disk that way,
+     * whatever the default file system is.
+     */
+    private static FileSystem fileSystem(org.apache.hadoop.fs.Path path, Configuration hadoop) throws IOException {
+        Object local = ReadWriteUtils$.MODULE$.localSavingModeState().get();
+        return Boolean.TRUE.equals(local) ? FileSystem.getLocal(hadoop) : path.getFileSystem(hadoop);
     }
 
     private static Path tempDir() {

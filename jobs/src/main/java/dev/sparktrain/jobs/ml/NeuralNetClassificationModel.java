@@ -19,9 +19,14 @@ public final class NeuralNetClassificationModel extends NeuralNetModel<NeuralNet
     private final Param<String> probabilityCol;
     private final Param<String> rawPredictionCol;
 
+    /** For Spark Connect's ServiceLoader only: a model without a network, unusable until replaced by a loaded one. */
+    public NeuralNetClassificationModel() {
+        this(Identifiable$.MODULE$.randomUID("nnClassifier"), null);
+    }
+
     NeuralNetClassificationModel(String uid, TrainedNetwork network) {
         super(uid, network);
-        if (network.kind() == TaskKind.REGRESSION) {
+        if (network != null && (network.kind() == TaskKind.REGRESSION)) {
             throw new IllegalArgumentException("not a classifier: model.loss " + network.spec().loss().name()
                     + " with " + network.outputSize() + " output(s) is a regression model");
         }

@@ -223,6 +223,16 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         return model.setParent(this);
     }
 
+    /**
+     * The size of the model {@link #fit} would return, from the config alone ({@link ModelSize}); Spark Connect
+     * checks it against its model cache's limits before training starts.
+     */
+    @Override
+    public long estimateModelSize(Dataset<?> dataset) {
+        ConfigTree tree = resolvedTree();
+        return ModelSize.bytes(DataFrameConfig.parse(tree), tree.toYaml());
+    }
+
     @Override
     public StructType transformSchema(StructType schema) {
         MlSchemas.checkFeatures(schema, getFeaturesCol());

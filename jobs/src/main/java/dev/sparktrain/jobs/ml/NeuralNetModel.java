@@ -1,5 +1,7 @@
 package dev.sparktrain.jobs.ml;
 
+import dev.sparktrain.jobs.onnx.OnnxExporter;
+import dev.sparktrain.jobs.onnx.OnnxFile;
 import dev.sparktrain.jobs.run.ModelReader;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -36,6 +38,11 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     private final Param<String> predictionCol;
     private transient Network local;
 
+    /**
+     * A model of {@code network}; {@code null} only for the no-argument constructors of the concrete models, which
+     * exist because Spark Connect lists ML classes through {@link java.util.ServiceLoader}, and that refuses a
+     * provider class without one (and with it every other provider).
+     */
     protected NeuralNetModel(String uid, TrainedNetwork network) {
         this.uid = uid;
         this.network = network;
@@ -56,7 +63,21 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
     }
 
     TrainedNetwork network() {
+        if (network == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " " + uid + " holds no trained network (made "
+                    + "by its no-argument constructor, which exists for ServiceLoader); fit an estimator or load a "
+                    + "saved model");
+        }
         return network;
+    }
+
+    /**
+     * What the model occupies in memory, for Spark Connect's model cache (its per-model and per-session limits):
+     * the parameters and the config text; the rest is a few objects.
+     */
+    @Override
+    public long estimatedSize() {
+        return network == null ? 0 : ModelSize.bytes(network.run(), network.configYaml());
     }
 
     /** The resolved sparktrain config the model was trained with (YAML). */
@@ -137,6 +158,24 @@ public abstract class NeuralNetModel<M extends NeuralNetModel<M>> extends Model<
         float[] x = new float[network.featureSize()];
         predictor.read(features, x, 0, x.length, 0);
         return predictor.forward(local, x, 1);
+    }
+
+    /**
+     * Writes this model as an ONNX file (opset {@value OnnxExporter#OPSET}) that takes raw features as
+     * {@link #transform} does, its normalisation inside; see {@link OnnxExporter} for its inputs and outputs. A local
+     * path; an existing file is refused.
+     */
+    public void exportOnnx(String path) {
+        exportOnnx(path, false);
+    }
+
+    /** As {@link #exportOnnx(String)}, replacing an existing file when {@code overwrite}. */
+    public void exportOnnx(String path, boolean overwrite) {
+        Path out = Path.of(path);
+        OnnxFile.checkTarget(out, overwrite);
+        TrainedNetwork trained = network();
+        OnnxFile.write(OnnxExporter.export(trained.run().name(), trained.spec(), trained.params(),
+                trained.normalization(), trained.configYaml()), out, overwrite);
     }
 
     @Override

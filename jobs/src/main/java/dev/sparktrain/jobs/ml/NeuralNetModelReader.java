@@ -21,6 +21,7 @@ final class NeuralNetModelReader<M extends NeuralNetModel<M>> extends MLReader<M
 
     @Override
     public M load(String path) {
+        ModelFiles.requireSaved(path, sparkSession().sparkContext().hadoopConfiguration());
         DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
                 type.getName());
         M model = create.apply(metadata.uid(), ModelFiles.load(path, sparkSession().sparkContext()

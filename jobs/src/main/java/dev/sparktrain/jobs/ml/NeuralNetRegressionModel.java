@@ -11,9 +11,14 @@ import org.apache.spark.ml.util.MLReader;
 /** A fitted {@link NeuralNetRegressor}: appends {@code prediction}, the network's single output. */
 public final class NeuralNetRegressionModel extends NeuralNetModel<NeuralNetRegressionModel> {
 
+    /** For Spark Connect's ServiceLoader only: a model without a network, unusable until replaced by a loaded one. */
+    public NeuralNetRegressionModel() {
+        this(Identifiable$.MODULE$.randomUID("nnRegressor"), null);
+    }
+
     NeuralNetRegressionModel(String uid, TrainedNetwork network) {
         super(uid, network);
-        if (network.kind() != TaskKind.REGRESSION || network.outputSize() != 1) {
+        if (network != null && (network.kind() != TaskKind.REGRESSION || network.outputSize() != 1)) {
             throw new IllegalArgumentException("not a regression model: model.loss " + network.spec().loss().name()
                     + " with " + network.outputSize() + " output(s)");
         }

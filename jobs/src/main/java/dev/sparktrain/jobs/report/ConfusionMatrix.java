@@ -128,4 +128,19 @@ public record ConfusionMatrix(long[][] counts, List<String> classes) {
         }
         return column > 0 ? (double) counts[c][c] / column : Double.NaN;
     }
+
+    /**
+     * Harmonic mean of precision and recall of class {@code c}: 2·tp / (2·tp + fp + fn), defined (as 0) even when
+     * one of the two is not; NaN when the class neither occurs nor is predicted.
+     */
+    public double f1(int c) {
+        long row = 0;
+        long column = 0;
+        for (int i = 0; i < counts.length; i++) {
+            row += counts[c][i];
+            column += counts[i][c];
+        }
+        long tp = counts[c][c];
+        return row + column > 0 ? 2.0 * tp / (row + column) : Double.NaN;
+    }
 }

@@ -60,6 +60,7 @@ final class Figures {
             XYChart chart = xy("Loss per epoch", "epoch", "loss");
             addLine(chart, "train", epochs, MetricRow::epoch, "trainLoss", true);
             addLine(chart, "test", epochs, MetricRow::epoch, "testLoss", true);
+            perEpoch(chart, epochs);
             figures.add(new Figure("report-loss.png", "Loss per epoch",
                     "Mean training loss over the epoch's rounds, and loss on the test set after the epoch.", chart));
         }
@@ -67,6 +68,7 @@ final class Figures {
             XYChart chart = xy("Test accuracy per epoch", "epoch", "accuracy");
             chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
             addLine(chart, "test", epochs, MetricRow::epoch, "testAccuracy", true);
+            perEpoch(chart, epochs);
             figures.add(new Figure("report-accuracy.png", "Test accuracy per epoch",
                     "Fraction of test examples classified correctly after each epoch.", chart));
         }
@@ -76,6 +78,8 @@ final class Figures {
                 chart.getStyler().setLegendVisible(false);
                 chart.getStyler().setXAxisMin(0.0);
                 addLine(chart, rc.field(), log.rounds(), MetricRow::epochProgress, rc.field(), false);
+                roundNumberTicks(chart);
+                padFlatYAxis(chart);
                 figures.add(new Figure(rc.fileName(), rc.title(), "Field '" + rc.field()
                         + "' of every round; the x axis counts epochs, so round r of R in epoch e sits at e-1+(r+1)/R.",
                         chart));
@@ -103,9 +107,73 @@ final class Figures {
         chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setPlotBackgroundColor(Color.WHITE);
         chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
-        chart.getStyler().setXAxisDecimalPattern("#0.##");
+        // Formatting functions make XChart place ticks at round numbers (with a decimal pattern alone it puts them
+        // at the data's own x values: 0.05, 0.11, 0.16, ... for 19 rounds per epoch) and keep labels short.
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(Figures::tick);
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(Figures::tick);
         chart.getStyler().setXAxisTickMarkSpacingHint(90);
         return chart;
+    }
+
+    /** A tick label: at most 4 significant digits, no trailing zeros, scientific notation for tiny or huge values. */
+    static String tick(Double v) {
+        double a = Math.abs(v);
+        if (a < 1e-12) {
+            return "0";
+        }
+        if (a < 1e-4 || a >= 1e6) {
+            String s = String.format(java.util.Locale.ROOT, "%.2e", v);
+            return s.replaceFirst("\\.?0+e", "e").replace("e-0", "e-").replace("e+0", "e").replace("e+", "e");
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * XChart puts the x ticks of equally spaced data (rounds: e-1+(r+1)/R) at the data's own values, 0.0526, 0.1053,
+     * ... for 19 rounds an epoch; one hidden point left of the axis's start (outside the drawn range) makes the
+     * spacing uneven, so the ticks fall on round fractions of an epoch (0.1, 0.2, ... or 1, 2, ...).
+     */
+    private static void roundNumberTicks(XYChart chart) {
+        XYSeries data = chart.getSeriesMap().values().iterator().next();
+        double[] x = data.getXData();
+        double span = x[x.length - 1] - x[0];
+        XYSeries hidden = chart.addSeries(" ", new double[] {-1e-3 * Math.max(span, 1e-9)},
+                new double[] {data.getYData()[0]});
+        hidden.setMarker(SeriesMarkers.NONE);
+        hidden.setShowInLegend(false);
+    }
+
+    /**
+     * Per-epoch charts: ticks at whole epochs only, and a run of one epoch (one point per series) drawn around
+     * its point rather than on a collapsed axis.
+     */
+    private static void perEpoch(XYChart chart, List<MetricRow> epochs) {
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(x -> Math.abs(x - Math.rint(x)) < 1e-9
+                ? Long.toString(Math.round(x)) : "");
+        int first = epochs.stream().mapToInt(MetricRow::epoch).min().orElse(1);
+        int last = epochs.stream().mapToInt(MetricRow::epoch).max().orElse(1);
+        if (first == last) {
+            chart.getStyler().setXAxisMin(first - 1.0);
+            chart.getStyler().setXAxisMax(last + 1.0);
+        }
+        padFlatYAxis(chart);
+    }
+
+    /** A chart whose points all have one y value gets a y range around it (XChart would label it to 15 digits). */
+    private static void padFlatYAxis(XYChart chart) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            for (double y : series.getYData()) {
+                min = Math.min(min, y);
+                max = Math.max(max, y);
+            }
+        }
+        if (min <= max && max - min <= 1e-9 * Math.max(1, Math.abs(max))) {
+            double pad = Math.abs(max) > 1e-12 ? Math.abs(max) * 0.1 : 1.0;
+            chart.getStyler().setYAxisMin(min - pad);
+            chart.getStyler().setYAxisMax(max + pad);
+        }
     }
 
     /** Adds the finite points of {@code field}; does nothing when there are none. */

@@ -65,7 +65,8 @@ final class HtmlReport {
             double eval = epochs.stream().mapToDouble(r -> r.get("evalSeconds")).filter(Double::isFinite).sum();
             row(h, "training seconds", num(train));
             row(h, "evaluation seconds", num(eval));
-            row(h, "samples/s (training)", train > 0 ? String.format(Locale.ROOT, "%.0f", samples / train) : "-");
+            row(h, "samples/s over all epochs (training rounds only)",
+                    train > 0 ? String.format(Locale.ROOT, "%.0f", samples / train) : "-");
         }
         confusion.ifPresent(m -> row(h, "accuracy from confusion matrix", num(m.accuracy())));
         h.append("</table>\n");
@@ -77,7 +78,7 @@ final class HtmlReport {
 
     private static void perClass(StringBuilder h, ConfusionMatrix m) {
         h.append("<h2>Per class</h2>\n<table>\n<tr><th>class</th><th>examples</th><th>recall</th>")
-                .append("<th>precision</th></tr>\n");
+                .append("<th>precision</th><th>F1</th></tr>\n");
         for (int c = 0; c < m.size(); c++) {
             long examples = 0;
             for (long v : m.counts()[c]) {
@@ -85,7 +86,7 @@ final class HtmlReport {
             }
             h.append("<tr><td>").append(esc(m.classes().get(c))).append("</td><td>").append(examples)
                     .append("</td><td>").append(num(m.recall(c))).append("</td><td>").append(num(m.precision(c)))
-                    .append("</td></tr>\n");
+                    .append("</td><td>").append(num(m.f1(c))).append("</td></tr>\n");
         }
         h.append("</table>\n");
     }

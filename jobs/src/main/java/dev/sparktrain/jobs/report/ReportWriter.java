@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.report;
 
+import dev.sparktrain.jobs.run.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -16,7 +16,7 @@ public final class ConfusionFile {
     public static Path write(Path runDir, long[][] matrix) {
         Path file = runDir.resolve(FILE_NAME);
         try {
-            RunDirectory.writeAtomically(file, new ObjectMapper().writeValueAsString(matrix));
+            AtomicFiles.writeString(file, new ObjectMapper().writeValueAsString(matrix));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }

@@ -28,14 +28,26 @@ public final class ModelData {
 
     /** The test set of {@code run}, read into {@code training.workers} cached blocks and normalised. */
     public static CachedBlocks read(JavaSparkContext sc, RunConfig run, ModelNormalization normalization) {
+        return read(sc, run, normalization, false, false);
+    }
+
+    /**
+     * As above; with {@code labelsOptional} (predict) data without labels is read too, its rows labelled NaN;
+     * {@code imagesOnly}: IDX images without a labels file.
+     */
+    public static CachedBlocks read(JavaSparkContext sc, RunConfig run, ModelNormalization normalization,
+                                    boolean labelsOptional, boolean imagesOnly) {
         requireData(run);
         DataConfig data = run.data();
         List<String> paths = new ArrayList<>();
-        for (String p : data.testPaths()) {
+        for (String p : imagesOnly ? data.testPaths().subList(0, 1) : data.testPaths()) {
             paths.add("table".equals(data.format()) ? p : absolute(p));
         }
         ReadRequest request = new ReadRequest("test", paths, run.training().workers(),
                 LabelSpec.forModel(run.model()), normalization.readScale());
+        if (labelsOptional) {
+            request = request.unlabeledAllowed();
+        }
         CachedBlocks blocks = TrainingData.read(sc, DatasetReaders.forConfig(data), request, run.model().input());
         Standardization st = normalization.standardization();
         if (st == null) {

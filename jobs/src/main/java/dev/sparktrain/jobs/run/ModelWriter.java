@@ -5,12 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.ParamSpec;
 import dev.sparktrain.ps.checkpoint.Npy;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Exports a trained model: {@code config.yaml} (the run's resolved config), {@code params.npy} (the flat float32
  * parameter vector, readable by {@code numpy.load}), {@code layout.json} (name, shape and offset of every tensor
  * in it, e.g. {@code params[offset:offset+size].reshape(shape)}) and {@code normalization.json} (the feature
- * transform of training, {@link ModelNormalization}); {@link ModelReader} reads and checks them. Written into a temporary directory and renamed,
- * so a model directory is either complete or absent.
+ * transform of training, {@link ModelNormalization}); {@link ModelReader} reads and checks them. Written as one
+ * folder by {@link AtomicFiles#writeFolder}, so a model directory is either complete or absent.
  */
 public final class ModelWriter {
 
@@ -34,28 +31,17 @@ public final class ModelWriter {
 
     public static Path write(Path modelDir, String configYaml, NetworkSpec spec, INDArray params,
                              ModelNormalization normalization) {
-        Path tmp = modelDir.resolveSibling("." + modelDir.getFileName() + ".tmp");
-        try {
-            if (Files.exists(tmp)) {
-                RunDirectory.deleteRecursively(tmp);
-            }
-            Files.createDirectories(tmp);
-            Files.writeString(tmp.resolve("config.yaml"), configYaml);
-            try (FileChannel out = FileChannel.open(tmp.resolve("params.npy"), StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
+        Map<String, AtomicFiles.Content> files = new LinkedHashMap<>();
+        files.put("config.yaml", temp -> Files.writeString(temp, configYaml));
+        files.put("params.npy", temp -> {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 Npy.write(params.reshape(params.length()), out);
-                out.force(true);
             }
-            JSON.writeValue(tmp.resolve("layout.json").toFile(), layout(spec));
-            Files.writeString(tmp.resolve(ModelNormalization.FILE_NAME), normalization.toJson());
-            if (Files.exists(modelDir)) {
-                RunDirectory.deleteRecursively(modelDir);
-            }
-            Files.move(tmp, modelDir, StandardCopyOption.ATOMIC_MOVE);
-            return modelDir;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write model to " + modelDir, e);
-        }
+        });
+        files.put("layout.json", temp -> JSON.writeValue(temp.toFile(), layout(spec)));
+        files.put(ModelNormalization.FILE_NAME, temp -> Files.writeString(temp, normalization.toJson()));
+        AtomicFiles.writeFolder(modelDir, files);
+        return modelDir;
     }
 
     private static Map<String, Object> layout(NetworkSpec spec) {

@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.run;
 
+import dev.sparktrain.driver.checkpoint.ResumeChanges;
 import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,8 +14,8 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code --resume}: the run's latest checkpoint. It must verify (size and SHA-256 of every file, shapes, a
- *       config that fits); one that does not is refused, never skipped silently, and the message names the one
- *       before it for {@code --resume-from}.</li>
+ *       config that fits: {@link ResumeChanges}); a damaged one is refused, never skipped silently, and the message
+ *       names the one before it for {@code --resume-from}. A run without a checkpoint starts from the beginning.</li>
  *   <li>{@code --resume-from CKPT}: that checkpoint of the run, by path or by folder name. The run continues from
  *       it and writes checkpoints of the later versions again, so the later folders are moved to
  *       {@code <run>/checkpoints-set-aside/} first: kept for inspection, out of the way.</li>
@@ -27,15 +28,20 @@ public final class ResumePoint {
     private ResumePoint() {
     }
 
-    /** The latest checkpoint of the run, verified. */
+    /**
+     * The latest checkpoint of the run, verified; null when the run has none (it stopped before its first, and
+     * starts again from the beginning).
+     */
     public static Path latest(RunDirectory dir, TrainingCheckpoints checkpoints) {
         List<Path> all = checkpoints.list();
         if (all.isEmpty()) {
-            throw new IllegalArgumentException("--resume: " + dir.checkpoints() + " holds no checkpoint");
+            return null;
         }
         Path latest = all.get(all.size() - 1);
         try {
             checkpoints.verify(latest);
+        } catch (ResumeChanges.Refused e) {
+            throw e;  // intact, but the config differs: an earlier checkpoint would not fit either
         } catch (IllegalArgumentException e) {
             String hint = all.size() < 2 ? "; there is no earlier checkpoint to resume from"
                     : "; to continue from the one before it: --resume-from " + all.get(all.size() - 2);
@@ -44,8 +50,8 @@ public final class ResumePoint {
         return latest;
     }
 
-    /** {@code requested} (a checkpoint of this run), verified; later checkpoints are set aside, named on {@code out}. */
-    public static Path chosen(RunDirectory dir, TrainingCheckpoints checkpoints, Path requested, PrintStream out) {
+    /** {@code requested} (a checkpoint of this run, by path or folder name), verified; nothing is moved yet. */
+    public static Path chosen(RunDirectory dir, TrainingCheckpoints checkpoints, Path requested) {
         Path candidate = requested.getNameCount() == 1 && !Files.exists(requested)
                 ? dir.checkpoints().resolve(requested) : requested;
         List<Path> all = checkpoints.list();
@@ -56,21 +62,30 @@ public final class ResumePoint {
         }
         Path chosen = all.get(index);
         checkpoints.verify(chosen);
-        List<Path> later = all.subList(index + 1, all.size());
-        if (!later.isEmpty()) {
-            Path aside = dir.root().resolve(SET_ASIDE);
-            try {
-                Files.createDirectories(aside);
-                for (Path p : later) {
-                    Path target = freeName(aside, p.getFileName().toString());
-                    Files.move(p, target);
-                    out.println("set aside " + p + " -> " + target);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot set aside the checkpoints after " + chosen, e);
-            }
-        }
         return chosen;
+    }
+
+    /**
+     * Moves the checkpoints after {@code chosen} to {@code <run>/checkpoints-set-aside/}, naming each on {@code out}:
+     * the resumed run writes checkpoints of those versions again. Call it once everything else is checked.
+     */
+    public static void setAsideAfter(RunDirectory dir, TrainingCheckpoints checkpoints, Path chosen, PrintStream out) {
+        List<Path> all = checkpoints.list();
+        List<Path> later = all.subList(indexOf(all, chosen) + 1, all.size());
+        if (later.isEmpty()) {
+            return;
+        }
+        Path aside = dir.root().resolve(SET_ASIDE);
+        try {
+            Files.createDirectories(aside);
+            for (Path p : later) {
+                Path target = freeName(aside, p.getFileName().toString());
+                Files.move(p, target);
+                out.println("set aside " + p + " -> " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set aside the checkpoints after " + chosen, e);
+        }
     }
 
     private static int indexOf(List<Path> checkpoints, Path candidate) {

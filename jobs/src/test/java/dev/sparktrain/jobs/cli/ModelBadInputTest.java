@@ -83,7 +83,7 @@ class ModelBadInputTest {
         Files.writeString(config, Files.readString(config).replace("units: 12", "units: 13"));
         predictRefused(model.resolve("layout.json") + ": length 243 does not match the config's network", "");
         Files.writeString(config, "model: [unclosed");
-        predictRefused(config + ": not valid YAML", "");
+        predictRefused(config + " line 1, column 17: not valid YAML", "");
     }
 
     @Test
@@ -116,11 +116,51 @@ class ModelBadInputTest {
         Files.writeString(dir.resolve("bogus"), "this is not an IDX file at all");
         assertRefused(dir.resolve("bogus").toString(), "", "predict", model.toString(), "--out", out.toString(),
                 "--data", dir.resolve("bogus").toString(), "--labels", dir.resolve("test-labels").toString());
-        assertRefused("format idx needs --labels PATH", "", "evaluate", model.toString(), "--data",
-                dir.resolve("test-images").toString());
+        assertRefused("evaluate needs labels: give --labels PATH (the IDX labels file) with --data "
+                + dir.resolve("test-images") + " (predict scores images without labels)", "", "evaluate",
+                model.toString(), "--data", dir.resolve("test-images").toString());
         assertRefused("--set model.layers.0.units: the network of a saved model cannot change", "", "evaluate",
                 model.toString(), "--set", "model.layers.0.units=5");
         Files.delete(dir.resolve("test-images"));
-        predictRefused("test-images", "file not found");
+        predictRefused("test-images", ": no such file or directory");
+    }
+
+    @Test
+    void predictScoresImagesWithoutLabelsAndLeavesTheLabelColumnOut() throws IOException {
+        java.util.Map<String, String> before = FileHashes.of(dir);
+        Outcome o = CliFixture.run("predict", model.toString(), "--out", out.toString(), "--data",
+                dir.resolve("test-images").toString());
+        assertEquals(0, o.exitCode(), o.out() + o.err());
+        java.util.List<String> lines = Files.readAllLines(out);
+        assertEquals("row,predicted,p0,p1,p2", lines.get(0));
+        assertEquals(201, lines.size(), "a row per image");
+        assertTrue(lines.get(1).matches("0,[0-2],[0-9.E-]+,[0-9.E-]+,[0-9.E-]+"), lines.get(1));
+        java.util.Map<String, String> after = FileHashes.of(dir);
+        after.remove(out.getFileName().toString());
+        assertEquals(before, after, "nothing but the output file written");
+    }
+
+    /** {@code --overwrite} replaces a file, never a folder or the data being predicted; nothing else changes. */
+    @Test
+    void overwriteNeverReplacesAFolderOrTheInputData() throws IOException {
+        Path folder = dir.resolve("preds.csv");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("part-0.csv"), "row,label\n");
+        java.util.Map<String, String> before = FileHashes.of(dir);
+        Outcome o = CliFixture.run("predict", model.toString(), "--out", folder.toString(), "--overwrite");
+        assertEquals(SparkTrain.EXIT_BAD_INPUT, o.exitCode(), o.err());
+        assertEquals("error: " + folder + ": is a directory, expected a file name; --overwrite replaces only a file",
+                o.errorLine());
+        assertEquals(before, FileHashes.of(dir), "nothing changed");
+
+        Path data = dir.resolve("data.csv");
+        Files.writeString(data, "label,a\n0,1\n");
+        before = FileHashes.of(dir);
+        Outcome same = CliFixture.run("predict", model.toString(), "--out", data.toString(), "--overwrite",
+                "--data", data.toString(), "--format", "csv", "--set", "data.header=true");
+        assertEquals(SparkTrain.EXIT_BAD_INPUT, same.exitCode(), same.err());
+        assertEquals("error: " + data + ": is the data being predicted (" + data + "); write the predictions to"
+                + " another file", same.errorLine());
+        assertEquals(before, FileHashes.of(dir), "nothing changed");
     }
 }

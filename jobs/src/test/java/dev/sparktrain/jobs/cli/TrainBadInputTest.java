@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's list of bad inputs, each through {@code sparktrain train} on a small CSV: one line on stderr naming
- * the file, row or field, exit code 2, no stack trace, and no run directory left behind.
+ * the file, row or field, exit code 2, no stack trace, and nothing changed: no run directory left behind, every
+ * file as it was (listed and hashed before and after).
  */
 class TrainBadInputTest {
 
@@ -53,6 +54,14 @@ class TrainBadInputTest {
 
     /** Runs train and checks the common contract; returns the error line without "error: ". */
     private String refused(Path config, String... extra) {
+        return refused(SparkTrain.EXIT_BAD_INPUT, config, extra);
+    }
+
+    /**
+     * As above with the given exit code: one line, no stack trace, no run directory, and every file that was there
+     * before (config, data) unchanged.
+     */
+    private String refused(int exitCode, Path config, String... extra) {
         Path runDir = dir.resolve("run");
         String[] args = new String[4 + extra.length];
         args[0] = "train";
@@ -60,8 +69,10 @@ class TrainBadInputTest {
         args[2] = "--out";
         args[3] = runDir.toString();
         System.arraycopy(extra, 0, args, 4, extra.length);
+        java.util.Map<String, String> before = FileHashes.of(dir);
         Outcome o = CliFixture.run(args);
-        assertEquals(SparkTrain.EXIT_BAD_INPUT, o.exitCode(), o.out() + o.err());
+        assertEquals(before, FileHashes.of(dir), "nothing the user had changed, nothing added");
+        assertEquals(exitCode, o.exitCode(), o.out() + o.err());
         assertFalse(o.hasCliStackTrace(), "no stack trace: " + o.err());
         assertTrue(o.errorLine().startsWith("error: "), o.errorLine());
         assertFalse(Files.exists(runDir), "no run directory left behind");
@@ -121,25 +132,70 @@ class TrainBadInputTest {
                 refused(config, "--set", "training.worker=8"));
         Files.writeString(config, Files.readString(config).replace("type: sgd, lr: 0.1", "type: adam, beta2: 1.5"));
         assertEquals("optimizer.beta2 must be in [0, 1), got 1.5", refused(config));
-        assertTrue(refused(config, "--set", "optimizer.beta2=0.999", "--set", "training.epochs=0")
-                .startsWith("training.epochs must be"));
+        assertEquals("training.epochs: expected a whole number in [1, 1000000], got 0",
+                refused(config, "--set", "optimizer.beta2=0.999", "--set", "training.epochs=0"));
     }
 
     @Test
-    void existingOutputDirectoryIsRefusedUnlessOverwrite() throws IOException {
+    void anExistingFolderThatIsNotARunIsRefusedEvenWithOverwrite() throws IOException {
         Path config = config(csv("ok.csv", 12));
         Path runDir = dir.resolve("existing");
         Files.createDirectories(runDir);
         Files.writeString(runDir.resolve("keep.txt"), "an earlier run");
         Outcome refused = CliFixture.run("train", config.toString(), "--out", runDir.toString());
         assertEquals(SparkTrain.EXIT_BAD_INPUT, refused.exitCode());
-        assertEquals("error: " + runDir + ": run directory exists; use --resume to continue it or --overwrite to "
-                + "replace it", refused.errorLine());
+        assertEquals("error: " + runDir + ": exists, is not empty and is not a sparktrain run directory; choose"
+                + " another --out", refused.errorLine());
+        Outcome overwrite = CliFixture.run("train", config.toString(), "--out", runDir.toString(), "--overwrite");
+        assertEquals(SparkTrain.EXIT_BAD_INPUT, overwrite.exitCode());
+        assertEquals("error: --overwrite refuses to replace " + runDir + ": it is not a sparktrain run directory (no"
+                + " .sparktrain-run); --overwrite replaces only runs sparktrain created", overwrite.errorLine());
         assertEquals("an earlier run", Files.readString(runDir.resolve("keep.txt")));
+    }
 
-        Outcome replaced = CliFixture.run("train", config.toString(), "--out", runDir.toString(), "--overwrite");
-        assertEquals(0, replaced.exitCode(), replaced.out() + replaced.err());
-        assertFalse(Files.exists(runDir.resolve("keep.txt")));
-        assertTrue(Files.isRegularFile(runDir.resolve("model/params.npy")));
+    @Test
+    void absurdNumbersAndSettingsFailBeforeSparkStarts() throws IOException {
+        Path file = csv("rows.csv", 12);
+        Path config = config(file);
+        assertEquals("training.epochs: expected a whole number in [1, 1000000], got 1e12",
+                refused(config, "--set", "training.epochs=1e12"));
+        assertEquals("training.workers: expected a whole number in [1, 1024], got 10000",
+                refused(config, "--set", "training.workers=10000"));
+        assertEquals(file + ": 12 rows cannot feed 50 workers (training.workers); use fewer workers or more data",
+                refused(config, "--set", "training.workers=50"));
+    }
+
+    @Test
+    void sparkMasterUnparsableOrNotAnswering() throws IOException {
+        Path config = config(csv("ok.csv", 12));
+        assertEquals("spark.master 'foo' is not a Spark master URL; expected local, local[N], local[*], "
+                + "spark://HOST:PORT, yarn or k8s://https://HOST:PORT", refused(config, "--set", "spark.master=foo"));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        assertEquals("cannot reach the Spark master spark://127.0.0.1:" + port + " (connection refused); start it "
+                + "(bin/local-cluster start) or fix spark.master", refused(SparkTrain.EXIT_ENVIRONMENT, config,
+                "--set", "spark.master=spark://127.0.0.1:" + port));
+    }
+
+    @Test
+    void yamlMistakesAndOptionsAreOneLine() throws IOException {
+        Path config = config(csv("ok.csv", 12));
+        Files.writeString(config, Files.readString(config) + "training: {epochs: 3}\n");
+        assertEquals(config + " line 9: key 'training' is given twice in the same section, first on line 8; keep one",
+                refused(config));
+        Files.writeString(config, "");
+        assertEquals(config + ": is empty, expected a YAML mapping with the sections name, data, model, optimizer, "
+                + "training (see conf/examples/)", refused(config));
+        assertEquals("Unknown option: '--bogus'; see 'sparktrain train --help'", refused(config, "--bogus"));
+    }
+
+    @Test
+    void aTrailingDelimiterIsNamed() throws IOException {
+        Path file = dir.resolve("trailing.csv");
+        Files.writeString(file, Files.readString(csv("ok.csv", 12)).replace("\n", ",\n"));
+        assertEquals(file + " line 1: ends with a trailing delimiter ',', which makes an empty last column; remove "
+                + "the trailing ',' from every line", refused(config(file)));
     }
 }

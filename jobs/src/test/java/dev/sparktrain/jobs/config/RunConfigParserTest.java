@@ -75,11 +75,12 @@ class RunConfigParserTest {
     void outOfRangeValuesNameTheFieldTheRangeAndTheValue() {
         assertEquals("optimizer.beta2 must be in [0, 1), got 1.5", error(MLP, "optimizer.beta2=1.5"));
         assertEquals("optimizer.lr must be > 0, got -0.1", error(MLP, "optimizer.lr=-0.1"));
-        assertEquals("training.epochs must be >= 1, got 0", error(MLP, "training.epochs=0"));
+        assertEquals("training.epochs: expected a whole number in [1, 1000000], got 0", error(MLP, "training.epochs=0"));
         assertEquals("training.mode must be one of [sync, average, outer], got 'async'", error(MLP, "training.mode=async"));
         assertEquals("training.transport must be one of [job, channel], got 'socket'",
                 error(MLP, "training.transport=socket"));
-        assertEquals("training.workers must be an integer, got 'two'", error(MLP, "training.workers=two"));
+        assertEquals("training.workers: expected a whole number in [1, 1024], got 'two'",
+                error(MLP, "training.workers=two"));
         assertEquals("model.layers[1]: dense.units must be > 0, got -3", error(MLP, "model.layers.1.units=-3"));
     }
 
@@ -91,8 +92,63 @@ class RunConfigParserTest {
         String missing = assertThrows(IllegalArgumentException.class,
                 () -> ConfigTree.read(Path.of("no/such/config.yaml"))).getMessage();
         assertEquals("no/such/config.yaml: config file not found", missing);
-        assertEquals("bad.yaml: expected a YAML mapping at the top level, got ArrayList",
+        assertEquals("bad.yaml: expected a YAML mapping at the top level, got a list",
                 assertThrows(IllegalArgumentException.class, () -> ConfigTree.parse("bad.yaml", "- 1\n- 2\n"))
                         .getMessage());
+    }
+
+    @Test
+    void everyIntegerFieldIsAWholeNumberInItsRange() {
+        assertEquals("training.epochs: expected a whole number in [1, 1000000], got 1e12",
+                error(MLP, "training.epochs=1e12"));
+        assertEquals("training.epochs: expected a whole number in [1, 1000000], got 2.5",
+                error(MLP, "training.epochs=2.5"));
+        assertEquals("training.workers: expected a whole number in [1, 1024], got 10000",
+                error(MLP, "training.workers=10000"));
+        assertEquals("training.batch_size_per_worker: expected a whole number in [1, 1048576], got 99999999999",
+                error(MLP, "training.batch_size_per_worker=99999999999"));
+        assertEquals("checkpoint.keep: expected a whole number in [1, 1000000], got 0", error(MLP, "checkpoint.keep=0"));
+        assertEquals("training.seed: expected a whole number in [-9223372036854775808, 9223372036854775807], got 1.5",
+                error(MLP, "training.seed=1.5"));
+        assertEquals("model.layers[0].units: expected a whole number in [-2147483648, 2147483647], got 1e12",
+                error(MLP, "model.layers.0.units=1e12"));
+        assertEquals(12, parse(MLP, "training.epochs=12.0").training().epochs());
+    }
+
+    @Test
+    void sparkMasterIsCheckedAsText() {
+        assertEquals("spark.master 'foo' is not a Spark master URL; expected local, local[N], local[*], "
+                + "spark://HOST:PORT, yarn or k8s://https://HOST:PORT", error(MLP, "spark.master=foo"));
+        assertEquals("spark.master 'spark://host' is not a Spark master URL: 'host' is not HOST:PORT with a port in "
+                + "[1, 65535]; expected local, local[N], local[*], spark://HOST:PORT, yarn or k8s://https://HOST:PORT",
+                error(MLP, "spark.master=spark://host"));
+        assertEquals("local[4]", parse(MLP, "spark.master=local[4]").sparkMaster());
+        assertEquals("spark://a:7077,b:7077", parse(MLP, "spark.master=spark://a:7077,b:7077").sparkMaster());
+    }
+
+    @Test
+    void yamlIsReadStrictly() {
+        assertEquals("t.yaml line 4: key 'epochs' is given twice in the same section, first on line 2; keep one",
+                assertThrows(IllegalArgumentException.class, () -> ConfigTree.parse("t.yaml",
+                        "training:\n  epochs: 2\n  workers: 2\n  epochs: 3\n")).getMessage());
+        assertEquals("t.yaml line 2, column 1: not valid YAML: expected ',' or ']', but got <stream end> (while "
+                + "parsing a flow sequence)", assertThrows(IllegalArgumentException.class,
+                () -> ConfigTree.parse("t.yaml", "a: [1, 2\n")).getMessage());
+        assertEquals("t.yaml: is empty, expected a YAML mapping with the sections name, data, model, optimizer, "
+                + "training (see conf/examples/)", assertThrows(IllegalArgumentException.class,
+                () -> ConfigTree.parse("t.yaml", "\n  \n")).getMessage());
+        assertEquals("t.yaml: is empty (only comments), expected a YAML mapping with the sections name, data, model, "
+                + "optimizer, training (see conf/examples/)", assertThrows(IllegalArgumentException.class,
+                () -> ConfigTree.parse("t.yaml", "# nothing yet\n")).getMessage());
+    }
+
+    @Test
+    void setNullClearsAFieldAndAnEmptyValueIsRefused() {
+        RunConfig cleared = parse(MLP + "spark:\n  master: local[3]\n", "spark.master=null", "training.workers=~");
+        assertEquals(null, cleared.sparkMaster());
+        assertEquals(2, cleared.training().workers(), "back to the default");
+        assertEquals("--set training.epochs=: the value is empty; give a value, or training.epochs=null to clear the "
+                + "field (back to its default)", error(MLP, "training.epochs="));
+        assertEquals("model.loss is required, e.g. softmax_cross_entropy", error(MLP, "model.loss=null"));
     }
 }

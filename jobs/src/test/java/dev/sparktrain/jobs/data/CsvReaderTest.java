@@ -160,8 +160,8 @@ class CsvReaderTest {
     void columnsAreResolvedOrRefusedOnTheDriver() throws IOException {
         String path = write("train.csv", IRIS_HEADER + rows(0, 3));
         assertEquals("data.label_column 'label' is not a column of " + path + ", which has [sepal_length, "
-                + "sepal_width, petal_length, petal_width, species]", error(new CsvReader(true, ',', "label",
-                List.of()), path, 1));
+                + "sepal_width, petal_length, petal_width, species]; train and evaluate need labelled data (predict "
+                + "scores data without labels)", error(new CsvReader(true, ',', "label", List.of()), path, 1));
         String noHeader = write("nh.csv", rows(0, 3));
         assertEquals("data.label_column 'species' is a column name, but data.header is false; set data.header: true "
                 + "or give a 0-based column index", error(new CsvReader(false, ',', "species", List.of()), noHeader, 1));
@@ -175,5 +175,55 @@ class CsvReaderTest {
         String m = assertThrows(IllegalArgumentException.class, () -> read(iris(), path, 1,
                 LabelSpec.classification(3), new Shape(1, 28, 28))).getMessage();
         assertEquals(path + ": rows have 4 features, but model.input_shape [1, 28, 28] expects 784", m);
+    }
+
+    @Test
+    void aUtf8ByteOrderMarkIsNotPartOfTheFirstColumnName() throws IOException {
+        Path p = dir.resolve("bom.csv");
+        String text = "species,sepal_length,sepal_width,petal_length,petal_width\n2,1,2,3,4\n0,5,6,7,8\n";
+        Files.write(p, (("\uFEFF" + text)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<DataBlock> blocks = read(iris(), p.toString(), 1, LabelSpec.classification(3), new Shape(4));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, blocks.get(0).features());
+        assertArrayEquals(new float[] {2, 0}, blocks.get(0).labels());
+    }
+
+    @Test
+    void aTrailingDelimiterIsNamedAsSuch() throws IOException {
+        String inHeader = write("trail-header.csv", IRIS_HEADER.replace("\n", ",\n") + rows(0, 4));
+        assertEquals(inHeader + " line 1: ends with a trailing delimiter ',', which makes an empty last column; remove "
+                + "the trailing ',' from every line", error(iris(), inHeader, 1));
+        String inRow = write("trail-row.csv", IRIS_HEADER + rows(0, 4) + "9.0,9.1,9.2,9.3,0,\n");
+        assertEquals(inRow + " line 6: ends with a trailing delimiter ',' (6 fields, the last empty), expected 5 "
+                + "fields", error(iris(), inRow, 1));
+    }
+
+    @Test
+    void unlabeledDataIsReadWhenLabelsAreOptionalAndRefusedOtherwise() throws IOException {
+        String path = write("unlabeled.csv", "sepal_length,sepal_width,petal_length,petal_width\n1,2,3,4\n5,6,7,8\n");
+        ReadRequest req = new ReadRequest("test", List.of(TrainingData.absolute(path)), 1,
+                LabelSpec.classification(3), 1f).unlabeledAllowed();
+        List<DataBlock> blocks = CollectedBlocks.collect(TrainingData.read(SparkFixture.context(), iris(), req, new Shape(4)));
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, blocks.get(0).features());
+        assertEquals(2, blocks.get(0).labels().length);
+        assertEquals(Float.NaN, blocks.get(0).labels()[0]);
+        assertEquals("data.label_column 'species' is not a column of " + path + ", which has [sepal_length, "
+                + "sepal_width, petal_length, petal_width]; train and evaluate need labelled data (predict scores data "
+                + "without labels)", error(iris(), path, 1));
+    }
+
+    @Test
+    void aTruncatedOrFakeGzipFileIsBadInputNamingTheFile() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bytes)) {
+            gz.write((IRIS_HEADER + rows(0, 2000)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        byte[] whole = bytes.toByteArray();
+        Path cut = dir.resolve("cut.csv.gz");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertEquals(cut + ": truncated or corrupt gzip data (Unexpected end of ZLIB input stream); expected a "
+                + "complete .gz file", error(iris(), cut.toString(), 1));
+        String fake = write("plain.csv.gz", IRIS_HEADER + rows(0, 3));
+        assertEquals(fake + ": not gzip data (Not in GZIP format); a file named .gz must be gzip-compressed",
+                error(iris(), fake, 1));
     }
 }

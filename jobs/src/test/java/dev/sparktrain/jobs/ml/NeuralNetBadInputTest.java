@@ -66,6 +66,9 @@ class NeuralNetBadInputTest {
         Files.write(params, "not numpy".getBytes());
         String m = message(() -> NeuralNetClassificationModel.load(path));
         assertTrue(m.startsWith(params + ": corrupted: not an NPY file"), m);
+        String missing = dir.resolve("never-saved").toString();
+        assertTrue(message(() -> NeuralNetClassificationModel.load(missing))
+                .startsWith(missing + ": no saved model there"));
         assertTrue(message(() -> NeuralNetRegressionModel.fromModelDirectory(dir.resolve("nothing").toString()))
                 .endsWith("nothing: model directory not found"));
     }

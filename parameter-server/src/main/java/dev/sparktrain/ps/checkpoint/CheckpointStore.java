@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparktrain.ps.io.WriteFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
@@ -34,7 +35,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@code manifest.json}, of which the last {@code keep} are kept. Writing is atomic: everything goes into a hidden
  * {@code .tmp-*} folder in the same parent, every file and the folder are fsynced, the folder is renamed into
  * place in one atomic move and the parent is fsynced; a crash at any point leaves earlier checkpoints intact and
- * no visible half-written folder (stale temporary folders are ignored and removed by the next write).
+ * no visible half-written folder (stale temporary folders are ignored and removed by the next write). A failed
+ * write (a full disk) removes its temporary folder and throws a {@link WriteFailure} naming the checkpoint's file.
  * Loading verifies the size and SHA-256 of every file and the shapes, and reports the first problem in one
  * message that names the checkpoint and the file.
  */
@@ -94,26 +96,30 @@ public final class CheckpointStore {
             throw new IllegalStateException("checkpoint " + target + " already exists");
         }
         Path tmp = root.resolve(TMP + target.getFileName() + "-" + UUID.randomUUID());
+        String current = null;
         try {
             Files.createDirectories(root);
             removeStaleTemporaries();
             Files.createDirectory(tmp);
             Map<String, Manifest.Entry> entries = new LinkedHashMap<>();
             for (Map.Entry<String, INDArray> a : c.arrays().entrySet()) {
-                String file = a.getKey() + ".npy";
-                fault.before(file);
-                entries.put(a.getKey(), writeArray(tmp.resolve(file), a.getValue()));
+                current = a.getKey() + ".npy";
+                fault.before(current);
+                entries.put(a.getKey(), writeArray(tmp.resolve(current), a.getValue()));
             }
-            fault.before(Manifest.FILE);
-            writeBytes(tmp.resolve(Manifest.FILE), Manifest.render(c, entries));
+            current = Manifest.FILE;
+            fault.before(current);
+            writeBytes(tmp.resolve(current), Manifest.render(c, entries));
+            current = null;
             fsync(tmp);
             fault.before("rename");
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             fsync(root);
         } catch (IOException | RuntimeException e) {
+            long written = current == null ? 0 : sizeOrZero(tmp.resolve(current));
             deleteQuietly(tmp);
             if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot write checkpoint " + target + ": " + io.getMessage(), io);
+                throw new WriteFailure(current == null ? target : target.resolve(current), written, io);
             }
             throw (RuntimeException) e;
         }
@@ -227,6 +233,14 @@ public final class CheckpointStore {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(bytes));
             ch.force(true);
+        }
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -7,7 +7,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Decoupled weight decay (Loshchilov &amp; Hutter) around any rule, scaled by the (scheduled) learning rate as in
  * PyTorch's AdamW: θ ← θ·(1 − lr·λ) and then the inner step, i.e. Δ = Δ_inner − lr·λ·θ. Around {@link Adam}
  * this is AdamW (PyTorch default λ = 0.01); the decay never enters the gradient or the inner state, unlike
- * {@link L2Penalty}.
+ * {@link CoupledWeightDecay}.
  */
 public record DecoupledWeightDecay(UpdateRule inner, double weightDecay) implements UpdateRule {
 

@@ -11,18 +11,25 @@ import java.util.Set;
  * Builds an optimizer from its config section, e.g.
  * <pre>
  *   {type: adam, lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, epsilon_convention: pytorch, amsgrad: false,
- *    l2: 0, clip_norm: 1.0, clip_value: 0.5, schedule: {type: cosine, decay_steps: 1000, warmup_steps: 100}}
+ *    weight_decay: 0, clip_norm: 1.0, clip_value: 0.5, schedule: {type: cosine, decay_steps: 1000, warmup_steps: 100}}
  * </pre>
  * Types: {@code sgd} (momentum, nesterov), {@code adam}, {@code adamw} (adam's fields + weight_decay, decoupled),
  * {@code rmsprop} (flavour tensorflow: decay, momentum, epsilon, centered; flavour pytorch: alpha, momentum,
- * epsilon, centered), {@code adagrad} (initial_accumulator, epsilon). Every type takes lr, l2 (coupled, added to
- * the gradient), clip_norm, clip_value (both off when absent) and schedule (see {@link Schedules}). Defaults are
- * the {@code DEFAULT_*} constants of each rule; unknown keys are rejected. Composition order: value clipping,
- * then global-norm clipping, then the L2 term, then the scheduled rule.
+ * epsilon, centered), {@code adagrad} (initial_accumulator, epsilon). Every type takes lr, clip_norm, clip_value
+ * (both off when absent) and schedule (see {@link Schedules}). Weight decay follows PyTorch's names and scales:
+ * {@code weight_decay: λ} is coupled for sgd, adam, rmsprop and adagrad (λ·θ added to the gradient,
+ * {@link CoupledWeightDecay}) and decoupled for adamw ({@link DecoupledWeightDecay}); {@code l2: λ} is the older name
+ * of the coupled one (still accepted, with a warning; on adamw it adds coupled decay beside the decoupled one). Note
+ * that {@code regularization.l2: λ} (Keras' convention, a loss term λ·Σθ²) adds 2λ·θ, twice as much. Defaults are
+ * the {@code DEFAULT_*} constants of each rule; unknown keys are rejected. Composition order: value clipping, then
+ * global-norm clipping, then the coupled decay, then the scheduled rule.
  */
 public final class Optimizers {
 
     private static final Set<String> COMMON = Set.of("type", "lr", "l2", "clip_norm", "clip_value", "schedule");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Optimizers.class);
+    /** The old name's warning is given once per JVM: configs are parsed again for every checkpoint and command. */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_L2 = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Optimizers() {
     }
@@ -64,11 +71,9 @@ public final class Optimizers {
             r.resolved.put("schedule", s.resolved());
             optimizer = new Scheduled(rule, s.schedule());
         }
-        double l2 = r.number("l2", 0.0);
-        if (l2 != 0) {
-            optimizer = new L2Penalty(optimizer, l2);
-        } else {
-            Check.nonNegative(r.options.field("l2"), l2);
+        double coupled = coupledDecay(r, type);
+        if (coupled != 0) {
+            optimizer = new CoupledWeightDecay(optimizer, coupled);
         }
         if (r.options.has("clip_norm")) {
             optimizer = new ClipByGlobalNorm(optimizer, r.number("clip_norm", 0));
@@ -78,6 +83,34 @@ public final class Optimizers {
         }
         r.options.done(known(type, r.resolved.get("flavour")));
         return new Configured(optimizer, r.resolved);
+    }
+
+    /**
+     * λ of the coupled decay: {@code weight_decay} (PyTorch's name; adamw's is decoupled and read with the rule) or
+     * its older name {@code l2}, not both.
+     */
+    private static double coupledDecay(Resolver r, String type) {
+        boolean decoupled = type.equals("adamw");
+        if (r.options.has("l2")) {
+            if (!decoupled && r.options.has("weight_decay")) {
+                throw new IllegalArgumentException(r.options.field("l2") + " is the older name of "
+                        + r.options.field("weight_decay") + ": give one of them");
+            }
+            double l2 = r.number("l2", 0.0);
+            Check.nonNegative(r.options.field("l2"), l2);
+            if (!decoupled && l2 != 0 && !WARNED_L2.getAndSet(true)) {
+                LOG.warn("{} is now called {}: PyTorch's coupled weight decay, adding {}·w to the gradient (half of "
+                        + "what regularization.l2 of the same value adds); the old name still works",
+                        r.options.field("l2"), r.options.field("weight_decay"), l2);
+            }
+            return l2;
+        }
+        if (decoupled) {
+            return 0;
+        }
+        double lambda = r.number("weight_decay", 0.0);
+        Check.nonNegative(r.options.field("weight_decay"), lambda);
+        return lambda;
     }
 
     private static Sgd sgd(Resolver r) {
@@ -110,14 +143,15 @@ public final class Optimizers {
     private static Set<String> known(String type, Object flavour) {
         Set<String> known = new java.util.TreeSet<>(COMMON);
         switch (type) {
-            case "sgd" -> known.addAll(Set.of("momentum", "nesterov"));
-            case "adam" -> known.addAll(Set.of("beta1", "beta2", "epsilon", "epsilon_convention", "amsgrad"));
+            case "sgd" -> known.addAll(Set.of("momentum", "nesterov", "weight_decay"));
+            case "adam" -> known.addAll(Set.of("beta1", "beta2", "epsilon", "epsilon_convention", "amsgrad",
+                    "weight_decay"));
             case "adamw" -> known.addAll(Set.of("beta1", "beta2", "epsilon", "epsilon_convention", "amsgrad",
                     "weight_decay"));
             case "rmsprop" -> known.addAll("pytorch".equals(flavour)
-                    ? Set.of("flavour", "alpha", "momentum", "epsilon", "centered")
-                    : Set.of("flavour", "decay", "momentum", "epsilon", "centered"));
-            default -> known.addAll(Set.of("initial_accumulator", "epsilon"));
+                    ? Set.of("flavour", "alpha", "momentum", "epsilon", "centered", "weight_decay")
+                    : Set.of("flavour", "decay", "momentum", "epsilon", "centered", "weight_decay"));
+            default -> known.addAll(Set.of("initial_accumulator", "epsilon", "weight_decay"));
         }
         return known;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.ParameterServer;
+import dev.sparktrain.ps.io.WriteFailure;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.OptimizerState;
 import dev.sparktrain.ps.optim.Sgd;
@@ -180,6 +181,24 @@ class CheckpointStoreTest {
             assertEquals(List.of("ckpt-000000000001"), all());
             faulty.load(first);
         }
+    }
+
+    /** The system's own "No space left on device" while writing a file: one line naming the checkpoint's file. */
+    @Test
+    void aFullDiskNamesTheFileItCouldNotWrite() {
+        ParameterServer ps = trained(1);
+        Path first = save(new CheckpointStore(root, 3), ps);
+        ps.applyMeanGradient(gradient(5));
+        CheckpointStore full = new CheckpointStore(root, 3, file -> {
+            if (file.equals("optimizer.v.npy")) {
+                throw new IOException("No space left on device");
+            }
+        });
+        WriteFailure e = assertThrows(WriteFailure.class, () -> save(full, ps));
+        assertEquals(root.resolve("ckpt-000000000002").resolve("optimizer.v.npy")
+                + ": no space left on device", e.getMessage());
+        assertEquals(List.of(first), full.list());
+        assertEquals(List.of("ckpt-000000000001"), all(), "no temporary folder left");
     }
 
     /** A crash (no cleanup at all) halfway leaves a hidden temporary folder that nothing reads; the next save removes it. */

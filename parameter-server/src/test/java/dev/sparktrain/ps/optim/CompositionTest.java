@@ -61,7 +61,7 @@ class CompositionTest {
     @Test
     void coupledL2AddsLambdaTimesParamsToTheGradient() {
         double l2 = 0.05;
-        Trajectory.check(new L2Penalty(Sgd.momentum(0.1, 0.9), l2), new Trajectory.Reference() {
+        Trajectory.check(new CoupledWeightDecay(Sgd.momentum(0.1, 0.9), l2), new Trajectory.Reference() {
             final double[] b = new double[4];
 
             public void step(int t, double[] g, double[] p) {

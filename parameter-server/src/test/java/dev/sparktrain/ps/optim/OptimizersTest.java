@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparktrain.ps.schedule.LinearWarmup;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class OptimizersTest {
 
@@ -24,7 +26,7 @@ class OptimizersTest {
         Optimizers.Configured c = create(Map.of());
         assertEquals(new Adam(1e-3, 0.9, 0.999, 1e-8), c.optimizer());
         assertEquals(Map.of("type", "adam", "lr", 1e-3, "beta1", 0.9, "beta2", 0.999, "epsilon", 1e-8,
-                "epsilon_convention", "pytorch", "amsgrad", false, "l2", 0.0), c.resolved());
+                "epsilon_convention", "pytorch", "amsgrad", false, "weight_decay", 0.0), c.resolved());
     }
 
     @Test
@@ -44,12 +46,36 @@ class OptimizersTest {
                 "schedule", Map.of("type", "cosine", "decay_steps", 100, "warmup_steps", 10))).optimizer();
         ClipByValue byValue = assertInstanceOf(ClipByValue.class, wrapped);
         ClipByGlobalNorm byNorm = assertInstanceOf(ClipByGlobalNorm.class, byValue.inner());
-        L2Penalty l2 = assertInstanceOf(L2Penalty.class, byNorm.inner());
+        CoupledWeightDecay l2 = assertInstanceOf(CoupledWeightDecay.class, byNorm.inner());
         Scheduled scheduled = assertInstanceOf(Scheduled.class, l2.inner());
         assertInstanceOf(LinearWarmup.class, scheduled.schedule());
         assertEquals(0.01 / 3, scheduled.learningRateAt(0), 1e-15);
         assertEquals(0.01, scheduled.learningRateAt(10), 1e-15);
         assertEquals(0.0, scheduled.learningRateAt(110), 1e-15);
+    }
+
+    @Test
+    void weightDecayHasPyTorchsNamesAndScale() {
+        Sgd sgd = new Sgd(0.1, 0, false);
+        assertEquals(new CoupledWeightDecay(sgd, 0.01), create(Map.of("type", "sgd", "lr", 0.1, "weight_decay", 0.01))
+                .optimizer());
+        // The older name is the same setting.
+        assertEquals(new CoupledWeightDecay(sgd, 0.01), create(Map.of("type", "sgd", "lr", 0.1, "l2", 0.01))
+                .optimizer());
+        assertEquals("optimizer.l2 is the older name of optimizer.weight_decay: give one of them",
+                error(Map.of("type", "sgd", "l2", 0.01, "weight_decay", 0.01)));
+        assertEquals("optimizer.weight_decay must be >= 0, got -1.0", error(Map.of("weight_decay", -1)));
+        // adamw: weight_decay is decoupled, as torch.optim.AdamW's.
+        assertEquals(DecoupledWeightDecay.adamW(0.001, 0.05), create(Map.of("type", "adamw", "weight_decay", 0.05))
+                .optimizer());
+
+        // weight_decay λ adds λ·θ to the gradient: what regularization.l2 of λ/2 adds (2·(λ/2)·θ), not of λ.
+        INDArray theta = Nd4j.createFromArray(0.5, -2.0, 3.0);
+        INDArray g = Nd4j.createFromArray(0.1, 0.2, -0.3);
+        INDArray coupled = new CoupledWeightDecay(sgd, 0.01).transform(g, theta);
+        INDArray penalised = g.dup();
+        dev.sparktrain.ops.regularization.Penalty.l2(0.01 / 2).addGradientInPlace(theta, penalised);
+        assertEquals(penalised, coupled);
     }
 
     @Test
@@ -75,8 +101,8 @@ class OptimizersTest {
         assertTrue(msg.contains("beta2"), msg);
         // alpha belongs to PyTorch's RMSProp, decay to TensorFlow's
         assertTrue(error(Map.of("type", "rmsprop", "alpha", 0.9)).startsWith("unknown field 'optimizer.alpha'"));
-        assertTrue(error(Map.of("type", "adam", "weight_decay", 0.1))
-                .startsWith("unknown field 'optimizer.weight_decay'"));
+        // adam's weight_decay is PyTorch's coupled one (weightDecayHasPyTorchsNamesAndScale); amsgrad is adam's only
+        assertTrue(error(Map.of("type", "sgd", "amsgrad", true)).startsWith("unknown field 'optimizer.amsgrad'"));
         assertTrue(error(Map.of("schedule", Map.of("type", "step", "step_size", 3, "gama", 0.5)))
                 .startsWith("unknown field 'optimizer.schedule.gama'"));
     }

@@ -22,10 +22,40 @@ public final class Ops {
         return Transforms.sigmoid(z, true);
     }
 
-    /** softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^−|z|): no overflow for any z. */
+    /**
+     * softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^−|z|): no overflow for any z, and full relative precision in
+     * the negative tail (where it is ≈ e^z), computed in double on the heap: ND4J's native log1p of e^−|z| loses
+     * digits there.
+     */
     public static INDArray softplus(INDArray z) {
-        INDArray tail = Transforms.log1p(Transforms.exp(Transforms.abs(z, true).negi(), false), false);
-        return Transforms.relu(z, true).addi(tail);
+        return HeapMath.map(z, Ops::softplus);
+    }
+
+    /** softplus of one value, in double: max(t, 0) + log1p(e^−|t|). */
+    public static double softplus(double t) {
+        return Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)));
+    }
+
+    /**
+     * PyTorch's {@code Softplus(beta, threshold)}: (1/β)·log(1 + e^(βz)), and z itself where βz &gt; threshold (there
+     * the two differ by less than e^−threshold/β); computed as {@link #softplus(double)} in double.
+     */
+    public static INDArray softplus(INDArray z, double beta, double threshold) {
+        return HeapMath.map(z, v -> beta * v > threshold ? v : softplus(beta * v) / beta);
+    }
+
+    /** d/dz of {@link #softplus(INDArray, double, double)}: σ(βz), and 1 where βz &gt; threshold; in double. */
+    public static INDArray softplusDerivative(INDArray z, double beta, double threshold) {
+        return HeapMath.map(z, v -> beta * v > threshold ? 1 : sigmoid(beta * v));
+    }
+
+    /** σ(t) of one value, in double, without overflow. */
+    public static double sigmoid(double t) {
+        if (t >= 0) {
+            return 1 / (1 + Math.exp(-t));
+        }
+        double e = Math.exp(t);
+        return e / (1 + e);
     }
 
     /** log σ(z) = −softplus(−z), finite for all z. */

@@ -86,6 +86,6 @@ public record BatchNorm(double momentum, double epsilon) implements LayerSpec {
 
     @Override
     public Layer build(Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
-        return new BatchNormLayer(this, input.rank() == 3, params, grads);
+        return new BatchNormLayer(this, input, params, grads);
     }
 }

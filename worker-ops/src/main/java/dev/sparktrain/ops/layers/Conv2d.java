@@ -92,6 +92,6 @@ public record Conv2d(int filters, Size2 kernel, Size2 stride, Padding padding, S
 
     @Override
     public Layer build(Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
-        return new Conv2dLayer(this, params.get("W"), params.get("b"), grads.get("W"), grads.get("b"));
+        return new Conv2dLayer(this, input, params.get("W"), params.get("b"), grads.get("W"), grads.get("b"));
     }
 }

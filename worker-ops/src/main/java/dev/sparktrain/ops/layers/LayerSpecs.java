@@ -28,7 +28,8 @@ public final class LayerSpecs {
             Flatten.KIND,
             Dropout.KIND,
             BatchNorm.KIND,
-            ActivationLayer.KIND);
+            ActivationLayer.KIND,
+            Residual.KIND);
 
     private LayerSpecs() {
     }

@@ -30,6 +30,11 @@ public record ParamShape(String name, long[] shape, WeightInit init, long fanIn,
         return shape.clone();
     }
 
+    /** The same tensor under another local name (a block prefixes its children's). */
+    public ParamShape renamed(String newName) {
+        return new ParamShape(newName, shape, init, fanIn, fanOut, role);
+    }
+
     public boolean trainable() {
         return role != Role.STATE;
     }

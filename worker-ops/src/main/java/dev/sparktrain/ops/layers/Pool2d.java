@@ -75,6 +75,6 @@ public record Pool2d(boolean max, Size2 kernel, Size2 stride, Padding padding) i
 
     @Override
     public Layer build(Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
-        return new Pool2dLayer(this);
+        return new Pool2dLayer(this, input);
     }
 }

@@ -1,42 +1,118 @@
 package dev.sparktrain.ops.layers;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.factory.Nd4j;
 
-/** The maths of {@link Pool2d} on libnd4j's native {@code maxpool2d}/{@code avgpool2d} ops and their {@code _bp}. */
+/**
+ * The maths of {@link Pool2d} in one pass over each image plane on the Java heap. Max pooling keeps, for every output,
+ * the input position of its maximum (the first one of equal values), so backward is one scatter of dLoss/dy into a
+ * zeroed dLoss/dx; average pooling divides by the number of window positions inside the image both ways.
+ */
 final class Pool2dLayer implements Layer {
 
-    /** libnd4j avgpool2d divisor mode: 0 = count only positions inside the image (padding excluded). */
-    private static final int EXCLUDE_PADDING = 0;
-    private static final int NCHW = 0;
+    private final boolean max;
+    private final Patches patches;
+    private final ActivationBuffer outputBuffer;
+    private final ActivationBuffer gradInputBuffer;
+    private HeapValues in;
+    private HeapValues out;
+    /** Max pooling: the flat input index of each output's maximum, from the last forward pass. */
+    private int[] argmax = new int[0];
+    private int batch = -1;
 
-    private final String op;
-    private final int[] args;
-    private INDArray input;
-
-    Pool2dLayer(Pool2d spec) {
-        this.op = spec.max() ? "maxpool2d" : "avgpool2d";
-        int[] window = spec.window().opArgs();
-        this.args = java.util.Arrays.copyOf(window, window.length + 2);
-        args[window.length] = EXCLUDE_PADDING;
-        args[window.length + 1] = NCHW;
+    Pool2dLayer(Pool2d spec, Shape input) {
+        this.max = spec.max();
+        this.patches = Patches.of(spec.window(), input);
+        this.outputBuffer = new ActivationBuffer(input.dim(0), patches.outHeight(), patches.outWidth());
+        this.gradInputBuffer = new ActivationBuffer(input.dims());
     }
 
     @Override
     public INDArray forward(INDArray x, ForwardContext context) {
-        input = x;
-        return Nd4j.exec(DynamicCustomOp.builder(op).addInputs(x).addIntegerArguments(args).build())[0];
+        DataType type = x.dataType();
+        if (in == null || in.dataType() != type) {
+            in = HeapValues.of(type);
+            out = HeapValues.of(type);
+        }
+        batch = Math.toIntExact(x.size(0));
+        in.load(x);
+        INDArray y = outputBuffer.get(batch, type);
+        int outputs = HeapValues.length(y);
+        out.ensure(outputs);
+        if (max && argmax.length < outputs) {
+            argmax = new int[outputs];
+        }
+        walk(false);
+        out.store(y);
+        return y;
     }
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        if (input == null) {
-            throw new IllegalStateException(op + ": backward called before forward");
+        if (batch < 0) {
+            throw new IllegalStateException((max ? "maxpool2d" : "avgpool2d") + ": backward called before forward");
         }
-        INDArray gradInput = input.ulike();
-        Nd4j.exec(DynamicCustomOp.builder(op + "_bp").addInputs(input, gradOutput).addOutputs(gradInput)
-                .addIntegerArguments(args).build());
+        out.load(gradOutput);
+        INDArray gradInput = gradInputBuffer.get(batch, gradOutput.dataType());
+        int length = HeapValues.length(gradInput);
+        in.ensure(length).zero(0, length);
+        if (max) {
+            in.scatterAdd(argmax, out, HeapValues.length(gradOutput));
+        } else {
+            walk(true);
+        }
+        in.store(gradInput);
         return gradInput;
+    }
+
+    /** Forward: out from in (and argmax); backward (average only): in += out spread over each window. */
+    private void walk(boolean backward) {
+        Window w = patches.window();
+        int kh = w.kernel().h();
+        int kw = w.kernel().w();
+        int sh = w.stride().h();
+        int sw = w.stride().w();
+        int height = patches.height();
+        int width = patches.width();
+        int planes = batch * patches.channels();
+        int k = 0;
+        for (int plane = 0; plane < planes; plane++) {
+            int base = plane * height * width;
+            for (int y = 0; y < patches.outHeight(); y++) {
+                int top = y * sh - patches.padTop();
+                int rowFrom = Math.max(0, top);
+                int rowTo = Math.min(height, top + kh);
+                for (int x = 0; x < patches.outWidth(); x++, k++) {
+                    int left = x * sw - patches.padLeft();
+                    int colFrom = Math.max(0, left);
+                    int colTo = Math.min(width, left + kw);
+                    if (max) {
+                        int rows = rowTo - rowFrom;
+                        int columns = colTo - colFrom;
+                        int at = base + rowFrom * width + colFrom;
+                        int best = rows == 2 && columns == 2 ? in.argmax2x2(at, width)
+                                : in.argmax(at, rows, columns, width);
+                        out.set(k, in.get(best));
+                        argmax[k] = best;
+                    } else {
+                        double count = (double) (rowTo - rowFrom) * (colTo - colFrom);
+                        double share = backward ? out.get(k) / count : 0;
+                        double sum = 0;
+                        for (int r = rowFrom; r < rowTo; r++) {
+                            for (int c = colFrom, at = base + r * width + colFrom; c < colTo; c++, at++) {
+                                if (backward) {
+                                    in.set(at, in.get(at) + share);
+                                } else {
+                                    sum += in.get(at);
+                                }
+                            }
+                        }
+                        if (!backward) {
+                            out.set(k, sum / count);
+                        }
+                    }
+                }
+            }
+        }
     }
 }

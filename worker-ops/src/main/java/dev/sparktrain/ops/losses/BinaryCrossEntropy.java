@@ -27,11 +27,21 @@ public record BinaryCrossEntropy() implements Loss {
     public PerSample perSample(INDArray p, INDArray labels) {
         INDArray y = checked(p, labels);
         double d = p.size(1);
-        INDArray logP = Transforms.max(Transforms.log(p, true), LOG_FLOOR, false);
-        INDArray log1mP = Transforms.max(Transforms.log(p.rsub(1.0), false), LOG_FLOOR, false);
-        INDArray perElement = y.mul(logP).addi(y.rsub(1.0).muli(log1mP)).negi();
+        INDArray perElement = elements(p, y);
         INDArray denominator = Transforms.max(p.rsub(1.0).muli(p), DENOMINATOR_FLOOR, false);
         return new PerSample(perElement.sum(1).divi(d), p.sub(y).divi(denominator).divi(d));
+    }
+
+    @Override
+    public INDArray unreduced(INDArray p, INDArray labels) {
+        return elements(p, checked(p, labels));
+    }
+
+    /** −[y log p + (1 − y) log(1 − p)] per element, each log clamped at −100. */
+    private static INDArray elements(INDArray p, INDArray y) {
+        INDArray logP = Transforms.max(Transforms.log(p, true), LOG_FLOOR, false);
+        INDArray log1mP = Transforms.max(Transforms.log(p.rsub(1.0), false), LOG_FLOOR, false);
+        return y.mul(logP).addi(y.rsub(1.0).muli(log1mP)).negi();
     }
 
     @Override

@@ -28,6 +28,12 @@ public record BinaryCrossEntropyWithLogits() implements Loss {
         return new PerSample(perElement.sum(1).divi(d), Ops.sigmoid(x).subi(y).divi(d));
     }
 
+    /** softplus(x) − x·y per element. */
+    @Override
+    public INDArray unreduced(INDArray x, INDArray labels) {
+        return Ops.softplus(x).subi(x.mul(checked(x, labels)));
+    }
+
     @Override
     public INDArray predict(INDArray output) {
         return Ops.sigmoid(output);

@@ -31,10 +31,20 @@ public record Huber(double delta) implements Loss {
         INDArray r = output.sub(Labels.sameShape(name(), output, labels));
         double d = output.size(1);
         INDArray clipped = Transforms.min(Transforms.max(r, -delta, true), delta, false);
-        // h(r) = c·(|r| − ½|c|) with c = clip(r): ½r² inside, δ(|r| − ½δ) outside.
+        return new PerSample(h(r, clipped).sum(1).divi(d), clipped.divi(d));
+    }
+
+    /** h(r) per element. */
+    @Override
+    public INDArray unreduced(INDArray output, INDArray labels) {
+        INDArray r = output.sub(Labels.sameShape(name(), output, labels));
+        return h(r, Transforms.min(Transforms.max(r, -delta, true), delta, false));
+    }
+
+    /** h(r) = c·(|r| − ½|c|) with c = clip(r): ½r² inside, δ(|r| − ½δ) outside. */
+    private static INDArray h(INDArray r, INDArray clipped) {
         INDArray abs = Transforms.abs(r, true);
-        INDArray h = Transforms.abs(clipped, true).muli(-0.5).addi(abs).muli(Transforms.abs(clipped, true));
-        return new PerSample(h.sum(1).divi(d), clipped.divi(d));
+        return Transforms.abs(clipped, true).muli(-0.5).addi(abs).muli(Transforms.abs(clipped, true));
     }
 
     @Override

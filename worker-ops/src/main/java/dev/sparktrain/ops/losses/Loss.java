@@ -37,6 +37,23 @@ public interface Loss extends java.io.Serializable {
         return compute(output, labels, weights);
     }
 
+    /**
+     * Throws an {@link IllegalArgumentException} if this loss cannot take a network output of {@code outputs} values
+     * per sample (a per-class list of the wrong length, say); the network checks this when it is built.
+     */
+    default void checkOutputs(long outputs) {
+    }
+
+    /**
+     * The loss values before any reduction, as PyTorch's {@code reduction='none'}: {@code [B, D]}, one per output
+     * element, for the element-wise losses (mse, mae, huber, the binary cross-entropies, sigmoid focal), and
+     * {@code [B]}, one per sample, for the losses over a row (softmax cross-entropy, nll, the hinge losses, softmax
+     * focal). No sample weights. {@link #compute} is their mean (element-wise ones: over D, then over the batch).
+     */
+    default INDArray unreduced(INDArray output, INDArray labels) {
+        return perSample(output, labels).losses().reshape(output.size(0));
+    }
+
     /** The model's prediction (e.g. class probabilities) from its raw output. */
     INDArray predict(INDArray output);
 

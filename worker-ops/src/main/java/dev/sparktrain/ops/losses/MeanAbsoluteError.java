@@ -22,6 +22,12 @@ public record MeanAbsoluteError() implements Loss {
         return new PerSample(Transforms.abs(r, true).sum(1).divi(d), Transforms.sign(r, false).divi(d));
     }
 
+    /** |o − y| per element. */
+    @Override
+    public INDArray unreduced(INDArray output, INDArray labels) {
+        return Transforms.abs(output.sub(Labels.sameShape(name(), output, labels)), false);
+    }
+
     @Override
     public INDArray predict(INDArray output) {
         return output.dup();

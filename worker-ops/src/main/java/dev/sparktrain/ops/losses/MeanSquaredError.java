@@ -21,6 +21,13 @@ public record MeanSquaredError() implements Loss {
         return new PerSample(r.mul(r).sum(1).divi(d), r.muli(2 / d));
     }
 
+    /** (o − y)² per element. */
+    @Override
+    public INDArray unreduced(INDArray output, INDArray labels) {
+        INDArray r = output.sub(Labels.sameShape(name(), output, labels));
+        return r.muli(r);
+    }
+
     @Override
     public INDArray predict(INDArray output) {
         return output.dup();

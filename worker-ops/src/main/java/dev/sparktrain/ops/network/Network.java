@@ -86,6 +86,17 @@ public final class Network {
         return spec.loss().compute(forward(features, ForwardContext.INFERENCE), labels).loss();
     }
 
+    /**
+     * The loss values of a batch before any reduction, as PyTorch's {@code reduction='none'} ({@link
+     * dev.sparktrain.ops.losses.Loss#unreduced}: {@code [B, D]} per element or {@code [B]} per sample); inference
+     * mode, no penalty.
+     */
+    public INDArray unreducedLoss(INDArray features, INDArray labels) {
+        INDArray out = forward(features, ForwardContext.INFERENCE);
+        long batch = out.size(0);
+        return spec.loss().unreduced(out.rank() == 2 ? out : out.reshape('c', batch, out.length() / batch), labels);
+    }
+
     /** Data loss + penalty of a batch in the given mode (a training pass updates running statistics). */
     public LossBreakdown objective(INDArray features, INDArray labels, INDArray sampleWeights,
                                    ForwardContext context) {

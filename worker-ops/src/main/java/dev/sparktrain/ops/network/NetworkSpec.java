@@ -41,7 +41,12 @@ public record NetworkSpec(Shape input, List<LayerSpec> layers, Loss loss, Regula
             throw new IllegalArgumentException("network regularization must be set (Regularization.NONE for none)");
         }
         layers = List.copyOf(layers);
-        shapesOf(input, layers);
+        List<Shape> shapes = shapesOf(input, layers);
+        try {
+            loss.checkOutputs(shapes.get(shapes.size() - 1).size());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.loss: " + e.getMessage(), e);
+        }
         for (Integer index : regularization.perLayer().keySet()) {
             if (index < 0 || index >= layers.size()) {
                 throw new IllegalArgumentException("regularization.layers: layer " + index + " does not exist; the "

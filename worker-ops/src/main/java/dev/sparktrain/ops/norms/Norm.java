@@ -29,6 +29,28 @@ public enum Norm {
         };
     }
 
+    /**
+     * The gradient of this norm at {@code x}, in a new array of its type: for L1, sign(x) (0 at 0); for L2, the
+     * unsquared norm's x/‖x‖₂, and at x = 0, where the norm has no gradient, the zero vector (its subgradient of least
+     * norm, as PyTorch's autograd gives for {@code torch.linalg.norm}). The squared norm's is
+     * {@link #squaredL2Gradient}. L0 and L∞ have none here.
+     */
+    public INDArray gradient(INDArray x) {
+        return switch (this) {
+            case L1 -> org.nd4j.linalg.ops.transforms.Transforms.sign(x, true);
+            case L2 -> {
+                double norm = of(x);
+                yield norm == 0 ? x.like().assign(0) : x.castTo(DataType.DOUBLE).div(norm).castTo(x.dataType());
+            }
+            case L0, LINF -> throw new UnsupportedOperationException(configName() + " has no gradient here");
+        };
+    }
+
+    /** The gradient of the squared L2 norm ‖x‖₂² = Σx², 2x (in a new array). */
+    public static INDArray squaredL2Gradient(INDArray x) {
+        return x.mul(2);
+    }
+
     /** This norm of each tensor of {@code layout} inside {@code flat}, by tensor name, in layout order. */
     public Map<String, Double> perTensor(ParamLayout layout, INDArray flat) {
         Map<String, Double> out = new LinkedHashMap<>();

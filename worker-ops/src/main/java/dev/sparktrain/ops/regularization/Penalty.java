@@ -1,18 +1,30 @@
 package dev.sparktrain.ops.regularization;
 
+import dev.sparktrain.ops.norms.Norm;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * A weight penalty added to the loss (Keras' convention): R(w) = l1·Σ|w| + l2·Σw², so dR/dw = l1·sign(w) +
- * 2·l2·w (sign(0) = 0). Elastic net is both at once; {@link #elasticNet} builds it from a total strength λ and
- * a mixing ratio ρ as scikit-learn/glmnet: l1 = λρ, l2 = λ(1 − ρ)/2.
+ * A weight penalty added to the loss (Keras' convention): R(w) = l1·Σ|w| + l2·Σw² + l2Norm·‖w‖₂, so dR/dw =
+ * l1·sign(w) + 2·l2·w + l2Norm·w/‖w‖₂ (sign(0) = 0; the last term is 0 at w = 0). {@code l2} is the SQUARED norm
+ * (weight decay: its gradient is 2·l2·w, so PyTorch's {@code weight_decay = λ} is {@code l2 = λ/2}); {@code l2Norm}
+ * the unsquared one (a group-lasso penalty per tensor, which pulls a whole tensor towards 0 at a constant rate).
+ * Elastic net is l1 and l2 at once; {@link #elasticNet} builds it from a total strength λ and a mixing ratio ρ as
+ * scikit-learn/glmnet: l1 = λρ, l2 = λ(1 − ρ)/2.
  */
-public record Penalty(double l1, double l2) implements java.io.Serializable {
+public record Penalty(double l1, double l2, double l2Norm) implements java.io.Serializable {
 
     public static final Penalty NONE = new Penalty(0, 0);
 
+    /** L1 and squared L2. */
+    public Penalty(double l1, double l2) {
+        this(l1, l2, 0);
+    }
+
     public Penalty {
+        if (!(l2Norm >= 0) || Double.isInfinite(l2Norm)) {
+            throw new IllegalArgumentException("l2_norm must be a finite number >= 0, got " + l2Norm);
+        }
         if (!(l1 >= 0) || Double.isInfinite(l1)) {
             throw new IllegalArgumentException("l1 must be a finite number >= 0, got " + l1);
         }
@@ -38,7 +50,7 @@ public record Penalty(double l1, double l2) implements java.io.Serializable {
     }
 
     public boolean isZero() {
-        return l1 == 0 && l2 == 0;
+        return l1 == 0 && l2 == 0 && l2Norm == 0;
     }
 
     /** R(w), in double. */
@@ -50,6 +62,9 @@ public record Penalty(double l1, double l2) implements java.io.Serializable {
         if (l2 != 0) {
             double n2 = w.norm2Number().doubleValue();
             v += l2 * n2 * n2;
+        }
+        if (l2Norm != 0) {
+            v += l2Norm * Norm.L2.of(w);
         }
         return v;
     }
@@ -63,7 +78,10 @@ public record Penalty(double l1, double l2) implements java.io.Serializable {
             gradient.addi(Transforms.sign(w, true).muli(l1));
         }
         if (l2 != 0) {
-            gradient.addi(w.mul(2 * l2));
+            gradient.addi(Norm.squaredL2Gradient(w).muli(l2));
+        }
+        if (l2Norm != 0) {
+            gradient.addi(Norm.L2.gradient(w).muli(l2Norm));
         }
         return value(w);
     }

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  * <pre>
  * regularization:
  *   l1: 0
- *   l2: 1.0e-4
+ *   l2: 1.0e-4                                       # SQUARED norm, Keras' l2(x): loss + x·Σw², gradient + 2x·w
+ *   l2_norm: 0                                       # the unsquared norm: loss + x·‖w‖₂, gradient + x·w/‖w‖₂
  *   elastic_net: {strength: 1.0e-3, l1_ratio: 0.5}   # instead of l1/l2
  *   layers: {"3": {l2: 1.0e-3}}                      # overrides for layer 3
  *   enabled: true
@@ -68,11 +69,11 @@ public record Regularization(Penalty global, Map<Integer, Penalty> perLayer, boo
                 }
                 Options layer = block.sub(key);
                 layers.put(index, penalty(layer));
-                layer.done(Set.of("l1", "l2", "elastic_net"));
+                layer.done(Set.of("l1", "l2", "l2_norm", "elastic_net"));
             }
         }
         boolean enabled = o.bool("enabled", true);
-        o.done(Set.of("l1", "l2", "elastic_net", "layers", "enabled"));
+        o.done(Set.of("l1", "l2", "l2_norm", "elastic_net", "layers", "enabled"));
         return new Regularization(global, layers, enabled);
     }
 
@@ -84,10 +85,10 @@ public record Regularization(Penalty global, Map<Integer, Penalty> perLayer, boo
             Options e = o.sub("elastic_net");
             Penalty p = Penalty.elasticNet(e.number("strength"), e.number("l1_ratio"));
             e.done(Set.of("strength", "l1_ratio"));
-            return p;
+            return new Penalty(p.l1(), p.l2(), o.number("l2_norm", 0));
         }
         try {
-            return new Penalty(o.number("l1", 0), o.number("l2", 0));
+            return new Penalty(o.number("l1", 0), o.number("l2", 0), o.number("l2_norm", 0));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(o.path() + ": " + e.getMessage(), e);
         }

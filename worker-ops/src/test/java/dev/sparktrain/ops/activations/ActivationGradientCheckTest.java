@@ -18,7 +18,8 @@ class ActivationGradientCheckTest {
 
     static Stream<Activation> all() {
         return Stream.concat(Activations.names().stream().map(Activations::byName),
-                Stream.of(new LeakyRelu(0.2), new Elu(0.5)));
+                Stream.of(new LeakyRelu(0.2), new Elu(0.5), new Softplus(2, 5), new Softplus(0.5, 20),
+                        HardSigmoid.keras2(), new HardSigmoid(0.3, 0.2)));
     }
 
     @ParameterizedTest
@@ -29,7 +30,8 @@ class ActivationGradientCheckTest {
         // push values off the kinks at 0, ±1 and ±3
         for (long i = 0; i < z.length(); i++) {
             double v = z.getDouble(i);
-            for (double kink : List.of(0.0, 1.0, -1.0, 3.0, -3.0)) {
+            // (and hard_sigmoid's at ±2.5 and 8/3, -2/3, softplus' threshold at 2.5 for β = 2, threshold 5)
+            for (double kink : List.of(0.0, 1.0, -1.0, 3.0, -3.0, 2.5, -2.5, 8.0 / 3, -2.0 / 3)) {
                 if (Math.abs(v - kink) < 0.05) {
                     z.putScalar(i, kink + 0.1);
                 }

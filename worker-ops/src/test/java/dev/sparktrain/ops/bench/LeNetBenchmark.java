@@ -35,6 +35,7 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * sourced (OPENBLAS_CORETYPE, OMP_NUM_THREADS=1):
  * {@code java -cp "$(cat cp.txt):worker-ops/target/classes:worker-ops/target/test-classes"
  * dev.sparktrain.ops.bench.LeNetBenchmark [batches]}.
+ * Times are the thread's CPU time (robust on a loaded machine), medians over the batches.
  * The last line is one machine-readable summary: {@code RESULT key=value ...} (milliseconds per batch, GFLOP/s).
  */
 public final class LeNetBenchmark {
@@ -66,9 +67,9 @@ public final class LeNetBenchmark {
         }
         double[] total = new double[batches];
         for (int i = 0; i < batches; i++) {
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             network.computeGradient(x, y, training);
-            total[i] = (System.nanoTime() - t0) / 1e6;
+            total[i] = (cpuNanos() - t0) / 1e6;
         }
 
         // 2. The same maths layer by layer, to split conv/pool from the rest.
@@ -80,23 +81,23 @@ public final class LeNetBenchmark {
         for (int i = -10; i < batches; i++) {
             INDArray a = x;
             for (int l = 0; l < n; l++) {
-                long t0 = System.nanoTime();
+                long t0 = cpuNanos();
                 a = layers.get(l).forward(a, training);
                 if (i >= 0) {
-                    fwd[l][i] = (System.nanoTime() - t0) / 1e6;
+                    fwd[l][i] = (cpuNanos() - t0) / 1e6;
                 }
             }
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             LossResult loss = spec.loss().compute(a, y, null);
             INDArray g = loss.gradient();
             if (i >= 0) {
-                lossMs[i] = (System.nanoTime() - t0) / 1e6;
+                lossMs[i] = (cpuNanos() - t0) / 1e6;
             }
             for (int l = n - 1; l >= 0; l--) {
-                long t1 = System.nanoTime();
+                long t1 = cpuNanos();
                 g = layers.get(l).backward(g);
                 if (i >= 0) {
-                    bwd[l][i] = (System.nanoTime() - t1) / 1e6;
+                    bwd[l][i] = (cpuNanos() - t1) / 1e6;
                 }
             }
         }
@@ -171,13 +172,13 @@ public final class LeNetBenchmark {
         double flops = 2.0 * m * k * nn;
         double[] got = new double[2000];
         for (int i = -20; i < got.length; i++) {
-            long t0 = System.nanoTime();
+            long t0 = cpuNanos();
             if (viaMmul) {
                 a.mmul(b);
             } else {
                 Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
             }
-            long dt = System.nanoTime() - t0;
+            long dt = cpuNanos() - t0;
             if (i >= 0) {
                 got[i] = flops / dt;
             }
@@ -198,6 +199,14 @@ public final class LeNetBenchmark {
         return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .filter(p -> p.matches(".*nd4j-native-[^/]*-linux-[^/]*\\.jar")).map(p -> p.replaceAll(".*/", ""))
                 .toList().toString();
+    }
+
+    /**
+     * This thread's CPU time: on a machine shared with other work, wall-clock time per op mostly measures how long
+     * the thread waited for a core; its CPU time does not.
+     */
+    private static long cpuNanos() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static double median(double[] v) {

@@ -55,6 +55,33 @@ class LayerGradientCheckTest {
                 Size2.square(1), true, Activations.byName("gelu"), WeightInit.HE_NORMAL))), ForwardContext.INFERENCE);
     }
 
+    /**
+     * The fused path (identity or ReLU applied while laying out the product) on odd sizes, strides that do not
+     * divide the input, explicit and same padding, dilation and 1x1 kernels.
+     */
+    @Test
+    void conv2dFusedPathOnOddSizes() {
+        NetworkSpec odd = new NetworkSpec(new Shape(3, 7, 5), List.of(
+                new Conv2d(4, new Size2(3, 2), new Size2(2, 1), Padding.SAME, Size2.square(1), true,
+                        Activations.byName("identity"), WeightInit.GLOROT_UNIFORM),
+                new Conv2d(2, Size2.square(2), Size2.square(1), Padding.explicit(2, 1), Size2.square(2), false,
+                        Activations.byName("identity"), WeightInit.GLOROT_UNIFORM),
+                new Conv2d(3, Size2.square(1), Size2.square(2), Padding.VALID, Size2.square(1), true,
+                        Activations.byName("identity"), WeightInit.GLOROT_UNIFORM),
+                new Flatten(), new Dense(3, Activations.byName("identity"))), new SoftmaxCrossEntropy());
+        assertGradientsMatch(odd, ForwardContext.INFERENCE);
+    }
+
+    @Test
+    void poolingWithOverlapPaddingAndOddSizes() {
+        NetworkSpec odd = new NetworkSpec(new Shape(2, 7, 5), List.of(
+                conv(2, 3, 1, Padding.SAME, 1, true),
+                new Pool2d(true, Size2.square(3), Size2.square(2), Padding.SAME),
+                new Pool2d(false, new Size2(2, 3), new Size2(1, 2), Padding.explicit(1, 1)),
+                new Flatten(), new Dense(3, Activations.byName("identity"))), new SoftmaxCrossEntropy());
+        assertGradientsMatch(odd, ForwardContext.INFERENCE);
+    }
+
     @Test
     void pooling() {
         assertGradientsMatch(head(List.of(conv(2, 3, 1, Padding.SAME, 1, true), Pool2d.max(2))),

@@ -35,7 +35,7 @@ class LayerRegistryTest {
     @Test
     void everyKindBuildsFromItsDeclaredKeys() {
         assertEquals(List.of("dense", "conv2d", "maxpool2d", "avgpool2d", "global_avgpool", "flatten", "dropout",
-                "batchnorm", "activation"), LayerSpecs.kinds());
+                "batchnorm", "activation", "residual"), LayerSpecs.kinds());
         for (Kind<? extends LayerSpec> kind : LayerSpecs.REGISTRY.kinds()) {
             LayerSpec every = create(kind.name(), kind.exampleWithEveryKey());
             assertEquals(kind.name(), every.kind());

@@ -45,7 +45,11 @@ class LossGradientCheckTest {
                 Arguments.of(new SigmoidFocal(0.25, 2), binary, false),
                 Arguments.of(new SigmoidFocal(-1, 0.5), soft, false),
                 Arguments.of(new SoftmaxFocal(1, 2), classIndices(), false),
-                Arguments.of(new SoftmaxFocal(0.5, 0.7), oneHot(), false));
+                Arguments.of(new SoftmaxFocal(0.5, 0.7), oneHot(), false),
+                Arguments.of(new SigmoidFocal(java.util.List.of(0.1, 0.5, 0.9, 0.3), 2), binary, false),
+                Arguments.of(new SigmoidFocal(java.util.List.of(0.8, 0.0, 1.0, 0.25), 0.5), soft, false),
+                Arguments.of(new SoftmaxFocal(java.util.List.of(0.25, 1.0, 2.0, 0.5), 2), classIndices(), false),
+                Arguments.of(new SoftmaxFocal(java.util.List.of(0.25, 1.0, 2.0, 0.0), 0.7), oneHot(), false));
     }
 
     @ParameterizedTest(autoCloseArguments = false) // INDArray is AutoCloseable: keep the shared labels open

@@ -26,7 +26,20 @@ public record CsvLayout(char delimiter, String header, String[] names, int field
      */
     public static CsvLayout resolve(String file, String firstLine, boolean hasHeader, char delimiter,
                                     String labelColumn, List<String> featureColumns) {
+        return resolve(file, firstLine, hasHeader, delimiter, labelColumn, featureColumns, false);
+    }
+
+    /**
+     * As above; with {@code labelsOptional}, a file without the label column (no column of that name, or an index
+     * beyond its last column) is read as unlabeled: {@code label} is -1 and every other column may be a feature.
+     */
+    public static CsvLayout resolve(String file, String firstLine, boolean hasHeader, char delimiter,
+                                    String labelColumn, List<String> featureColumns, boolean labelsOptional) {
         String[] fields = CsvSplitter.split(firstLine, delimiter);
+        if (fields.length > 1 && fields[fields.length - 1].isEmpty()) {
+            throw new IllegalArgumentException(file + " line 1: ends with a trailing delimiter '" + delimiter
+                    + "', which makes an empty last column; remove the trailing '" + delimiter + "' from every line");
+        }
         String[] names = hasHeader ? fields : null;
         if (hasHeader) {
             for (int i = 0; i < names.length; i++) {
@@ -38,10 +51,11 @@ public record CsvLayout(char delimiter, String header, String[] names, int field
                 }
             }
         }
-        int label = column(file, names, fields.length, labelColumn, "data.label_column");
+        int label = labelsOptional && !hasColumn(names, fields.length, labelColumn) ? -1
+                : column(file, names, fields.length, labelColumn, "data.label_column");
         int[] features;
         if (featureColumns.isEmpty()) {
-            features = new int[fields.length - 1];
+            features = new int[label < 0 ? fields.length : fields.length - 1];
             for (int i = 0, k = 0; i < fields.length; i++) {
                 if (i != label) {
                     features[k++] = i;
@@ -70,6 +84,16 @@ public record CsvLayout(char delimiter, String header, String[] names, int field
         return names != null ? "'" + names[i] + "'" : Integer.toString(i);
     }
 
+    /** Whether the label is read (false: the file has no label column). */
+    public boolean labeled() {
+        return label >= 0;
+    }
+
+    private static boolean hasColumn(String[] names, int count, String column) {
+        return column.matches("\\d+") ? Integer.parseInt(column) < count
+                : names != null && Arrays.asList(names).contains(column);
+    }
+
     private static int column(String file, String[] names, int count, String column, String field) {
         if (column.matches("\\d+")) {
             int index = Integer.parseInt(column);
@@ -86,7 +110,8 @@ public record CsvLayout(char delimiter, String header, String[] names, int field
         int index = Arrays.asList(names).indexOf(column);
         if (index < 0) {
             throw new IllegalArgumentException(field + " '" + column + "' is not a column of " + file + ", which has "
-                    + Arrays.toString(names));
+                    + Arrays.toString(names) + (field.equals("data.label_column") ? "; train and evaluate need "
+                    + "labelled data (predict scores data without labels)" : ""));
         }
         return index;
     }

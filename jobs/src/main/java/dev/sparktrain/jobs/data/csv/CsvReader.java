@@ -55,7 +55,8 @@ public final class CsvReader implements DatasetReader {
             throw new IllegalArgumentException(firstName + " line 1: holds control characters (binary data), "
                     + "expected CSV text; is data.format right?");
         }
-        CsvLayout layout = CsvLayout.resolve(firstName, firstLine, header, delimiter, labelColumn, featureColumns);
+        CsvLayout layout = CsvLayout.resolve(firstName, firstLine, header, delimiter, labelColumn, featureColumns,
+                request.labelsOptional());
         if (header) {
             long headerBytes = firstLine.getBytes(StandardCharsets.UTF_8).length;
             for (TextFiles.TextFile f : files) {
@@ -112,10 +113,14 @@ public final class CsvReader implements DatasetReader {
                             String[] fields, GrowableFloats x, GrowableFloats y) {
         int n = CsvSplitter.split(line, layout.delimiter(), fields);
         if (n != layout.fieldCount()) {
-            throw new IllegalArgumentException(where(lines) + "has " + n + " fields, expected " + layout.fieldCount());
+            boolean trailing = n == layout.fieldCount() + 1 && line.stripTrailing().endsWith(
+                    String.valueOf(layout.delimiter()));
+            throw new IllegalArgumentException(where(lines) + (trailing ? "ends with a trailing delimiter '"
+                    + layout.delimiter() + "' (" + n + " fields, the last empty), expected " + layout.fieldCount()
+                    + " fields" : "has " + n + " fields, expected " + layout.fieldCount()));
         }
-        float label = number(fields, layout.label(), layout, lines, 1f);
-        String problem = labels.problem(label);
+        float label = layout.labeled() ? number(fields, layout.label(), layout, lines, 1f) : Float.NaN;
+        String problem = layout.labeled() ? labels.problem(label) : null;
         if (problem != null) {
             throw new IllegalArgumentException(where(lines) + "field " + layout.fieldName(layout.label()) + ": "
                     + problem);
@@ -133,7 +138,8 @@ public final class CsvReader implements DatasetReader {
             v = parseFloat(s);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where(lines) + "field " + layout.fieldName(i) + " is '" + s
-                    + "', expected a number");
+                    + "', expected a number" + (s.matches("[-+]?[0-9]+,[0-9]+") ? " (with a decimal point, not a "
+                    + "comma; or is data.delimiter wrong?)" : ""));
         }
         float scaled = v * scale;
         if (!Float.isFinite(scaled)) {

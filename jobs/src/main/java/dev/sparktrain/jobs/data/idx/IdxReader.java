@@ -19,17 +19,31 @@ public final class IdxReader implements DatasetReader {
 
     @Override
     public RawBlocks read(JavaSparkContext sc, ReadRequest request) {
-        if (request.paths().size() != 2) {
+        boolean unlabeled = request.paths().size() == 1 && request.labelsOptional();
+        if (request.paths().size() != 2 && !unlabeled) {
             throw new IllegalArgumentException("format idx needs an images and a labels file, got " + request.paths());
         }
         String imagesUri = request.paths().get(0);
-        String labelsUri = request.paths().get(1);
-        IdxPair pair = IdxPair.validate(sc.hadoopConfiguration(), imagesUri, labelsUri);
+        // Images without a labels file (predict): every row's label is NaN.
+        String labelsUri = unlabeled ? null : request.paths().get(1);
+        long rows;
+        int rowSize;
+        if (unlabeled) {
+            IdxHeader header = IdxFile.validate(sc.hadoopConfiguration(), imagesUri);
+            if (header.dims().size() < 2) {
+                throw new IllegalArgumentException(imagesUri + ": images must have at least 2 dimensions (items, then "
+                        + "the shape of one item), found " + header.dims().size() + ": " + header.dims());
+            }
+            rows = header.items();
+            rowSize = header.rowSize();
+        } else {
+            IdxPair pair = IdxPair.validate(sc.hadoopConfiguration(), imagesUri, labelsUri);
+            rows = pair.items();
+            rowSize = pair.rowSize();
+        }
         int workers = request.workers();
-        long rows = pair.items();
-        int rowSize = pair.rowSize();
         float scale = request.scale();
-        LabelSpec labels = request.labels();
+        LabelSpec labels = unlabeled ? null : request.labels();
         List<Integer> partitions = new ArrayList<>();
         for (int p = 0; p < workers; p++) {
             partitions.add(p);
@@ -38,14 +52,23 @@ public final class IdxReader implements DatasetReader {
             long start = rows * p / workers;
             int count = Math.toIntExact(rows * (p + 1) / workers - start);
             float[] x = IdxFile.readRows(imagesUri, start, count, scale);
-            float[] y = IdxFile.readRows(labelsUri, start, count, 1f);
+            float[] y;
+            if (labelsUri == null) {
+                y = new float[count];
+                java.util.Arrays.fill(y, Float.NaN);
+            } else {
+                y = IdxFile.readRows(labelsUri, start, count, 1f);
+            }
             check(imagesUri, labelsUri, start, count, rowSize, x, y, labels);
             return List.of(new DataBlock(count, rowSize, x, y)).iterator();
         }, true);
         return new RawBlocks(blocks, rowSize, imagesUri);
     }
 
-    /** Throws naming the file and item index of the first non-finite value or unacceptable label. */
+    /**
+     * Throws naming the file and item index of the first non-finite value or unacceptable label (labels null: not
+     * checked).
+     */
     static void check(String images, String labelsFile, long start, int count, int rowSize, float[] x, float[] y,
                       LabelSpec labels) {
         for (int i = 0; i < count; i++) {
@@ -55,7 +78,7 @@ public final class IdxReader implements DatasetReader {
                             + "number", images, start + i, j - i * rowSize, x[j]));
                 }
             }
-            String problem = labels.problem(y[i]);
+            String problem = labels == null ? null : labels.problem(y[i]);
             if (problem != null) {
                 throw new IllegalArgumentException(labelsFile + " item " + (start + i) + ": " + problem);
             }

@@ -44,7 +44,7 @@ public final class LibSvmReader implements DatasetReader {
         float scale = request.scale();
         int size = numFeatures;
         if (size == 0) {
-            sc.setJobGroup("sparktrain-data", "find the number of features of " + request.name() + " data", false);
+            sc.setJobGroup(dev.sparktrain.jobs.data.TrainingData.JOB_GROUP, "find the number of features of " + request.name() + " data", false);
             List<Integer> max = sc.parallelize(partitions, request.workers()).mapPartitionsWithIndex(
                     (p, ignored) -> List.of(parse(pieces.get(p), labels, 0, scale, null)).iterator(), true).collect();
             size = max.stream().mapToInt(Integer::intValue).max().orElse(0);

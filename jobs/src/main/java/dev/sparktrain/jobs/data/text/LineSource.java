@@ -46,7 +46,13 @@ public final class LineSource implements Closeable {
             FileSystem fs = p.getFileSystem(conf);
             FSDataInputStream raw = fs.open(p);
             if (piece.compressed()) {
-                return new LineSource(conf, piece, new GZIPInputStream(raw, BUFFER), 0);
+                try {
+                    return new LineSource(conf, piece, new GZIPInputStream(raw, BUFFER), 0);
+                } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                    raw.close();
+                    throw new IllegalArgumentException(piece.displayName() + ": not gzip data (" + e.getMessage()
+                            + "); a file named .gz must be gzip-compressed", e);
+                }
             }
             long seek = Math.max(0, piece.start() - 1);
             raw.seek(seek);
@@ -90,8 +96,11 @@ public final class LineSource implements Closeable {
         if (len > 0 && line[len - 1] == '\r') {
             len--;
         }
+        // A UTF-8 byte-order mark (Excel's "CSV UTF-8" starts files with one) is not part of the first line.
+        int from = linesRead == 0 && startsFile() && len >= 3 && line[0] == (byte) 0xEF && line[1] == (byte) 0xBB
+                && line[2] == (byte) 0xBF ? 3 : 0;
         linesRead++;
-        return new String(line, 0, len, StandardCharsets.UTF_8);
+        return new String(line, from, len - from, StandardCharsets.UTF_8);
     }
 
     /** 1-based line number in the file of the line last returned by {@link #next()}. */
@@ -122,6 +131,10 @@ public final class LineSource implements Closeable {
         if (bufPos == bufLen) {
             try {
                 bufLen = in.read(buf, 0, buf.length);
+            } catch (java.io.EOFException | java.util.zip.ZipException e) {
+                // The file, not the machine: a .gz cut short (a copy that did not finish) or not gzip at all.
+                throw new IllegalArgumentException(piece.displayName() + ": truncated or corrupt gzip data ("
+                        + e.getMessage() + "); expected a complete .gz file", e);
             } catch (IOException e) {
                 throw new UncheckedIOException(piece.displayName() + ": cannot read: " + e.getMessage(), e);
             }

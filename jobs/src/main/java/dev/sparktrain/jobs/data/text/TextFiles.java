@@ -63,6 +63,9 @@ public final class TextFiles {
             }
             return files;
         } catch (FileNotFoundException e) {
+            if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+                throw new UncheckedIOException(TextPiece.display(path) + ": permission denied", e);
+            }
             throw new IllegalArgumentException(TextPiece.display(path) + ": no such file or directory", e);
         } catch (IOException e) {
             throw new UncheckedIOException(TextPiece.display(path) + ": cannot list: " + e.getMessage(), e);

@@ -1,0 +1,141 @@
+package dev.sparktrain.driver;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.data.TestBlocks;
+import dev.sparktrain.driver.listen.MetricsJsonlListener;
+import dev.sparktrain.driver.listen.RoundMetrics;
+import dev.sparktrain.driver.listen.TrainingListener;
+import dev.sparktrain.ops.activations.Identity;
+import dev.sparktrain.ops.activations.Relu;
+import dev.sparktrain.ops.layers.Dense;
+import dev.sparktrain.ops.layers.Shape;
+import dev.sparktrain.ops.losses.SoftmaxCrossEntropy;
+import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ps.optim.Adam;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What listeners and {@code metrics.jsonl} see when a block of rounds does not complete: a block whose Spark job is
+ * lost runs again and the file keeps each round once (the rerun's); a stop request (Ctrl-C) ends training at once
+ * with {@link StopRequest.Interrupted}, even when it also cancelled the block's job: no attempt 2.
+ */
+class StopAndRerunTest {
+
+    private static final int FEATURES = 5;
+    private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
+            List.of(new Dense(6, new Relu()), new Dense(3, new Identity())), new SoftmaxCrossEntropy());
+    private static final Adam ADAM = Adam.defaults(0.02);
+    private static JavaSparkContext sc;
+    private static CachedBlocks data;
+
+    @BeforeAll
+    static void start() {
+        sc = SparkFixture.context();
+        data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
+                TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "stop");
+    }
+
+    @AfterAll
+    static void stop() {
+        SparkFixture.stop();
+    }
+
+    /** At (epoch, round): runs {@code action} once, then waits until Spark has ended the cancelled job. */
+    private static final class AtRound implements TrainingListener {
+        private final int epoch;
+        private final int round;
+        private final Runnable action;
+        private final List<Integer> roundsSeen = new ArrayList<>();
+        private boolean done;
+
+        AtRound(int epoch, int round, Runnable action) {
+            this.epoch = epoch;
+            this.round = round;
+            this.action = action;
+        }
+
+        @Override
+        public void onRound(RoundMetrics m) {
+            if (m.epoch() == epoch) {
+                roundsSeen.add(m.round());
+            }
+            if (!done && m.epoch() == epoch && m.round() == round) {
+                done = true;
+                action.run();
+                while (sc.statusTracker().getActiveJobIds().length > 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    private static Trainer.Builder trainer(TrainingConfig config, List<TrainingListener> listeners) {
+        return Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners);
+    }
+
+    private static List<String> records(Path file) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode n = json.readTree(line);
+            out.add(n.get("type").asText().charAt(0) + "" + n.get("epoch").asInt()
+                    + (n.has("round") ? "." + n.get("round").asInt() : ""));
+        }
+        return out;
+    }
+
+    @Test
+    void aBlockRunAgainAfterALostJobLeavesEachRoundOnceInTheMetrics(@TempDir Path dir) throws IOException {
+        TrainingConfig config = TrainingConfig.sync(2, 16, 2, 8).withTransport(RoundTransport.CHANNEL);
+        AtRound cancel = new AtRound(2, 2, sc::cancelAllJobs);
+        Path file = dir.resolve("metrics.jsonl");
+        try (MetricsJsonlListener metrics = new MetricsJsonlListener(file, 2)) {
+            trainer(config, List.of(cancel, metrics)).build().fit(data, null);
+        }
+        assertEquals(List.of(0, 1, 2, 0, 1, 2, 3, 4, 5), cancel.roundsSeen, "the block ran again");
+        assertEquals(List.of("r1.0", "r1.1", "r1.2", "r1.3", "r1.4", "r1.5", "e1",
+                "r2.0", "r2.1", "r2.2", "r2.3", "r2.4", "r2.5", "e2"), records(file));
+    }
+
+    @Test
+    void aStopRequestEndsTrainingWithoutRunningTheBlockAgain() {
+        TrainingConfig config = TrainingConfig.sync(3, 16, 2, 8).withTransport(RoundTransport.CHANNEL);
+        StopRequest stop = new StopRequest();
+        AtRound ctrlC = new AtRound(2, 2, () -> {
+            stop.request();
+            sc.cancelAllJobs();
+        });
+        Trainer trainer = trainer(config, List.of(ctrlC)).stopOn(stop).build();
+        StopRequest.Interrupted e = assertThrows(StopRequest.Interrupted.class, () -> trainer.fit(data, null));
+        assertEquals(2, e.epoch());
+        assertEquals(List.of(0, 1, 2), ctrlC.roundsSeen, "no attempt 2");
+        assertEquals(0, sc.statusTracker().getActiveJobIds().length);
+    }
+
+    @Test
+    void aStopRequestBetweenRoundsStopsAtTheNextOne() {
+        TrainingConfig config = TrainingConfig.sync(3, 16, 2, 8).withTransport(RoundTransport.JOB);
+        StopRequest stop = new StopRequest();
+        AtRound ctrlC = new AtRound(1, 3, stop::request);
+        StopRequest.Interrupted e = assertThrows(StopRequest.Interrupted.class,
+                () -> trainer(config, List.of(ctrlC)).stopOn(stop).build().fit(data, null));
+        assertEquals(1, e.epoch());
+        assertEquals(4, e.round(), "stopped before round 5 (0-based 4)");
+        assertArrayEquals(new int[] {0, 1, 2, 3}, ctrlC.roundsSeen.stream().mapToInt(Integer::intValue).toArray());
+    }
+}
