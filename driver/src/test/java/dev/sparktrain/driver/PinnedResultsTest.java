@@ -38,7 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Final parameters, bit for bit, of a few small runs in every mode and inner-state policy, pinned as SHA-256 prefixes
  * computed on the code before the round pipeline was redesigned (issue #20): the same config and seed must keep
- * giving exactly these parameters, over every transport, and in process without Spark.
+ * giving exactly these parameters, over every transport, and in process without Spark. The two batch-norm runs were
+ * pinned again on main after its batch-norm layer moved to Java-heap loops (other arithmetic, the same pipeline): main
+ * without the redesign gives these values too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PinnedResultsTest {
@@ -64,7 +66,7 @@ class PinnedResultsTest {
         Adam adam = Adam.defaults(0.02);
         return List.of(
                 new Case("sync adam", MLP, adam, base, 0, "fa3d47e1fd3bfe2b"),
-                new Case("sync momentum, batch norm", BATCH_NORM, Sgd.momentum(0.1, 0.9), base, 0, "69c0975aacf9f26b"),
+                new Case("sync momentum, batch norm", BATCH_NORM, Sgd.momentum(0.1, 0.9), base, 0, "35a6150e38029848"),
                 new Case("average reset", MLP, adam, base.withMode(TrainingMode.AVERAGE, 3, InnerStatePolicy.RESET,
                         null), 0, "3e2402e953e1d40d"),
                 new Case("average average", MLP, adam, base.withMode(TrainingMode.AVERAGE, 3,
@@ -72,7 +74,7 @@ class PinnedResultsTest {
                 new Case("average keep, checkpoints every 2 rounds", MLP, adam, base.withMode(TrainingMode.AVERAGE, 2,
                         InnerStatePolicy.KEEP, null), 2, "7055c859125fbc2c"),
                 new Case("outer nesterov, batch norm", BATCH_NORM, adam, base.withMode(TrainingMode.OUTER, 2,
-                        InnerStatePolicy.AVERAGE, Sgd.nesterov(0.7, 0.5)), 0, "058984752e70ca32"));
+                        InnerStatePolicy.AVERAGE, Sgd.nesterov(0.7, 0.5)), 0, "87dc1df7c810800f"));
     }
 
     private JavaSparkContext sc;
