@@ -97,7 +97,9 @@ def csv_frame(spark, folder: Path, split: str, rows: int):
     path = folder / f"fashion7x7-{split}.csv"
     if not path.is_file():
         fail(f"{path}: no such file; bin/example-data writes it")
-    df = spark.read.option("header", True).option("inferSchema", True).csv(str(path))
+    # The layout bin/example-data writes: the class, then 49 pooled pixels. A schema spares a pass to infer one.
+    schema = "label INT, " + ", ".join(f"p{i} DOUBLE" for i in range(49))
+    df = spark.read.option("header", True).option("mode", "FAILFAST").schema(schema).csv(str(path))
     return df.limit(rows) if rows else df
 
 

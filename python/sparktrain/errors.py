@@ -56,6 +56,12 @@ def _from_pyspark(error) -> Optional[str]:
     if isinstance(error, IllegalArgumentException):
         message = getattr(error, "_message", None) or str(error)
         return _first_line(message)
+    # Over Spark Connect, other JVM exceptions arrive as UnknownException, their JVM class as the reason.
+    reason = getattr(error, "_reason", None)
+    if reason in _CLEAR_JVM_ERRORS:
+        message = _first_line(getattr(error, "_message", None) or str(error))
+        prefix = f"({reason}) "
+        return message[len(prefix):] if message.startswith(prefix) else message
     return _cache_limit(error)
 
 

@@ -208,13 +208,6 @@ class _NeuralNetModel(JavaModel, HasFeaturesCol, HasPredictionCol, _JavaClassRea
         self._jvm_only("numFeatures")
         return self._call_java("numFeatures")
 
-    def exportOnnx(self, path: str, overwrite: bool = False) -> None:
-        """Writes the model as an ONNX file on the driver (classic PySpark only); an existing file is refused unless
-        ``overwrite``."""
-        self._jvm_only("exportOnnx")
-        with jvm_errors():
-            self._java_obj.exportOnnx(path, overwrite)
-
     def configYaml(self) -> str:
         """The resolved sparktrain config the model was trained with (classic PySpark only)."""
         self._jvm_only("configYaml")

@@ -90,10 +90,6 @@ def test_model_and_estimator_save_and_load(spark, train, test, tmp_path):
     assert predictions(loaded.transform(test), "p") == predictions(model.transform(test), "p")
     assert "softmax_cross_entropy" in loaded.configYaml()
     assert (tmp_path / "model" / "model" / "params.npy").is_file()  # the CLI's model directory inside
-    loaded.exportOnnx(str(tmp_path / "model.onnx"))
-    assert (tmp_path / "model.onnx").read_bytes()[:2] == b"\x08\x08"  # ONNX ModelProto: ir_version 8 first
-    with pytest.raises(SparktrainError):
-        loaded.exportOnnx(str(tmp_path / "model.onnx"))
 
     nn.save(str(tmp_path / "estimator"))
     estimator = NeuralNetClassifier.load(str(tmp_path / "estimator"))

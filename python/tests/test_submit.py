@@ -1,8 +1,8 @@
-"""spark-submit from the pip-installed pyspark distribution: the job jar's CLI in local mode, on a standalone master
-and worker started by the distribution's own daemon script, and through bin/sparktrain submit."""
+"""The pip-installed pyspark distribution running the job jar's CLI: its spark-submit in local mode, and
+bin/sparktrain submit (which uses that distribution) on a standalone master and worker started by the distribution's
+own daemon script."""
 
 import csv
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -69,7 +69,9 @@ def test_spark_submit_local(root, jar, config, tmp_path):
     check_run(submit(root, jar, env, "local[2]", config, out), out)
 
 
-def test_spark_submit_to_a_standalone_master_and_worker(root, jar, config, tmp_path):
+def test_bin_sparktrain_submit_to_a_standalone_master_and_worker(root, config, tmp_path):
+    """bin/sparktrain submit runs the installed distribution's spark-submit (SPARK_HOME) against a standalone master
+    and worker started by that distribution's daemon script."""
     run_dir = tmp_path / "cluster"
     run_dir.mkdir()
     master_port, worker_port = free_port(), free_port()
@@ -83,11 +85,14 @@ def test_spark_submit_to_a_standalone_master_and_worker(root, jar, config, tmp_p
                                                 "--memory", "3g", "--work-dir", str(run_dir / "work"),
                                                 master_url], run_dir, worker_port))
         env = spark_env(run_dir)
+        env.update(SPARKTRAIN_NO_BUILD="1", SPARK_PRINT_LAUNCH_COMMAND="1")
         out = tmp_path / "run"
-        done = submit(root, jar, env, master_url, config, out, "--executor-memory", "1g",
-                      "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-                      "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1")
+        done = subprocess.run([str(root / "bin" / "sparktrain"), "submit", "--master", master_url,
+                               "--driver-memory", "1g", "--", "train", str(config), "--out", str(out)],
+                              env=env, capture_output=True, text=True, timeout=1200, cwd=root)
         check_run(done, out)
+        # Spark's launcher printed the command it ran: the distribution's jars, not the build's target/spark-home.
+        assert f"{SPARK_HOME}/jars/*" in done.stderr and "target/spark-home" not in done.stderr
         # The tasks ran in an executor JVM the worker started, not in the driver.
         executor_logs = list((run_dir / "work").glob("app-*/*/stderr"))
         assert executor_logs and any("Running task" in p.read_text(errors="replace") for p in executor_logs)
@@ -95,15 +100,3 @@ def test_spark_submit_to_a_standalone_master_and_worker(root, jar, config, tmp_p
         for daemon in reversed(daemons):
             daemon.stop()
     assert not any(d.alive() for d in daemons)
-
-
-def test_bin_sparktrain_submit_uses_the_installed_distribution(root, config, tmp_path):
-    env = spark_env(tmp_path / "spark")
-    env.update(SPARKTRAIN_NO_BUILD="1", SPARK_PRINT_LAUNCH_COMMAND="1")
-    out = tmp_path / "run"
-    done = subprocess.run([str(root / "bin" / "sparktrain"), "submit", "--master", "local[2]", "--driver-memory",
-                           "1g", "--", "train", str(config), "--out", str(out)],
-                          env=env, capture_output=True, text=True, timeout=900, cwd=root)
-    check_run(done, out)
-    # Spark's launcher printed the command it ran: the distribution's jars, not the build's target/spark-home.
-    assert f"{SPARK_HOME}/jars/*" in done.stderr and "target/spark-home" not in done.stderr

@@ -82,6 +82,21 @@ public final class BenchReport {
         put("kernel_first_samples_per_sec", samplesPerSecond);
     }
 
+    /** The kernel step's CPU time per op, as shares and milliseconds per step, largest first. */
+    public void opShares(OpProfile.Result profile) {
+        long total = profile.selfNanos().values().stream().mapToLong(Long::longValue).sum();
+        out.printf(Locale.ROOT, "   time per op (one replica, thread CPU time, %d steps, %.2f ms per step):%n",
+                profile.steps(), total / 1e6 / Math.max(1, profile.steps()));
+        profile.selfNanos().entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> {
+                    double share = (double) e.getValue() / total;
+                    out.printf(Locale.ROOT, "     %-26s %5.1f%%  %7.3f ms%n", e.getKey(), 100 * share,
+                            e.getValue() / 1e6 / Math.max(1, profile.steps()));
+                    put("share_" + e.getKey().replace(' ', '_'), share);
+                });
+    }
+
     /**
      * The kernel measured again after the Spark runs: the machine's speed drifts (it is shared), so the ratios divide
      * by the mean of the measurements on either side of what they compare.

@@ -8,6 +8,7 @@ import dev.sparktrain.jobs.bench.GemmRoofline;
 import dev.sparktrain.jobs.bench.KernelThroughput;
 import dev.sparktrain.jobs.bench.ModeThroughput;
 import dev.sparktrain.jobs.bench.ModelFlops;
+import dev.sparktrain.jobs.bench.OpProfile;
 import dev.sparktrain.jobs.bench.ProcessMemory;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.data.LoadedData;
@@ -41,7 +42,8 @@ final class BenchCommand implements Callable<Integer> {
     List<String> overrides = new ArrayList<>();
 
     @Option(names = "--modes", split = ",", paramLabel = "MODE",
-            description = "Training modes to run on Spark (default: ${DEFAULT-VALUE})")
+            description = "Training modes to run on Spark, or none for the roofline and kernel only (default: "
+                    + "${DEFAULT-VALUE})")
     List<String> modes = List.of("sync", "average", "outer");
 
     /**
@@ -75,7 +77,9 @@ final class BenchCommand implements Callable<Integer> {
         RunConfig run = GradcheckCommand.load(config, overrides);
         Map<String, RunConfig> perMode = new LinkedHashMap<>();
         for (String mode : modes) {
-            perMode.put(mode, withSettings(mode, epochs));
+            if (!mode.equals("none")) {
+                perMode.put(mode, withSettings(mode, epochs));
+            }
         }
         int threads = run.training().workers();
         int batch = run.training().batchSizePerWorker();
@@ -96,6 +100,8 @@ final class BenchCommand implements Callable<Integer> {
                     flat(sample.features()), flat(sample.labels()));
             report.kernel(KernelThroughput.samplesPerSecond(run.model(), run.optimizer(), rows, batch,
                     run.training().localSteps(), run.training().seed(), threads, seconds));
+            report.opShares(OpProfile.measure(run.model(), run.optimizer(), rows, batch, run.training().seed(),
+                    KernelThroughput.warmupSeconds(seconds), seconds / 2));
 
             LoadedData data = TrainingData.load(sc, run);
             SparkSessions.inputsAccepted();

@@ -149,6 +149,13 @@ public record Failure(Kind kind, String line) {
                 return io(io);
             }
         }
+        for (Throwable t = e; t != null; t = next(t)) {
+            if (String.valueOf(t.getMessage()).startsWith("Cannot call methods on a stopped SparkContext")) {
+                // Spark stopped its context from one of its own threads; the reason went to its log, not here.
+                return "Spark stopped during the run (a standalone master that did not answer the application, or "
+                        + "ended it); check spark.master / --master and the master's log";
+            }
+        }
         String remote = remote(e);
         if (remote != null && (remote.startsWith("java.io.") || remote.startsWith("java.nio.")
                 || remote.startsWith("java.net.") || remote.contains("ExecutorLostFailure")

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * Every failure ends with one line on stderr and an exit code that says its kind ({@link Failure}): 2 bad input,
  * 3 environment fault, 130 interrupted, 1 a failed run.
  */
-@Command(name = "sparktrain", mixinStandardHelpOptions = true, version = "sparktrain 0.1.0",
+@Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = SparkTrain.Version.class,
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 InspectCommand.class, ExportCommand.class, GradcheckCommand.class, SanityCommand.class,
@@ -57,6 +57,14 @@ public final class SparkTrain implements Runnable {
         err.println(failure.line());
         err.flush();
         return failure.exitCode();
+    }
+
+    /** {@code sparktrain --version}: the version Maven built. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"sparktrain " + dev.sparktrain.jobs.run.SparktrainVersion.get()};
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.sparktrain.driver.eval.Evaluator;
 import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.MetricsJsonlListener;
 import dev.sparktrain.driver.listen.ProgressListener;
-import dev.sparktrain.jobs.report.ReportWriter;
+import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.jobs.run.AtomicFiles;
 import dev.sparktrain.jobs.run.ConfusionFile;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -69,11 +69,27 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace an existing run directory")
     boolean overwrite;
 
+    @Option(names = "--mlflow-uri", paramLabel = "URI",
+            description = "Log the run to MLflow: a tracking server (http://host:5000) or a file store (file:./mlruns);"
+                    + " the same as --set tracking.mlflow.uri=URI")
+    String mlflowUri;
+
+    @Option(names = "--mlflow-experiment", paramLabel = "NAME",
+            description = "MLflow experiment (default: the config's name); as --set tracking.mlflow.experiment=NAME")
+    String mlflowExperiment;
+
+    @Option(names = "--mlflow-run-name", paramLabel = "NAME",
+            description = "MLflow run name (default: the run directory's name); as --set tracking.mlflow.run_name=NAME")
+    String mlflowRunName;
+
     @Override
     public Integer call() {
         PrintStream stdout = System.out;
         ConfigTree tree = ConfigTree.read(config);
         overrides.forEach(tree::set);
+        setText(tree, "tracking.mlflow.uri", mlflowUri);
+        setText(tree, "tracking.mlflow.experiment", mlflowExperiment);
+        setText(tree, "tracking.mlflow.run_name", mlflowRunName);
         RunConfig run = RunConfigParser.parse(tree);
         boolean resuming = resume || resumeFrom != null;
         if (resuming && out == null) {
@@ -118,6 +134,13 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Sets {@code path} to {@code text} as a string (quoted, so YAML does not read "yes" or "1.0" as a value). */
+    static void setText(ConfigTree tree, String path, String text) {
+        if (text != null) {
+            tree.set(path + "='" + text.replace("'", "''") + "'");
         }
     }
 
@@ -175,6 +198,20 @@ final class TrainCommand implements Callable<Integer> {
     private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir,
                           TrainingCheckpoints checkpoints, Path startFrom, StopRequest stop, CtrlC ctrlC) {
         stdout.println("sparktrain train " + run.name() + " (" + config + ") -> " + dir.root());
+        // The live report and MLflow end with the run however it ends, before a stopped run's directory is tidied.
+        try (RunObservers observers = RunObservers.start(run, dir, stdout, System.err)) {
+            try {
+                return train(stdout, tree, run, dir, checkpoints, startFrom, stop, ctrlC, observers);
+            } catch (RuntimeException | Error e) {
+                observers.ended(e, stop.isRequested());
+                throw e;
+            }
+        }
+    }
+
+    private Integer train(PrintStream stdout, ConfigTree tree, RunConfig run, RunDirectory dir,
+                          TrainingCheckpoints checkpoints, Path startFrom, StopRequest stop, CtrlC ctrlC,
+                          RunObservers observers) {
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
             // Reading the data or evaluating can take a while; a round is short and ends at the next boundary.
             ctrlC.alsoOnStop(() -> cancelActiveJobs(sc, TrainingData.JOB_GROUP, Trainer.EVAL_JOB_GROUP));
@@ -189,13 +226,17 @@ final class TrainCommand implements Callable<Integer> {
                 ResumePoint.setAsideAfter(dir, checkpoints, startFrom, stdout);
             }
             AtomicFiles.writeString(dir.config(), tree.toYaml());
+            observers.startTracking(tree, dir.mode() == RunDirectory.Mode.RESUME, sc.master());
             List<EpochMetrics> history;
             try (MetricsJsonlListener metrics = MetricsJsonlListener.inRunDir(dir.root());
                  ProgressListener progress = ProgressListener.forStdout()) {
+                // The report and MLflow come after the metrics file, which flushes each epoch's lines first.
+                List<TrainingListener> listeners = new ArrayList<>(List.of(progress, new ConsoleListener(stdout),
+                        metrics));
+                listeners.addAll(observers.listeners());
                 Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
-                        .listeners(List.of(progress, new ConsoleListener(stdout), metrics))
-                        .checkpointTo(checkpoints, run.checkpoint()).stopEarly(run.earlyStopping()).stopOn(stop)
-                        .build();
+                        .listeners(listeners).checkpointTo(checkpoints, run.checkpoint())
+                        .stopEarly(run.earlyStopping()).stopOn(stop).build();
                 ParameterServer server = trainer.server();
                 if (startFrom != null) {
                     stdout.println("resuming from " + startFrom);
@@ -218,7 +259,7 @@ final class TrainCommand implements Callable<Integer> {
                     }
                 }
             }
-            List<Path> report = ReportWriter.write(dir.root());
+            List<Path> report = observers.finished();
             dir.keep();
             stdout.println("report: " + report.get(report.size() - 1));
             if (history.isEmpty()) {

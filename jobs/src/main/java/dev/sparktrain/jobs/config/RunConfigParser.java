@@ -5,6 +5,7 @@ import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
+import dev.sparktrain.jobs.tracking.MlflowConfig;
 import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.config.Suggestions;
 import dev.sparktrain.ops.layers.LayerSpec;
@@ -31,7 +32,7 @@ public final class RunConfigParser {
 
     private static final Set<String> MODEL_KEYS = Set.of("input_shape", "layers", "loss", "regularization");
     private static final Set<String> TOP = Set.of("name", "data", "model", "optimizer", "training", "checkpoint",
-            "spark");
+            "spark", "tracking");
 
     /** Epochs, steps, checkpoint cadences and counts: more than any run needs, small enough not to overflow. */
     static final int MAX_COUNT = 1_000_000;
@@ -78,7 +79,10 @@ public final class RunConfigParser {
         Options spark = new Options("spark", section(root, "spark", false));
         String master = spark.has("master") ? SparkMaster.check(spark.field("master"), spark.string("master")) : null;
         spark.done(Set.of("master"));
-        return new RunConfig(name, data, model, optimizer, training, earlyStopping, checkpoint, master, tree);
+        Options tracking = new Options("tracking", section(root, "tracking", false));
+        MlflowConfig mlflow = tracking.has("mlflow") ? MlflowConfig.parse(tracking.sub("mlflow")) : null;
+        tracking.done(Set.of("mlflow"));
+        return new RunConfig(name, data, model, optimizer, training, earlyStopping, checkpoint, master, mlflow, tree);
     }
 
     private static DataConfig data(Map<String, Object> map) {

@@ -13,6 +13,7 @@ import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.data.TaskErrors;
 import dev.sparktrain.jobs.data.TrainingData;
 import dev.sparktrain.jobs.run.ModelNormalization;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -60,12 +61,28 @@ final class DataFrameTrainer {
             train = TrainingData.standardize(train, st, "train");
         }
         try {
-            Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
-                    .listeners(List.of(new EpochLog(run.name()))).stopEarly(run.earlyStopping()).build();
-            trainer.fit(train, null);
-            INDArray params = trainer.bestParams().orElseGet(trainer.server()::params);
-            return new TrainedNetwork(tree.toYaml(), run, params.toFloatVector(),
-                    ModelNormalization.of(run.data(), train.featureSize(), st));
+            List<TrainingListener> listeners = new ArrayList<>(List.of(new EpochLog(run.name())));
+            FitTracking tracking = run.mlflow() == null ? null : FitTracking.start(run, tree, sc.master());
+            if (tracking != null) {
+                listeners.add(tracking.listener());
+            }
+            Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training()).listeners(listeners)
+                    .stopEarly(run.earlyStopping()).build();
+            INDArray params;
+            try {
+                trainer.fit(train, null);
+                params = trainer.bestParams().orElseGet(trainer.server()::params);
+            } catch (RuntimeException | Error e) {
+                if (tracking != null) {
+                    tracking.failed();
+                }
+                throw e;
+            }
+            ModelNormalization normalization = ModelNormalization.of(run.data(), train.featureSize(), st);
+            if (tracking != null) {
+                tracking.finished(params, normalization);
+            }
+            return new TrainedNetwork(tree.toYaml(), run, params.toFloatVector(), normalization);
         } finally {
             train.release();
         }

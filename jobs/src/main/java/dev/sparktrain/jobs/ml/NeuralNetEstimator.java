@@ -49,6 +49,9 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
     private final IntParam workers;
     private final IntParam batchSizePerWorker;
     private final DoubleParam learningRate;
+    private final Param<String> mlflowUri;
+    private final Param<String> mlflowExperiment;
+    private final Param<String> mlflowRunName;
 
     protected NeuralNetEstimator(String uid) {
         this.uid = uid;
@@ -64,6 +67,10 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         workers = new IntParam(this, "workers", "overrides training.workers (data partitions, one task each)");
         batchSizePerWorker = new IntParam(this, "batchSizePerWorker", "overrides training.batch_size_per_worker");
         learningRate = new DoubleParam(this, "learningRate", "overrides optimizer.lr");
+        mlflowUri = new Param<>(this, "mlflowUri", "log fit to MLflow: a tracking server (http://host:5000) or a file"
+                + " store (file:/path/mlruns); overrides tracking.mlflow.uri");
+        mlflowExperiment = new Param<>(this, "mlflowExperiment", "overrides tracking.mlflow.experiment");
+        mlflowRunName = new Param<>(this, "mlflowRunName", "overrides tracking.mlflow.run_name");
         setDefault(featuresCol, "features");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
@@ -117,6 +124,18 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
 
     public DoubleParam learningRate() {
         return learningRate;
+    }
+
+    public Param<String> mlflowUri() {
+        return mlflowUri;
+    }
+
+    public Param<String> mlflowExperiment() {
+        return mlflowExperiment;
+    }
+
+    public Param<String> mlflowRunName() {
+        return mlflowRunName;
     }
 
     public String getFeaturesCol() {
@@ -186,6 +205,19 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         return with(learningRate, value);
     }
 
+    /** Logs {@code fit} to MLflow at {@code uri} (as {@code tracking.mlflow.uri}); see the README's MLflow section. */
+    public E setMlflowUri(String uri) {
+        return with(mlflowUri, uri);
+    }
+
+    public E setMlflowExperiment(String name) {
+        return with(mlflowExperiment, name);
+    }
+
+    public E setMlflowRunName(String name) {
+        return with(mlflowRunName, name);
+    }
+
     /** The config as {@link #fit} will use it: the YAML, then {@code overrides}, then the typed params. */
     public RunConfig resolvedConfig() {
         return DataFrameConfig.parse(resolvedTree());
@@ -199,12 +231,22 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         addIfSet(assignments, workers, "training.workers");
         addIfSet(assignments, batchSizePerWorker, "training.batch_size_per_worker");
         addIfSet(assignments, learningRate, "optimizer.lr");
+        addTextIfSet(assignments, mlflowUri, "tracking.mlflow.uri");
+        addTextIfSet(assignments, mlflowExperiment, "tracking.mlflow.experiment");
+        addTextIfSet(assignments, mlflowRunName, "tracking.mlflow.run_name");
         return DataFrameConfig.resolve(isDefined(config) ? getOrDefault(config) : null, assignments);
     }
 
     private void addIfSet(List<String> assignments, Param<?> param, String path) {
         if (isSet(param)) {
             assignments.add(path + "=" + getOrDefault(param));
+        }
+    }
+
+    /** A string value, quoted so that YAML keeps it a string ("yes", "1.0"). */
+    private void addTextIfSet(List<String> assignments, Param<String> param, String path) {
+        if (isSet(param)) {
+            assignments.add(path + "='" + getOrDefault(param).replace("'", "''") + "'");
         }
     }
 

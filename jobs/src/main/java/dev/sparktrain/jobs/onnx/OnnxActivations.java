@@ -120,7 +120,8 @@ final class OnnxActivations {
             String cube = g.node("Mul", hint + ".x3", List.of(g.node("Mul", hint + ".x2", List.of(x, x)), x));
             String poly = g.node("Add", hint + ".poly", List.of(g.node("Mul", hint + ".cubic",
                     List.of(cube, g.scalar(hint + ".c", 0.044715))), x));
-            inner = g.node("Mul", hint + ".u", List.of(poly, g.scalar(hint + ".sqrt_2_over_pi", Math.sqrt(2 / Math.PI))));
+            inner = g.node("Mul", hint + ".u", List.of(poly, g.scalar(hint + ".sqrt_2_over_pi",
+                    Math.sqrt(2 / Math.PI))));
             squash = g.node("Tanh", hint + ".tanh", List.of(inner));
         } else {
             inner = g.node("Mul", hint + ".scaled", List.of(x, g.scalar(hint + ".inv_sqrt2", 1 / Math.sqrt(2))));

@@ -174,7 +174,8 @@ public final class OnnxExporter {
                 for (int j = 0; j < inverse.length; j++) {
                     inverse[j] = 1f / st.std()[j];
                 }
-                String centred = g.node("Sub", "centred", List.of(INPUT, g.floats("mean", st.mean(), st.mean().length)));
+                String mean = g.floats("mean", st.mean(), st.mean().length);
+                String centred = g.node("Sub", "centred", List.of(INPUT, mean));
                 yield g.node("Mul", "standardized", List.of(centred, g.floats("inverse_std", inverse, inverse.length)));
             }
         };

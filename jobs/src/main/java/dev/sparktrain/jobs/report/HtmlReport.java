@@ -19,9 +19,13 @@ final class HtmlReport {
     }
 
     static String render(String runName, MetricsLog log, Optional<ConfusionMatrix> confusion,
-                         List<Figure> figures) {
+                         List<Figure> figures, ReportStatus status) {
         StringBuilder h = new StringBuilder(8192);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>sparktrain report: ")
+        h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+        if (status.isLive()) {
+            h.append("<meta http-equiv=\"refresh\" content=\"").append(status.reloadSeconds()).append("\">\n");
+        }
+        h.append("<title>sparktrain report: ")
                 .append(esc(runName)).append("</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:24px;max-width:1100px;color:#222}\n")
                 .append("table{border-collapse:collapse;margin:8px 0 24px}\n")
@@ -29,7 +33,8 @@ final class HtmlReport {
                 .append("th{background:#f2f2f2}\nfigure{margin:0 0 24px}\nfigcaption{font-size:13px;color:#555}\n")
                 .append(".warn{color:#a00}\n</style>\n</head>\n<body>\n");
         h.append("<h1>Run report: ").append(esc(runName)).append("</h1>\n");
-        summary(h, log, confusion);
+        statusLine(h, log, status);
+        summary(h, log, confusion, status);
         for (Figure f : figures) {
             h.append("<figure>\n<img src=\"").append(esc(f.fileName())).append("\" width=\"").append(f.width())
                     .append("\" height=\"").append(f.height()).append("\" alt=\"").append(esc(f.title()))
@@ -48,7 +53,8 @@ final class HtmlReport {
         return h.toString();
     }
 
-    private static void summary(StringBuilder h, MetricsLog log, Optional<ConfusionMatrix> confusion) {
+    private static void summary(StringBuilder h, MetricsLog log, Optional<ConfusionMatrix> confusion,
+                                ReportStatus status) {
         List<MetricRow> epochs = log.epochs();
         h.append("<table>\n");
         row(h, "epochs logged", Integer.toString(epochs.size()));
@@ -70,9 +76,29 @@ final class HtmlReport {
         }
         confusion.ifPresent(m -> row(h, "accuracy from confusion matrix", num(m.accuracy())));
         h.append("</table>\n");
-        if (log.badLines() > 0) {
+        // While the run goes on, the line being appended may be read half-written: only a final report counts it.
+        if (log.badLines() > 0 && !status.isLive()) {
             h.append("<p class=\"warn\">").append(log.badLines())
                     .append(" line(s) of metrics.jsonl could not be read (cut short by a crash?) and were skipped.</p>\n");
+        }
+    }
+
+    /** Says whether the run is still going (and that the page reloads) or how it ended, unless it finished. */
+    private static void statusLine(StringBuilder h, MetricsLog log, ReportStatus status) {
+        List<MetricRow> epochs = log.epochs();
+        String progress = epochs.isEmpty() ? "no epoch has ended yet"
+                : "after epoch " + num(epochs.get(epochs.size() - 1).epoch()) + " of "
+                + num(epochs.get(epochs.size() - 1).get("epochs"));
+        String written = java.time.LocalTime.now().withNano(0).toString();
+        switch (status.state()) {
+            case LIVE -> h.append("<p id=\"run-status\" class=\"live\">Training is running: written ").append(progress)
+                    .append(" at ").append(written).append("; this page reloads every ").append(status.reloadSeconds())
+                    .append(" s until the run ends.</p>\n");
+            case FAILED -> h.append("<p id=\"run-status\" class=\"warn\">The run failed ").append(progress)
+                    .append(": ").append(esc(status.detail())).append("</p>\n");
+            case INTERRUPTED -> h.append("<p id=\"run-status\" class=\"warn\">The run was interrupted ")
+                    .append(progress).append(".</p>\n");
+            case FINISHED -> { }
         }
     }
 

@@ -40,6 +40,16 @@ public final class ReportWriter {
      * @throws IllegalArgumentException when the run directory has no readable metrics, or a bad confusion.json
      */
     public static List<Path> write(Path runDir) {
+        return write(runDir, ReportStatus.finished());
+    }
+
+    /**
+     * Writes the report for {@code runDir} as {@code status} says: a live report that reloads itself while the run
+     * goes on, or a final one. Returns the files written, images first and the HTML last.
+     *
+     * @throws IllegalArgumentException when the run directory has no readable metrics, or a bad confusion.json
+     */
+    public static List<Path> write(Path runDir, ReportStatus status) {
         MetricsLog log = MetricsLog.read(runDir.resolve(METRICS_FILE));
         Optional<ConfusionMatrix> confusion = ConfusionMatrix.readIfPresent(runDir);
         List<Figure> figures = Figures.build(log, confusion);
@@ -50,7 +60,7 @@ public final class ReportWriter {
         String name = runDir.toAbsolutePath().normalize().getFileName() == null ? runDir.toString()
                 : runDir.toAbsolutePath().normalize().getFileName().toString();
         files.put(runDir.resolve(REPORT_FILE),
-                HtmlReport.render(name, log, confusion, figures).getBytes(StandardCharsets.UTF_8));
+                HtmlReport.render(name, log, confusion, figures, status).getBytes(StandardCharsets.UTF_8));
         List<Path> written = new ArrayList<>();
         files.forEach((path, bytes) -> {
             AtomicFiles.write(path, bytes);

@@ -35,7 +35,7 @@ import org.apache.spark.ml.linalg.Vectors;
 
 /**
  * {@code sparktrain export --format onnx} on every example config of {@code conf/examples/}, each trained briefly
- * (one epoch on a few hundred of its real rows): ONNX Runtime loads the file (session creation checks the graph) and
+ * (one epoch on 128 of its real rows): ONNX Runtime loads the file (session creation checks the graph) and
  * its outputs on the test rows, fed raw as {@code predict} reads them, match the probabilities (within 1e-5) or
  * values (within 1e-4 relative) and classes that {@code sparktrain predict} writes for the same rows. Examples on
  * Fashion-MNIST need {@code bin/fetch-fashion-mnist} (as CI runs) and are skipped without it.
@@ -44,8 +44,8 @@ class ExportOnnxTest {
 
     private static final Path EXAMPLES = ExampleConfigsTest.EXAMPLES;
     private static final Path FASHION = ExampleConfigsTest.FASHION;
-    private static final int TRAIN_ROWS = 256;
-    private static final int TEST_ROWS = 100;
+    private static final int TRAIN_ROWS = 128;
+    private static final int TEST_ROWS = 64;
 
     @TempDir
     Path dir;

@@ -62,6 +62,10 @@ class FailureTest {
                 + "--master and that the master runs (bin/local-cluster status)", new IllegalStateException(
                 "Cannot call methods on a stopped SparkContext", new RuntimeException(
                 "Application has been killed. Reason: All masters are unresponsive! Giving up.")));
+        assertFailure(3, "error: Spark stopped during the run (a standalone master that did not answer the "
+                + "application, or ended it); check spark.master / --master and the master's log",
+                new IllegalStateException("Cannot call methods on a stopped SparkContext.\nThis stopped SparkContext "
+                        + "was created at:\n\norg.apache.spark.SparkContext.<init>"));
         assertFailure(3, "error: cannot connect: Connection refused; check that the host and port are right and the "
                 + "service runs", new ConnectException("Connection refused"));
         assertFailure(3, "error: a Spark task failed: java.io.IOException: No space left on device",

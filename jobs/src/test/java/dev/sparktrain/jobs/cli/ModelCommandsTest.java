@@ -104,7 +104,7 @@ class ModelCommandsTest {
         assertEquals(0, model.exitCode(), model.err());
         assertTrue(model.out().contains("0  dense") && model.out().contains("total: 243 parameters"), model.out());
         assertTrue(model.out().contains("normalization.json (standardize"), model.out());
-        assertTrue(model.out().contains("mode sync") && model.out().contains("optimizer: {"), model.out());
+        assertTrue(model.out().contains("mode sync") && model.out().contains("optimizer: type adam, lr 0.01"), model.out());
         assertTrue(model.out().contains("2 epochs logged"), model.out());
 
         Outcome config = CliFixture.run("inspect", dir.resolve("tiny.yaml").toString(), "--set",

@@ -112,7 +112,7 @@ class TrainCommandTest {
         assertEquals(2, missing.exitCode());
         String line = missing.errorLine();
         assertFalse(missing.hasCliStackTrace(), "no stack trace: " + missing.err());
-        assertTrue(line.startsWith("error: ") && line.contains("train-labels") && line.endsWith("file not found"), line);
+        assertTrue(line.startsWith("error: ") && line.contains("train-labels") && line.endsWith(": no such file or directory"), line);
 
         CliFixture.Outcome typo = run("train", config.toString(), "--set", "training.epoch=2", "--out", runDir.toString());
         assertEquals(2, typo.exitCode());

@@ -2,11 +2,14 @@ package dev.sparktrain.jobs.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.ps.optim.Adam;
+import dev.sparktrain.jobs.tracking.MlflowConfig;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RunConfigParserTest {
@@ -50,6 +53,28 @@ class RunConfigParserTest {
         assertEquals(0.01, ((Adam) run.optimizer()).learningRate());
         assertEquals(4 * 8 + 8 + 8 * 3 + 3, run.model().layout().totalLength());
         assertEquals(1.0, run.data().scale());
+    }
+
+    @Test
+    void theMlflowSectionIsOptionalValidatedAndDefaulted() {
+        assertEquals(null, parse(MLP).mlflow());
+        MlflowConfig m = parse(MLP, "tracking.mlflow.uri=http://127.0.0.1:5000",
+                "tracking.mlflow.tags={team: vision}").mlflow();
+        assertEquals("http://127.0.0.1:5000", m.uri());
+        assertEquals(null, m.experiment());
+        assertEquals(Map.of("team", "vision"), m.tags());
+        assertEquals(MlflowConfig.withUri("file:/x").logEveryRounds(), m.logEveryRounds());
+        assertEquals(true, m.logModel());
+        assertEquals(true, parse(MLP, "tracking.mlflow.uri=file:./mlruns").mlflow().isFileStore());
+        assertEquals("tracking.mlflow.uri is required, e.g. http://127.0.0.1:5000 or file:./mlruns",
+                error(MLP, "tracking.mlflow.experiment=x"));
+        assertEquals("tracking.mlflow.uri must be an http://, https:// or file: URI, got 'databricks'",
+                error(MLP, "tracking.mlflow.uri=databricks"));
+        assertEquals("tracking.mlflow.log_every_rounds must be >= 1, got 0",
+                error(MLP, "tracking.mlflow.uri=file:/x", "tracking.mlflow.log_every_rounds=0"));
+        assertEquals("unknown field 'tracking.mlflow.experimnet'; did you mean 'experiment'?",
+                error(MLP, "tracking.mlflow.uri=file:/x", "tracking.mlflow.experimnet=x"));
+        assertTrue(error(MLP, "tracking.wandb.uri=x").startsWith("unknown field 'tracking.wandb'"));
     }
 
     @Test

@@ -129,7 +129,8 @@ class EveryKindOnnxTest {
 
     static Stream<int[]> dilatedConvolutions() {
         // kernel, stride, padding (-1: same), dilation
-        return Stream.of(new int[] {3, 1, 0, 2}, new int[] {3, 2, 1, 2}, new int[] {2, 1, -1, 2}, new int[] {3, 1, 2, 3});
+        return Stream.of(new int[] {3, 1, 0, 2}, new int[] {3, 2, 1, 2}, new int[] {2, 1, -1, 2},
+                new int[] {3, 1, 2, 3});
     }
 
     @ParameterizedTest
@@ -350,7 +351,8 @@ class EveryKindOnnxTest {
             x[i] = switch (n.normalize()) {
                 case NONE -> x[i];
                 case SCALE -> (float) (x[i] * (double) n.readScale());
-                case STANDARDIZE -> (x[i] - n.standardization().mean()[i % f]) * (1f / n.standardization().std()[i % f]);
+                case STANDARDIZE -> (x[i] - n.standardization().mean()[i % f])
+                        * (1f / n.standardization().std()[i % f]);
             };
         }
         return x;

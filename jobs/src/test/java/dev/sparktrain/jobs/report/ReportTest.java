@@ -95,10 +95,13 @@ class ReportTest {
 
     @Test
     void aResumedRunKeepsTheLastLineOfEachRoundAndReportsCutLines(@TempDir Path dir) throws IOException {
-        SyntheticRun.writeMetrics(dir, 2, 4, true);
+        // As versions before the listener replaced repeated rounds wrote it: a run, a line cut by a crash, the
+        // resumed run's records appended after it.
+        Path first = dir.resolve("first");
+        SyntheticRun.writeMetrics(first, 2, 4, true);
+        String once = Files.readString(first.resolve(ReportWriter.METRICS_FILE));
         Path metrics = dir.resolve(ReportWriter.METRICS_FILE);
-        Files.writeString(metrics, "{\"type\":\"round\",\"epo", StandardOpenOption.APPEND);
-        SyntheticRun.writeMetrics(dir, 2, 4, true);
+        Files.writeString(metrics, once + "{\"type\":\"round\",\"epo\n" + once);
 
         MetricsLog log = MetricsLog.read(metrics);
 

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Builds an optimizer from its config section, e.g.
@@ -29,7 +30,7 @@ public final class Optimizers {
     private static final Set<String> COMMON = Set.of("type", "lr", "l2", "clip_norm", "clip_value", "schedule");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Optimizers.class);
     /** The old name's warning is given once per JVM: configs are parsed again for every checkpoint and command. */
-    private static final java.util.concurrent.atomic.AtomicBoolean WARNED_L2 = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARNED_L2 = new AtomicBoolean();
 
     private Optimizers() {
     }

@@ -168,8 +168,13 @@ abstract sealed class HeapValues {
             for (int r = 0; r < rows; r++) {
                 int src = from + r * rowStep;
                 int dst = at + r * toRowStride;
-                if (colStep == 1) {
+                if (colStep == 1 && columns > 32) {
                     System.arraycopy(values, src, target, dst, columns);
+                } else if (colStep == 1) {
+                    // Short rows (a small feature map's width): a plain loop beats arraycopy's call for each.
+                    for (int k = 0; k < columns; k++) {
+                        target[dst + k] = values[src + k];
+                    }
                 } else {
                     for (int k = 0; k < columns; k++) {
                         target[dst + k] = values[src + k * colStep];
@@ -379,8 +384,13 @@ abstract sealed class HeapValues {
             for (int r = 0; r < rows; r++) {
                 int src = from + r * rowStep;
                 int dst = at + r * toRowStride;
-                if (colStep == 1) {
+                if (colStep == 1 && columns > 32) {
                     System.arraycopy(values, src, target, dst, columns);
+                } else if (colStep == 1) {
+                    // Short rows (a small feature map's width): a plain loop beats arraycopy's call for each.
+                    for (int k = 0; k < columns; k++) {
+                        target[dst + k] = values[src + k];
+                    }
                 } else {
                     for (int k = 0; k < columns; k++) {
                         target[dst + k] = values[src + k * colStep];

@@ -57,4 +57,15 @@ public interface LayerSpec extends java.io.Serializable {
     default List<LayerSpec> children() {
         return List.of();
     }
+
+    /**
+     * The same layer with {@code children} in place of {@link #children()} (same count, same shapes), for tools that
+     * wrap every layer of a network (the benchmark's per-op timing). A plain layer has none to replace.
+     */
+    default LayerSpec withChildren(List<LayerSpec> children) {
+        if (!children.isEmpty()) {
+            throw new IllegalArgumentException(kind() + " has no nested layers to replace");
+        }
+        return this;
+    }
 }

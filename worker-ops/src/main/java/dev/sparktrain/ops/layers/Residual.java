@@ -207,6 +207,14 @@ public record Residual(List<LayerSpec> layers, Shortcut shortcut, Activation act
     }
 
     @Override
+    public Residual withChildren(List<LayerSpec> children) {
+        if (children.size() != layers.size()) {
+            throw new IllegalArgumentException("residual has " + layers.size() + " layers, got " + children.size());
+        }
+        return new Residual(children, shortcut, activation, projectionBatchNorm, projectionInit);
+    }
+
+    @Override
     public Layer build(Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
         return build(0, input, params, grads);
     }

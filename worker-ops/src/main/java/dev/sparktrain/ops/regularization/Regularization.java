@@ -80,7 +80,8 @@ public record Regularization(Penalty global, Map<Integer, Penalty> perLayer, boo
     private static Penalty penalty(Options o) {
         if (o.has("elastic_net")) {
             if (o.has("l1") || o.has("l2")) {
-                throw new IllegalArgumentException(o.field("elastic_net") + " replaces l1 and l2: give one or the other");
+                throw new IllegalArgumentException(o.field("elastic_net")
+                        + " replaces l1 and l2: give one or the other");
             }
             Options e = o.sub("elastic_net");
             Penalty p = Penalty.elasticNet(e.number("strength"), e.number("l1_ratio"));

@@ -29,11 +29,12 @@ class UnreducedLossTest {
         for (String name : Losses.names()) {
             Loss loss = Losses.create(new Options("loss", Map.of("type", name)));
             boolean elementWise = ELEMENT_WISE.contains(name);
-            INDArray out = name.equals("binary_cross_entropy") ? Nd4j.rand(DataType.DOUBLE, 6, 3).muli(0.9).addi(0.05)
-                    : Nd4j.randn(DataType.DOUBLE, 6, 3);
+            INDArray out = name.equals("binary_cross_entropy")
+                    ? Nd4j.rand(DataType.DOUBLE, 6, 3).muli(0.9).addi(0.05) : Nd4j.randn(DataType.DOUBLE, 6, 3);
             INDArray labels = name.contains("binary") || name.equals("sigmoid_focal")
                     ? Nd4j.rand(DataType.DOUBLE, 6, 3).gt(0.5).castTo(DataType.DOUBLE)
-                    : elementWise ? Nd4j.randn(DataType.DOUBLE, 6, 3) : Nd4j.createFromArray(0.0, 2.0, 1.0, 1.0, 0.0, 2.0);
+                    : elementWise ? Nd4j.randn(DataType.DOUBLE, 6, 3)
+                    : Nd4j.createFromArray(0.0, 2.0, 1.0, 1.0, 0.0, 2.0);
             INDArray unreduced = loss.unreduced(out, labels);
             assertArrayEquals(elementWise ? new long[] {6, 3} : new long[] {6}, unreduced.shape(), name);
             assertEquals(loss.compute(out, labels).loss(), unreduced.meanNumber().doubleValue(), 1e-14, name);
