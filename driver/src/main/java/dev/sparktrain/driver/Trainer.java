@@ -6,40 +6,43 @@ import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.eval.EvaluationSum;
 import dev.sparktrain.driver.eval.Evaluator;
-import dev.sparktrain.driver.exchange.RoundRunner;
+import dev.sparktrain.driver.exchange.SparkTransport;
 import dev.sparktrain.driver.exchange.WorkerLostException;
 import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.driver.modes.InnerState;
-import dev.sparktrain.driver.modes.LocalStepRounds;
+import dev.sparktrain.driver.modes.Round;
 import dev.sparktrain.driver.modes.RoundCost;
 import dev.sparktrain.driver.modes.RoundResult;
+import dev.sparktrain.driver.modes.RoundSession;
 import dev.sparktrain.driver.modes.RoundStrategy;
-import dev.sparktrain.driver.modes.SyncRounds;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.driver.stopping.EarlyStopping;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ServerState;
 import dev.sparktrain.ps.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The epoch loop on the driver. Each round: snapshot the parameter server, share it with the workers, run the
- * round's task on every partition, merge the results in partition order
- * ({@link dev.sparktrain.driver.aggregate.OrderedMerge}) and apply them on the driver. How the parameters and results
- * travel is the {@link RoundTransport}'s business: a Spark job per round, or a channel whose job serves blocks of
- * rounds. Rounds come in blocks that end where a checkpoint is written or the epoch ends; a transport that loses a
- * worker mid-block gets the block run again from the state at its start, which gives the same parameters. The
- * channel's workers wait between blocks, holding their task slots, until an evaluation or the end of training:
- * listeners run meanwhile, so they must not start Spark jobs that need those slots.
+ * The epoch loop on the driver. Each round ({@link Round}): the mode's strategy plans it from the parameter server,
+ * the transport's session runs its task on every partition and merges the results in partition order, and the
+ * strategy applies the merged result. How plans and results travel is the {@link SparkTransport}'s business: a Spark
+ * job per round, or a channel whose job serves blocks of rounds. Rounds come in blocks that end where a checkpoint is
+ * written or the epoch ends; a block that loses a worker runs again from the state at its start, which gives the same
+ * parameters. The channel's workers wait between blocks, holding their task slots, until an evaluation or the end of
+ * training: listeners run meanwhile, so they must not start Spark jobs that need those slots.
+ * <p>Assembled in one place: {@link #builder}.
  */
 public final class Trainer {
 
@@ -54,72 +57,116 @@ public final class Trainer {
     private final ParameterServer server;
     private final TrainingConfig config;
     private final List<TrainingListener> listeners;
-    private final RoundRunner runner;
+    private final SparkTransport transport;
     private final RoundStrategy strategy;
-    private TrainingCheckpoints checkpoints;
-    private CheckpointPolicy checkpointPolicy = CheckpointPolicy.defaults();
-    private EarlyStopping earlyStopping;
-    private StopRequest stop = new StopRequest();
+    private final TrainingCheckpoints checkpoints;
+    private final CheckpointPolicy checkpointPolicy;
+    private final EarlyStopping earlyStopping;
+    private final StopRequest stop;
     private EarlyStopping.State watch = EarlyStopping.State.START;
     private INDArray bestParams;
     /** The state the current block of rounds restarts from when a worker is lost; its arrays serve every block. */
     private ServerState blockStart;
+    /** What each worker carried at the end of the last block, by partition ({@code keep} policy). */
+    private Map<Integer, InnerState> carries = Map.of();
+
+    private Trainer(Builder b) {
+        this.sc = b.sc;
+        this.spec = b.spec;
+        this.config = b.config;
+        this.server = ModeSetup.server(b.spec, b.optimizer, b.config);
+        this.strategy = ModeSetup.strategy(b.spec, b.optimizer, b.config);
+        this.listeners = List.copyOf(b.listeners);
+        this.transport = switch (b.config.transport()) {
+            case JOB -> SparkTransport.jobs(b.sc);
+            case CHANNEL -> SparkTransport.channel(b.sc);
+        };
+        this.checkpoints = b.checkpoints;
+        this.checkpointPolicy = b.checkpointPolicy;
+        this.earlyStopping = b.earlyStopping;
+        this.stop = b.stop;
+    }
 
     /**
-     * {@code server} holds the optimizer the driver applies: the training optimizer in {@code sync} mode, the
-     * outer optimizer in {@code outer} mode; {@code workerOptimizer} is what workers run in the local-step modes.
+     * A trainer of {@code spec} with the training {@code optimizer} (what the driver applies in {@code sync} mode,
+     * what the workers run in the local-step modes) as {@code config} says, from the model's initial parameters for
+     * the config's seed.
      */
-    public Trainer(JavaSparkContext sc, NetworkSpec spec, ParameterServer server, Optimizer workerOptimizer,
-                   TrainingConfig config, List<TrainingListener> listeners) {
-        this.sc = sc;
-        this.spec = spec;
-        this.server = server;
-        this.config = config;
-        this.listeners = List.copyOf(listeners);
-        this.runner = RoundRunner.of(sc, config.transport());
-        this.strategy = switch (config.mode()) {
-            case SYNC -> new SyncRounds(runner, spec, server, config);
-            case AVERAGE, OUTER -> new LocalStepRounds(runner, spec, server, config, workerOptimizer);
+    public static Builder builder(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config) {
+        return new Builder(sc, spec, optimizer, config);
+    }
+
+    /** The optional parts of a trainer; {@link #build} makes it. */
+    public static final class Builder {
+        private final JavaSparkContext sc;
+        private final NetworkSpec spec;
+        private final Optimizer optimizer;
+        private final TrainingConfig config;
+        private List<TrainingListener> listeners = List.of();
+        private TrainingCheckpoints checkpoints;
+        private CheckpointPolicy checkpointPolicy = CheckpointPolicy.defaults();
+        private EarlyStopping earlyStopping;
+        private StopRequest stop = new StopRequest();
+
+        private Builder(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config) {
+            this.sc = sc;
+            this.spec = spec;
+            this.optimizer = optimizer;
+            this.config = config;
+        }
+
+        /** Told of every round and epoch, in this order. */
+        public Builder listeners(List<TrainingListener> all) {
+            this.listeners = List.copyOf(all);
+            return this;
+        }
+
+        /** Writes checkpoints through {@code store} as {@code policy} says (by default none are written). */
+        public Builder checkpointTo(TrainingCheckpoints store, CheckpointPolicy policy) {
+            this.checkpoints = store;
+            this.checkpointPolicy = policy;
+            return this;
+        }
+
+        /** Stops when {@code rule}'s metric stops improving and keeps the best parameters; null for none. */
+        public Builder stopEarly(EarlyStopping rule) {
+            this.earlyStopping = rule;
+            return this;
+        }
+
+        /**
+         * Stops at the next round boundary once {@code request} is set, throwing {@link StopRequest.Interrupted}; a
+         * block that fails meanwhile is not run again.
+         */
+        public Builder stopOn(StopRequest request) {
+            this.stop = request;
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+
+    /** {@code transport} as it runs on {@code sc}: {@code job}, {@code channel (in memory)} or {@code channel (tcp)}. */
+    public static String describe(JavaSparkContext sc, RoundTransport transport) {
+        return switch (transport) {
+            case JOB -> transport.configName();
+            case CHANNEL -> SparkTransport.describeChannel(sc);
         };
     }
 
-    /**
-     * A parameter server holding the optimizer the driver applies in this config's mode: {@code optimizer} itself,
-     * or in {@code outer} mode the outer optimizer ({@code optimizer} then runs on the workers).
-     */
-    public static ParameterServer serverFor(INDArray initialParams, Optimizer optimizer, TrainingConfig config) {
-        return new ParameterServer(initialParams, config.mode() == TrainingMode.OUTER ? config.outerOptimizer()
-                : optimizer);
-    }
-
-    /** Writes checkpoints through {@code store} as {@code policy} says (by default none are written). */
-    public Trainer checkpointTo(TrainingCheckpoints store, CheckpointPolicy policy) {
-        this.checkpoints = store;
-        this.checkpointPolicy = policy;
-        return this;
-    }
-
-    /**
-     * Stops at the next round boundary once {@code request} is set, throwing {@link StopRequest.Interrupted}; a block
-     * that fails meanwhile is not run again.
-     */
-    public Trainer stopOn(StopRequest request) {
-        this.stop = request;
-        return this;
-    }
-
-    /** Stops when {@code rule}'s metric stops improving and keeps the best parameters ({@link #bestParams()}). */
-    public Trainer stopEarly(EarlyStopping rule) {
-        this.earlyStopping = rule;
-        return this;
+    /** The parameter server this trainer trains: its parameters are the model. */
+    public ParameterServer server() {
+        return server;
     }
 
     /**
      * The parameters of the best epoch under the early-stopping rule, if one is set and an epoch has run; otherwise
      * empty (the server's final parameters are the model).
      */
-    public java.util.Optional<INDArray> bestParams() {
-        return java.util.Optional.ofNullable(bestParams).map(INDArray::dup);
+    public Optional<INDArray> bestParams() {
+        return Optional.ofNullable(bestParams).map(INDArray::dup);
     }
 
     /** Trains for {@code config.epochs()} epochs; {@code test} may be null. Returns the per-epoch metrics. */
@@ -136,7 +183,11 @@ public final class Trainer {
             throw new IllegalStateException("resume needs checkpointTo(...) first");
         }
         TrainingCheckpoints.Restored restored = checkpoints.restore(dir, server);
-        strategy.restoreWorkerStates(restored.workerStates());
+        if (!strategy.carriesWorkerState() && !restored.workerStates().isEmpty()) {
+            throw new IllegalArgumentException("this mode keeps no per-worker state, the checkpoint has "
+                    + restored.workerStates().size());
+        }
+        carries = Map.copyOf(restored.workerStates());
         watch = restored.watch();
         bestParams = restored.bestParams();
         return fitFrom(restored.position(), train, test);
@@ -157,14 +208,14 @@ public final class Trainer {
                 position = new Position(epoch + 1, 0, 0, 0);
             }
         } finally {
-            runner.releaseWorkers();
+            transport.releaseWorkers();
         }
         return history;
     }
 
     /** Rounds in an epoch under the configured mode. */
     public int roundsPerEpoch(CachedBlocks train) {
-        return strategy.roundsPerEpoch(train);
+        return strategy.roundsPerEpoch(train.maxRows());
     }
 
     /** The round after the block that starts at {@code first}: a block ends after a checkpoint, or with the epoch. */
@@ -179,23 +230,32 @@ public final class Trainer {
 
     /** Rounds {@code first} to {@code end} − 1, again from the block's starting state when a worker is lost. */
     private EpochSoFar runBlock(CachedBlocks train, int epoch, int first, int end, int rounds, EpochSoFar before) {
-        blockStart = runner.restartsBlocks() ? server.exportState(blockStart) : null;
-        Map<Integer, InnerState> startWorkers = strategy.workerStates();
+        blockStart = server.exportState(blockStart);
+        Map<Integer, InnerState> startCarries = carries;
         for (int attempt = 1; ; attempt++) {
-            try {
-                // Names the job of a transport that keeps one for its blocks (a job per round names its own).
-                sc.setJobGroup("sparktrain-epoch-" + epoch, "rounds from epoch " + epoch + ", round " + (first + 1)
-                        + " of " + rounds + ", until an evaluation or the end", false);
-                runner.beginBlock(train, end - first);
+            // Names the job of a transport that keeps one for its blocks (a job per round names its own).
+            sc.setJobGroup("sparktrain-epoch-" + epoch, "rounds from epoch " + epoch + ", round " + (first + 1)
+                    + " of " + rounds + ", until an evaluation or the end", false);
+            try (RoundSession session = transport.open(train, strategy.carriesWorkerState() ? carries : null)) {
                 EpochSoFar soFar = before;
                 for (int round = first; round < end; round++) {
                     stop.check(epoch, round, null);
-                    soFar = runRound(train, epoch, round, rounds, soFar);
+                    long roundStart = System.nanoTime();
+                    sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/"
+                            + rounds, false);
+                    RoundResult result = Round.run(strategy, server, session, epoch, round);
+                    soFar = soFar.plus(result);
+                    if (round == end - 1) {
+                        endBlock(session, epoch, round, rounds, soFar);
+                    }
+                    if (result.samples() > 0) {
+                        RoundMetrics metrics = roundMetrics(epoch, round, rounds, result,
+                                (System.nanoTime() - roundStart) / 1e9);
+                        listeners.forEach(l -> l.onRound(metrics));
+                    }
                 }
-                runner.endBlock();
                 return soFar;
             } catch (WorkerLostException e) {
-                runner.abortBlock();
                 stop.check(epoch, first, e);
                 if (attempt == MAX_BLOCK_ATTEMPTS) {
                     throw new IllegalStateException("epoch " + epoch + ", rounds " + (first + 1) + "-" + end
@@ -204,9 +264,8 @@ public final class Trainer {
                 LOG.warn("Epoch {}, rounds {}-{}: {}; running them again from their start (attempt {} of {})", epoch,
                         first + 1, end, e.getMessage(), attempt + 1, MAX_BLOCK_ATTEMPTS);
                 server.importState(blockStart);
-                strategy.restoreWorkerStates(startWorkers);
+                carries = startCarries;
             } catch (RuntimeException | Error e) {
-                runner.abortBlock();
                 if (!(e instanceof StopRequest.Interrupted)) {
                     stop.check(epoch, first, e);
                 }
@@ -215,21 +274,18 @@ public final class Trainer {
         }
     }
 
-    private EpochSoFar runRound(CachedBlocks train, int epoch, int round, int rounds, EpochSoFar before) {
-        long roundStart = System.nanoTime();
-        sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/" + rounds, false);
-        RoundResult result = strategy.run(train, epoch, round);
-        EpochSoFar soFar = before.plus(result);
-        // Mid-epoch checkpoints here; the epoch-end one after evaluation, so it holds the early-stopping watch.
+    /**
+     * Takes the workers' carries back and writes a mid-epoch checkpoint when one is due (the epoch-end one comes after
+     * evaluation, so it holds the early-stopping watch).
+     */
+    private void endBlock(RoundSession session, int epoch, int round, int rounds, EpochSoFar soFar) {
+        Map<Integer, InnerState> next = new HashMap<>(carries);
+        next.putAll(session.finish());
+        carries = Map.copyOf(next);
         if (checkpoints != null && round < rounds - 1 && checkpointPolicy.afterRound(epoch, round, rounds)) {
-            checkpoints.save(server, new Position(epoch, round + 1, soFar.lossSum(), soFar.samples()),
-                    strategy.workerStates(), watch, bestParams);
+            checkpoints.save(server, new Position(epoch, round + 1, soFar.lossSum(), soFar.samples()), carries,
+                    watch, bestParams);
         }
-        if (result.samples() > 0) {
-            RoundMetrics metrics = roundMetrics(epoch, round, rounds, result, (System.nanoTime() - roundStart) / 1e9);
-            listeners.forEach(l -> l.onRound(metrics));
-        }
-        return soFar;
     }
 
     private RoundMetrics roundMetrics(int epoch, int round, int rounds, RoundResult r, double seconds) {
@@ -267,7 +323,7 @@ public final class Trainer {
         long evalStart = System.nanoTime();
         if (test != null && test.totalRows() > 0) {
             // The evaluation's tasks need the slots that the workers' waiting tasks hold.
-            runner.releaseWorkers();
+            transport.releaseWorkers();
             sc.setJobGroup(EVAL_JOB_GROUP, "evaluate after epoch " + epoch, false);
             EvaluationSum eval = Evaluator.evaluate(sc, test, spec, server.snapshot(), config.evalBatchSize());
             testLoss = OptionalDouble.of(eval.meanLoss());
@@ -284,7 +340,7 @@ public final class Trainer {
             watch = next;
         }
         if (checkpoints != null && checkpointPolicy.afterRound(epoch, rounds - 1, rounds)) {
-            checkpoints.save(server, new Position(epoch + 1, 0, 0, 0), strategy.workerStates(), watch, bestParams);
+            checkpoints.save(server, new Position(epoch + 1, 0, 0, 0), carries, watch, bestParams);
         }
         listeners.forEach(l -> l.onEpoch(metrics));
         return metrics;

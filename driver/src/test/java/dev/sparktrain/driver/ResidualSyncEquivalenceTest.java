@@ -29,7 +29,6 @@ import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
-import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -55,12 +54,12 @@ class ResidualSyncEquivalenceTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start(MethodHandles.lookup().lookupClass().getSimpleName());
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static Conv2d conv(int filters, int stride) {
@@ -86,9 +85,8 @@ class ResidualSyncEquivalenceTest {
         Adam adam = Adam.defaults(0.01);
 
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, (int) IMAGE.size(), "residual");
-        ParameterServer server = new ParameterServer(init, adam);
-        Trainer trainer = new Trainer(sc, spec, server, server.optimizer(), TrainingConfig.sync(1, BATCH, 2, SEED),
-                List.of());
+        Trainer trainer = Trainer.builder(sc, spec, adam, TrainingConfig.sync(1, BATCH, 2, SEED)).build();
+        ParameterServer server = trainer.server();
         assertEquals(6, trainer.roundsPerEpoch(data));
         List<EpochMetrics> history = trainer.fit(data, null);
         assertEquals(84, history.get(0).samples());

@@ -18,7 +18,6 @@ import dev.sparktrain.ops.layers.Dense;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.losses.SoftmaxCrossEntropy;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Adam;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * What listeners and {@code metrics.jsonl} see when a block of rounds does not complete: a block that loses a worker
@@ -50,14 +48,14 @@ class StopAndRerunTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start(StopAndRerunTest.class.getSimpleName(), java.util.Map.of());
+        sc = SparkFixture.context();
         data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
                 TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "stop");
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     /** At (epoch, round): runs {@code action} once, then fails the block as a lost worker does. */
@@ -88,9 +86,8 @@ class StopAndRerunTest {
         }
     }
 
-    private static Trainer trainer(TrainingConfig config, List<TrainingListener> listeners) {
-        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(config.seed(), DataType.FLOAT), ADAM, config);
-        return new Trainer(sc, SPEC, server, ADAM, config, listeners);
+    private static Trainer.Builder trainer(TrainingConfig config, List<TrainingListener> listeners) {
+        return Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners);
     }
 
     private static List<String> records(Path file) throws IOException {
@@ -110,7 +107,7 @@ class StopAndRerunTest {
         AtRound cancel = new AtRound(2, 2, () -> { });
         Path file = dir.resolve("metrics.jsonl");
         try (MetricsJsonlListener metrics = new MetricsJsonlListener(file, 2)) {
-            trainer(config, List.of(metrics, cancel)).fit(data, null);
+            trainer(config, List.of(metrics, cancel)).build().fit(data, null);
         }
         assertEquals(List.of(0, 1, 2, 0, 1, 2, 3, 4, 5), cancel.roundsSeen, "the block ran again");
         assertEquals(List.of("r1.0", "r1.1", "r1.2", "r1.3", "r1.4", "r1.5", "e1",
@@ -122,7 +119,7 @@ class StopAndRerunTest {
         TrainingConfig config = TrainingConfig.sync(3, 16, 2, 8).withTransport(RoundTransport.CHANNEL);
         StopRequest stop = new StopRequest();
         AtRound ctrlC = new AtRound(2, 2, stop::request);
-        Trainer trainer = trainer(config, List.of(ctrlC)).stopOn(stop);
+        Trainer trainer = trainer(config, List.of(ctrlC)).stopOn(stop).build();
         StopRequest.Interrupted e = assertThrows(StopRequest.Interrupted.class, () -> trainer.fit(data, null));
         assertEquals(2, e.epoch());
         assertEquals(List.of(0, 1, 2), ctrlC.roundsSeen, "no attempt 2");
@@ -143,7 +140,7 @@ class StopAndRerunTest {
             }
         };
         StopRequest.Interrupted e = assertThrows(StopRequest.Interrupted.class,
-                () -> trainer(config, List.of(ctrlCBetweenRounds)).stopOn(stop).fit(data, null));
+                () -> trainer(config, List.of(ctrlCBetweenRounds)).stopOn(stop).build().fit(data, null));
         assertEquals(1, e.epoch());
         assertEquals(4, e.round(), "stopped before round 5 (0-based 4)");
         assertArrayEquals(new int[] {0, 1, 2, 3}, seen.stream().mapToInt(Integer::intValue).toArray());

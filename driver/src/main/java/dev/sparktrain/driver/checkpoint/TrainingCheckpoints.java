@@ -1,6 +1,6 @@
 package dev.sparktrain.driver.checkpoint;
 
-import dev.sparktrain.driver.EarlyStopping;
+import dev.sparktrain.driver.stopping.EarlyStopping;
 import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.checkpoint.Checkpoint;

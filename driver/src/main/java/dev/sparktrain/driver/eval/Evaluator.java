@@ -1,10 +1,9 @@
 package dev.sparktrain.driver.eval;
 
-import dev.sparktrain.driver.aggregate.OrderedMerge;
+import dev.sparktrain.driver.exchange.OrderedMerge;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.driver.modes.TaskScratch;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
@@ -46,7 +45,7 @@ public final class Evaluator {
             return sum;
         }
         DataBlock block = blocks.next();
-        Network network = TaskScratch.forEvaluation(spec, params.params());
+        Network network = EvaluationNetworks.withParams(spec, params.params());
         for (int from = 0; from < block.rows(); from += batchSize) {
             try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
                 addBatch(sum, network, Batch.slice(block, from, Math.min(batchSize, block.rows() - from)), spec,

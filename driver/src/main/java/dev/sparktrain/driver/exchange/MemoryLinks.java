@@ -16,15 +16,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Workers' connections when their tasks run in the driver's JVM (Spark's local mode): a pair of queues each, found
  * by the job's key in a registry of this JVM. Messages are handed over as they are, without serializing: like a
- * broadcast value in local mode, the tasks only read what the driver sends (they compute on copies, see
- * {@code TaskScratch}), and the driver is done with a round's results before it sends the next tasks (a result's
- * vector lives in an array its worker reuses, {@code TaskScratch.resultArray}). Over TCP a round moves its
- * vectors through four copies and the kernel's socket buffers; here it moves references.
+ * broadcast value in local mode, the tasks only read what the driver sends (they compute on copies), and a result
+ * belongs to whoever receives it. Over TCP a round moves its vectors through four copies and the kernel's socket
+ * buffers; here it moves references.
  * <p>A round's task reaches the workers through a wake-up tree ({@link #sendToAll}): the driver posts every worker's
  * message, wakes worker 0 only, and each worker wakes its two children before it starts. Waking them one after
- * another from the driver left the second worker waiting for the driver in a quarter of the rounds, by 1-4 ms (the
- * first one woken took the driver's core, and the scheduler moved the driver to the idle one only at its next tick;
- * perf sched on 2 cores, Fashion MLP, {@code average}): a round lasts as long as its last worker.
+ * another from the driver left the second worker waiting for the driver (the first one woken took the driver's core,
+ * and the scheduler moved the driver to the idle one only at its next tick; docs/performance.md, session 9): a round
+ * lasts as long as its last worker.
  */
 final class MemoryLinks implements WorkerLinks {
 
@@ -170,6 +169,11 @@ final class MemoryLinks implements WorkerLinks {
                 @Override
                 public void send(byte type, Object body) {
                     mailbox.toDriver.add(new Envelope(type, body));
+                }
+
+                @Override
+                public boolean sendsCopies() {
+                    return false;
                 }
 
                 @Override

@@ -19,7 +19,8 @@ import java.util.List;
  * <p>A message is {@code type, graph length, array count, each array's length, graph bytes, each array's floats}. A
  * worker opens with {@code HELLO}, whose graph is the job's secret and the worker's partition; then, per round, the
  * driver sends {@code TASK} and the worker answers {@code RESULT} or {@code FAILED} (its graph the error's text);
- * {@code END} ends the worker's task.
+ * a block that carries worker state starts with {@code CARRY} to each worker and ends with {@code CARRY_BACK}, which
+ * the worker answers with {@code CARRY}; {@code END} ends the worker's task.
  *
  * <p>The driver's end is non-blocking and waits in short slices, checking between them that the workers' Spark job is
  * still alive, so a lost executor cannot leave the driver waiting for bytes that never come. A worker's end blocks.
@@ -31,6 +32,8 @@ final class MessageChannel implements AutoCloseable {
     static final byte RESULT = 3;
     static final byte FAILED = 4;
     static final byte END = 5;
+    static final byte CARRY = 6;
+    static final byte CARRY_BACK = 7;
 
     /** Checks the workers' job; throws {@link WorkerLostException} when it has failed or ended. */
     interface Liveness {

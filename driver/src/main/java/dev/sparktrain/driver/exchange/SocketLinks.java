@@ -164,6 +164,11 @@ final class SocketLinks implements WorkerLinks {
                 }
 
                 @Override
+                public boolean sendsCopies() {
+                    return true;
+                }
+
+                @Override
                 public Envelope receive() throws IOException {
                     return decode(channel.receive());
                 }

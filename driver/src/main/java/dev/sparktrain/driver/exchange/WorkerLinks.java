@@ -53,6 +53,12 @@ interface WorkerLinks extends AutoCloseable {
 
         void send(byte type, Object body) throws IOException;
 
+        /**
+         * Whether {@link #send} has sent a copy by the time it returns (TCP), so the sender may reuse what it sent;
+         * otherwise the driver receives the object itself (in memory) and owns it.
+         */
+        boolean sendsCopies();
+
         Envelope receive() throws IOException;
 
         @Override

@@ -1,12 +1,6 @@
 package dev.sparktrain.driver.modes;
 
-import dev.sparktrain.driver.TrainingConfig;
-import dev.sparktrain.driver.TrainingMode;
-import dev.sparktrain.driver.aggregate.ParameterSum;
-import dev.sparktrain.driver.data.CachedBlocks;
-import dev.sparktrain.driver.exchange.RoundInput;
-import dev.sparktrain.driver.exchange.RoundRunner;
-import dev.sparktrain.driver.exchange.RoundRunner.BlockPlace;
+import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
@@ -21,106 +15,78 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The {@code average} and {@code outer} modes: each worker runs H optimizer steps from the broadcast parameters
- * on its next H mini-batches; the driver takes the sample-weighted mean of the workers' parameters and either
- * adopts it ({@code average}) or feeds θ − mean to its outer optimizer ({@code outer}). The inner optimizer state
- * follows {@code training.inner_state}; kept per-worker states live here, on the driver, between rounds.
+ * The {@code average} and {@code outer} modes: each worker runs H optimizer steps from the plan's parameters on its
+ * next H mini-batches; the driver takes the sample-weighted mean of the workers' parameters and either adopts it
+ * ({@code average}) or feeds θ − mean to the server's outer optimizer ({@code outer}). The inner optimizer state
+ * follows {@code training.inner_state}: averaged like the parameters and sent with the next plan, reset, or kept by
+ * each worker as its carry.
  */
 public final class LocalStepRounds implements RoundStrategy {
 
-    private final RoundRunner runner;
     private final NetworkSpec spec;
-    private final ParameterServer server;
-    private final TrainingConfig config;
     private final Optimizer inner;
-    private final HashMap<Integer, InnerState> workerStates = new HashMap<>();
-    /** The parameters shared with the last round's tasks: its array is reused once the round is over. */
+    private final InnerStatePolicy policy;
+    private final boolean outer;
+    private final int localSteps;
+    private final int batchSize;
+    private final boolean dropLastBatch;
+    private final LocalStepsTask task;
+    /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
-    /** The round's mean parameters and inner-state slots, in arrays kept across rounds: the server copies them. */
-    private float[] meanValues;
+    /** The round's mean parameters and inner-state slots, in native arrays kept across rounds: the server copies them. */
     private INDArray meanParams;
     private final Map<String, INDArray> meanSlots = new HashMap<>();
 
-    /** {@code inner} is the workers' optimizer; in outer mode the server holds the outer one. */
-    public LocalStepRounds(RoundRunner runner, NetworkSpec spec, ParameterServer server, TrainingConfig config,
-                           Optimizer inner) {
-        if (!config.localStepsMode()) {
-            throw new IllegalArgumentException("local-step rounds need mode average or outer, got "
-                    + config.mode().configName());
-        }
-        this.runner = runner;
+    /**
+     * {@code inner} is the workers' optimizer; with {@code outer} the server holds the outer one and applies θ − mean
+     * as its gradient, otherwise the server adopts the mean.
+     */
+    public LocalStepRounds(NetworkSpec spec, Optimizer inner, InnerStatePolicy policy, boolean outer, long seed,
+                           int localSteps, int batchSize, boolean dropLastBatch) {
         this.spec = spec;
-        this.server = server;
-        this.config = config;
         this.inner = inner;
+        this.policy = policy;
+        this.outer = outer;
+        this.localSteps = localSteps;
+        this.batchSize = batchSize;
+        this.dropLastBatch = dropLastBatch;
+        this.task = new LocalStepsTask(spec, inner, policy, seed, localSteps, batchSize, dropLastBatch);
     }
 
     @Override
-    public int roundsPerEpoch(CachedBlocks train) {
-        int b = config.batchSizePerWorker();
-        int max = train.maxRows();
-        int batches = config.dropLastBatch() ? max / b : (max + b - 1) / b;
-        return (batches + config.localSteps() - 1) / config.localSteps();
+    public int roundsPerEpoch(int maxRows) {
+        int batches = dropLastBatch ? maxRows / batchSize : (maxRows + batchSize - 1) / batchSize;
+        return (batches + localSteps - 1) / localSteps;
     }
 
     @Override
-    public Map<Integer, InnerState> workerStates() {
-        return Map.copyOf(workerStates);
+    public RoundTask task() {
+        return task;
     }
 
     @Override
-    public void restoreWorkerStates(Map<Integer, InnerState> states) {
-        workerStates.clear();
-        workerStates.putAll(states);
+    public boolean carriesWorkerState() {
+        return policy == InnerStatePolicy.KEEP;
     }
 
     @Override
-    public RoundResult run(CachedBlocks train, int epoch, int round) {
-        long start = System.nanoTime();
-        InnerStatePolicy policy = config.innerState();
+    public RoundPlan plan(ParameterServer server, int epoch, int round) {
         lastSnapshot = server.snapshot(lastSnapshot);
-        RoundInput<ParameterSnapshot> params = runner.share(lastSnapshot);
-        InnerState sharedState = policy == InnerStatePolicy.AVERAGE ? sharedInnerState() : null;
-        RoundInput<InnerState> shared = sharedState != null ? runner.share(sharedState) : null;
-        // Kept states stay on the workers between the rounds of a channel block: only its first round sends them.
-        BlockPlace place = policy == InnerStatePolicy.KEEP ? runner.nextRound() : null;
-        boolean sendKept = policy == InnerStatePolicy.KEEP && (place == null || place.first());
-        RoundInput<HashMap<Integer, InnerState>> kept = sendKept ? runner.share(new HashMap<>(workerStates)) : null;
-        long broadcastBytes = Float.BYTES * server.length() * (1L + (sharedState != null
-                ? sharedState.slots().size() : 0) + (sendKept ? workerStates.values().stream()
-                .mapToLong(w -> w.slots().size()).sum() : 0));
-        long broadcast = System.nanoTime();
-        ParameterSum sum;
-        try {
-            LocalStepsTask task = new LocalStepsTask(spec, inner, params, policy, shared, kept, config.seed(), epoch,
-                    round, config.localSteps(), config.batchSizePerWorker(), config.dropLastBatch(), place);
-            sum = runner.run(train, task, ParameterSum.empty(), ParameterSum::merge);
-        } finally {
-            runner.release(params);
-            if (shared != null) {
-                runner.release(shared);
-            }
-            if (kept != null) {
-                runner.release(kept);
-            }
-        }
-        long job = System.nanoTime();
-        if (sum.firstNonFinitePartition() >= 0) {
-            throw new NonFiniteLossException(epoch, round, sum.firstNonFinitePartition());
-        }
-        if (sum.isEmpty()) {
-            return RoundResult.EMPTY;
-        }
-        meanValues = sum.meanParams(meanValues);
-        meanParams = NativeFloats.refill(meanParams, meanValues);
+        InnerState shared = policy != InnerStatePolicy.AVERAGE ? null : server.readInnerState(InnerState::of)
+                .orElseGet(() -> InnerState.of(inner.init(server.params())));
+        return new RoundPlan(epoch, round, lastSnapshot, shared);
+    }
+
+    @Override
+    public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
+        meanParams = NativeFloats.refill(meanParams, merged.mean(RoundSums.PARAMS));
         if (!BlasVectors.allFinite(meanParams)) {
-            throw new NonFiniteLossException(epoch, round, -1);
+            throw new NonFiniteLossException(plan.epoch(), plan.round(), -1);
         }
-        workerStates.putAll(sum.workerStates());
-        OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(sum) : null;
+        OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(merged) : null;
         double pseudoGradientNorm;
         double updateNorm;
-        if (config.mode() == TrainingMode.OUTER) {
+        if (outer) {
             pseudoGradientNorm = server.distanceTo(meanParams);
             updateNorm = server.applyOuterStep(meanParams, meanInner);
         } else {
@@ -129,24 +95,20 @@ public final class LocalStepRounds implements RoundStrategy {
             pseudoGradientNorm = updateNorm;
         }
         RunningState.adoptWorkerMean(server, spec, meanParams);
-        RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
-                broadcastBytes);
         // The workers' rate at their last local step (schedules count inner steps).
-        double learningRate = inner.learningRateAt(Math.max(0, sum.maxInnerStep() - 1));
-        return new RoundResult(sum.count(), sum.meanLoss(), pseudoGradientNorm, updateNorm, learningRate, cost);
+        double learningRate = inner.learningRateAt(Math.max(0, merged.maxStep() - 1));
+        return new Applied(pseudoGradientNorm, updateNorm, learningRate);
     }
 
-    private InnerState sharedInnerState() {
-        return server.readInnerState(InnerState::of)
-                .orElseGet(() -> InnerState.of(inner.init(server.params())));
-    }
-
-    private OptimizerState meanInnerState(ParameterSum sum) {
+    private OptimizerState meanInnerState(RoundSums merged) {
         Map<String, INDArray> slots = new LinkedHashMap<>();
-        sum.meanSlots().forEach((name, slot) -> {
-            meanSlots.put(name, NativeFloats.refill(meanSlots.get(name), slot));
-            slots.put(name, meanSlots.get(name));
-        });
-        return new OptimizerState(sum.maxInnerStep(), slots);
+        for (String name : merged.names()) {
+            if (name.startsWith(LocalStepsTask.SLOT)) {
+                String slot = name.substring(LocalStepsTask.SLOT.length());
+                meanSlots.put(slot, NativeFloats.refill(meanSlots.get(slot), merged.mean(name)));
+                slots.put(slot, meanSlots.get(slot));
+            }
+        }
+        return new OptimizerState(merged.maxStep(), slots);
     }
 }

@@ -1,32 +1,36 @@
 package dev.sparktrain.driver.modes;
 
-import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.ps.ParameterServer;
 
 /**
- * One training mode's round: run ONE Spark job over the cached training blocks and apply its merged result to the
- * parameter server.
+ * One training mode's rounds: what the workers run ({@link #task}), what a round sends them ({@link #plan}) and what
+ * the driver does with their merged result ({@link #apply}). {@link Round} runs one round through a session.
  */
 public interface RoundStrategy {
 
-    /** Rounds needed for the largest partition to go through its rows once. */
-    int roundsPerEpoch(CachedBlocks train);
+    /** Rounds needed for a partition of {@code maxRows} rows (the largest) to go through its rows once. */
+    int roundsPerEpoch(int maxRows);
+
+    /** The task every worker runs in every round of the run. */
+    RoundTask task();
+
+    /** Whether workers carry state from round to round ({@code keep} policy), so sessions must hold it. */
+    boolean carriesWorkerState();
+
+    /** What round {@code round} (from 0) of {@code epoch} (from 1) sends every worker, read from the server now. */
+    RoundPlan plan(ParameterServer server, int epoch, int round);
 
     /**
-     * Runs round {@code round} (from 0) of {@code epoch} (from 1). Throws {@link NonFiniteLossException} when a
-     * partition produced a NaN or infinite loss or gradient; the parameter server is then left unchanged.
+     * Applies the round's non-empty, finite merged result to the server. Throws {@link NonFiniteLossException} when the
+     * mean it would apply is not finite; the server is then unchanged.
      */
-    RoundResult run(CachedBlocks train, int epoch, int round);
+    Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged);
 
-    /** Inner optimizer states kept per worker between rounds (the {@code keep} policy), for checkpoints. */
-    default java.util.Map<Integer, InnerState> workerStates() {
-        return java.util.Map.of();
-    }
-
-    /** Restores what {@link #workerStates()} returned (from a checkpoint). */
-    default void restoreWorkerStates(java.util.Map<Integer, InnerState> states) {
-        if (!states.isEmpty()) {
-            throw new IllegalArgumentException("this mode keeps no per-worker state, the checkpoint has "
-                    + states.size());
-        }
+    /**
+     * What applying did: the L2 norms of the gradient applied (the mean gradient, or the pseudo-gradient
+     * θ − mean(θ_workers)) and of the parameter change, and the training optimizer's learning rate.
+     */
+    record Applied(double gradientNorm, double updateNorm, double learningRate) {
     }
 }

@@ -1,10 +1,6 @@
 package dev.sparktrain.driver.modes;
 
-import dev.sparktrain.driver.TrainingConfig;
-import dev.sparktrain.driver.aggregate.GradientSum;
-import dev.sparktrain.driver.data.CachedBlocks;
-import dev.sparktrain.driver.exchange.RoundInput;
-import dev.sparktrain.driver.exchange.RoundRunner;
+import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
@@ -18,66 +14,53 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class SyncRounds implements RoundStrategy {
 
-    private final RoundRunner runner;
     private final NetworkSpec spec;
-    private final ParameterServer server;
-    private final TrainingConfig config;
-    /** The parameters shared with the last round's tasks: its array is reused once the round is over. */
+    private final int batchSize;
+    private final boolean dropLastBatch;
+    private final SyncRoundTask task;
+    /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
-    /**
-     * The round's mean gradient, in Java and native arrays reused round after round; the server's step overwrites the
-     * native one.
-     */
-    private float[] meanValues;
+    /** The round's mean gradient, in a native array kept across rounds: the server's step overwrites it. */
     private INDArray meanGradient;
 
-    public SyncRounds(RoundRunner runner, NetworkSpec spec, ParameterServer server, TrainingConfig config) {
-        this.runner = runner;
+    public SyncRounds(NetworkSpec spec, long seed, int batchSize, boolean dropLastBatch) {
         this.spec = spec;
-        this.server = server;
-        this.config = config;
+        this.batchSize = batchSize;
+        this.dropLastBatch = dropLastBatch;
+        this.task = new SyncRoundTask(spec, seed, batchSize, dropLastBatch);
     }
 
     @Override
-    public int roundsPerEpoch(CachedBlocks train) {
-        int b = config.batchSizePerWorker();
-        int max = train.maxRows();
-        return config.dropLastBatch() ? max / b : (max + b - 1) / b;
+    public int roundsPerEpoch(int maxRows) {
+        return dropLastBatch ? maxRows / batchSize : (maxRows + batchSize - 1) / batchSize;
     }
 
     @Override
-    public RoundResult run(CachedBlocks train, int epoch, int round) {
-        long start = System.nanoTime();
+    public RoundTask task() {
+        return task;
+    }
+
+    @Override
+    public boolean carriesWorkerState() {
+        return false;
+    }
+
+    @Override
+    public RoundPlan plan(ParameterServer server, int epoch, int round) {
         lastSnapshot = server.snapshot(lastSnapshot);
-        RoundInput<ParameterSnapshot> params = runner.share(lastSnapshot);
-        long broadcast = System.nanoTime();
-        GradientSum sum;
-        try {
-            SyncRoundTask task = new SyncRoundTask(spec, params, config.seed(), epoch, round,
-                    config.batchSizePerWorker(), config.dropLastBatch());
-            sum = runner.run(train, task, GradientSum.empty(), GradientSum::merge);
-        } finally {
-            runner.release(params);
-        }
-        long job = System.nanoTime();
-        if (sum.firstNonFinitePartition() >= 0) {
-            throw new NonFiniteLossException(epoch, round, sum.firstNonFinitePartition());
-        }
-        if (sum.isEmpty()) {
-            return RoundResult.EMPTY;
-        }
-        meanValues = sum.meanGradient(meanValues);
-        meanGradient = NativeFloats.refill(meanGradient, meanValues);
+        return new RoundPlan(epoch, round, lastSnapshot, null);
+    }
+
+    @Override
+    public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
+        meanGradient = NativeFloats.refill(meanGradient, merged.gradient());
         double learningRate = server.optimizer().learningRateAt(server.step());
         double gradientNorm = BlasVectors.norm2(meanGradient);
         // The step may overwrite meanGradient: it is refilled next round.
         double updateNorm = server.applyMeanGradientOverwriting(meanGradient);
-        float[] meanParams = sum.meanParams();
-        if (meanParams != null) {
-            RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(meanParams));
+        if (merged.has(RoundSums.PARAMS)) {
+            RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(merged.mean(RoundSums.PARAMS)));
         }
-        RoundCost cost = RoundCost.measured(start, broadcast, job, System.nanoTime(), sum.taskStats(),
-                server.length() * Float.BYTES);
-        return new RoundResult(sum.count(), sum.meanLoss(), gradientNorm, updateNorm, learningRate, cost);
+        return new Applied(gradientNorm, updateNorm, learningRate);
     }
 }

@@ -26,8 +26,10 @@ public final class SparktrainKryoRegistrator implements KryoRegistrator {
     static final List<Class<?>> SHIPPED = List.of(
             ParameterSnapshot.class,
             dev.sparktrain.driver.data.DataBlock.class,
-            dev.sparktrain.driver.aggregate.GradientSum.class,
-            dev.sparktrain.driver.aggregate.ParameterSum.class,
+            dev.sparktrain.driver.aggregate.RoundSums.class,
+            dev.sparktrain.driver.modes.RoundPlan.class,
+            dev.sparktrain.driver.exchange.JobSession.Shared.class,
+            dev.sparktrain.driver.exchange.JobSession.Reply.class,
             dev.sparktrain.driver.aggregate.TaskStats.class,
             dev.sparktrain.driver.eval.EvaluationSum.class,
             dev.sparktrain.driver.modes.InnerState.class,

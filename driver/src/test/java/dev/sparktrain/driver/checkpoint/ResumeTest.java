@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.ModeSetup;
+import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -44,13 +46,13 @@ class ResumeTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("ResumeTest");
+        sc = SparkFixture.context();
         data = CachedBlocks.cache(sc.parallelize(List.of(block(70, 1), block(45, 2)), 2), 2, FEATURES, "resume");
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static DataBlock block(int rows, long seed) {
@@ -81,35 +83,31 @@ class ResumeTest {
         }
     }
 
-    private static Trainer trainer(ParameterServer server, TrainingConfig config, Path dir, CheckpointPolicy policy,
+    private static Trainer trainer(TrainingConfig config, Path dir, CheckpointPolicy policy,
                                    List<TrainingListener> listeners) {
         TrainingCheckpoints store = new TrainingCheckpoints(new CheckpointStore(dir, policy.keep()),
                 Map.of("model", "mlp", "training", config.mode().configName()), config.seed());
-        return new Trainer(sc, SPEC, server, ADAM, config, listeners).checkpointTo(store, policy);
-    }
-
-    private static ParameterServer freshServer(TrainingConfig config) {
-        return Trainer.serverFor(SPEC.initialParameters(config.seed(), DataType.FLOAT), ADAM, config);
+        return Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners).checkpointTo(store, policy).build();
     }
 
     private void stopAndResumeEqualsUninterrupted(TrainingConfig config, CheckpointPolicy policy, int crashEpoch,
                                                   int crashRound, Path dir) {
-        ParameterServer uninterrupted = freshServer(config);
-        List<EpochMetrics> full = trainer(uninterrupted, config, dir.resolve("full"), policy, List.of()).fit(data, null);
+        Trainer full = trainer(config, dir.resolve("full"), policy, List.of());
+        List<EpochMetrics> fullHistory = full.fit(data, null);
+        ParameterServer uninterrupted = full.server();
 
-        ParameterServer first = freshServer(config);
         Path runDir = dir.resolve("stopped");
-        assertThrows(IllegalStateException.class, () -> trainer(first, config, runDir, policy,
+        assertThrows(IllegalStateException.class, () -> trainer(config, runDir, policy,
                 List.of(new CrashAfter(crashEpoch, crashRound))).fit(data, null));
-        ParameterServer second = freshServer(config);
-        Trainer resumed = trainer(second, config, runDir, policy, List.of());
+        Trainer resumed = trainer(config, runDir, policy, List.of());
+        ParameterServer second = resumed.server();
         Path latest = new CheckpointStore(runDir, policy.keep()).latest().orElseThrow();
         List<EpochMetrics> rest = resumed.resume(latest, data, null);
 
         assertArrayEquals(uninterrupted.params().toFloatVector(), second.params().toFloatVector(),
                 "parameters after resume must be bitwise equal");
         assertEquals(uninterrupted.version(), second.version());
-        EpochMetrics lastFull = full.get(full.size() - 1);
+        EpochMetrics lastFull = fullHistory.get(fullHistory.size() - 1);
         EpochMetrics lastResumed = rest.get(rest.size() - 1);
         assertEquals(lastFull.trainLoss(), lastResumed.trainLoss(), 0.0);
         assertEquals(lastFull.samples(), lastResumed.samples());
@@ -133,19 +131,19 @@ class ResumeTest {
     @Test
     void averageRunOverTheChannelStoppedMidEpochAndResumedEqualsTheUninterruptedRun(@TempDir Path dir) {
         TrainingConfig config = TrainingConfig.sync(3, 8, 2, 9).withMode(TrainingMode.AVERAGE, 2,
-                InnerStatePolicy.KEEP, null).withTransport(dev.sparktrain.driver.RoundTransport.CHANNEL);
+                InnerStatePolicy.KEEP, null).withTransport(RoundTransport.CHANNEL);
         stopAndResumeEqualsUninterrupted(config, new CheckpointPolicy(1, 2, 2), 2, 3, dir);
     }
 
     @Test
     void aCheckpointOfAnotherModelIsRefused(@TempDir Path dir) {
         TrainingConfig config = TrainingConfig.sync(1, 16, 2, 5);
-        trainer(freshServer(config), config, dir, CheckpointPolicy.defaults(), List.of()).fit(data, null);
+        trainer(config, dir, CheckpointPolicy.defaults(), List.of()).fit(data, null);
         Path latest = new CheckpointStore(dir, 3).latest().orElseThrow();
         TrainingCheckpoints other = new TrainingCheckpoints(new CheckpointStore(dir, 3),
                 Map.of("model", "cnn", "training", "sync"), 5);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> other.restore(latest, freshServer(config)));
+                () -> other.restore(latest, ModeSetup.server(SPEC, ADAM, config)));
         assertTrue(e.getMessage().startsWith("checkpoint " + latest + " does not fit this config: model is mlp in"
                 + " the run, cnn now;"), e.getMessage());
     }

@@ -7,7 +7,7 @@ class ChannelOverTcpTest extends ChannelTransportTest {
 
     @Override
     Map<String, String> sparkSettings() {
-        return Map.of(ChannelRunner.IN_MEMORY, "false");
+        return Map.of(ChannelTransport.IN_MEMORY, "false");
     }
 
     @Override

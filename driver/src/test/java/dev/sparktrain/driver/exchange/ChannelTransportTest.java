@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
@@ -72,7 +72,7 @@ class ChannelTransportTest {
 
     @BeforeAll
     void start() {
-        sc = LocalSpark.start(getClass().getSimpleName(), sparkSettings());
+        sc = SparkFixture.context(sparkSettings());
         // Unequal partitions: the second runs out of batches before the first.
         data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
                 TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "channel");
@@ -80,20 +80,19 @@ class ChannelTransportTest {
 
     @AfterAll
     void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static ParameterServer train(TrainingConfig config, List<TrainingListener> listeners, Path checkpoints,
                                          CheckpointPolicy policy) {
-        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(config.seed(), DataType.FLOAT), ADAM,
-                config);
-        Trainer trainer = new Trainer(sc, SPEC, server, ADAM, config, listeners);
+        Trainer.Builder builder = Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners);
         if (checkpoints != null) {
-            trainer.checkpointTo(new TrainingCheckpoints(new CheckpointStore(checkpoints, policy.keep()),
+            builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(checkpoints, policy.keep()),
                     Map.of("model", "mlp"), config.seed()), policy);
         }
+        Trainer trainer = builder.build();
         trainer.fit(data, null);
-        return server;
+        return trainer.server();
     }
 
     private static void channelEqualsJob(TrainingConfig config) {
@@ -104,7 +103,7 @@ class ChannelTransportTest {
 
     @Test
     void localModeTakesTheExpectedLinks() {
-        assertEquals(expectInMemory(), ChannelRunner.inMemory(sc));
+        assertEquals(expectInMemory(), ChannelTransport.inMemory(sc));
     }
 
     @Test
@@ -198,9 +197,7 @@ class ChannelTransportTest {
         assertEquals(1, jobsStartedBy(() -> train(config, List.of(), dir, new CheckpointPolicy(1, 2, 2))));
         assertEquals(0, sc.statusTracker().getActiveJobIds().length, "training must end its workers' job");
         // With a test set, each epoch's evaluation ends the workers' job: a job of rounds and an evaluation per epoch.
-        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(config.seed(), DataType.FLOAT), ADAM,
-                config);
-        Trainer trainer = new Trainer(sc, SPEC, server, ADAM, config, List.of());
+        Trainer trainer = Trainer.builder(sc, SPEC, ADAM, config).build();
         assertEquals(6, jobsStartedBy(() -> trainer.fit(data, data)));
         assertEquals(0, sc.statusTracker().getActiveJobIds().length);
     }
@@ -235,9 +232,8 @@ class ChannelTransportTest {
         NetworkSpec wrong = new NetworkSpec(new Shape(4), List.of(new Dense(3, new Identity())),
                 new SoftmaxCrossEntropy());
         TrainingConfig config = TrainingConfig.sync(1, 16, 2, 9).withTransport(RoundTransport.CHANNEL);
-        ParameterServer server = new ParameterServer(wrong.initialParameters(9, DataType.FLOAT), ADAM);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> new Trainer(sc, wrong, server, ADAM, config, List.of()).fit(data, null));
+        Trainer trainer = Trainer.builder(sc, wrong, ADAM, config).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(data, null));
         assertTrue(e.getMessage().startsWith("worker 0 failed: "), e.getMessage());
         // The failed block's job is gone: the next run gets both task slots.
         channelEqualsJob(TrainingConfig.sync(1, 16, 2, 10));
@@ -253,9 +249,9 @@ class ChannelTransportTest {
                 InnerStatePolicy.KEEP, null);
         float[][] params = new float[2][];
         for (RoundTransport transport : RoundTransport.values()) {
-            ParameterServer server = new ParameterServer(SPEC.initialParameters(1, DataType.FLOAT), ADAM);
-            new Trainer(sc, SPEC, server, ADAM, config.withTransport(transport), List.of()).fit(three, null);
-            params[transport.ordinal()] = server.params().toFloatVector();
+            Trainer trainer = Trainer.builder(sc, SPEC, ADAM, config.withTransport(transport)).build();
+            trainer.fit(three, null);
+            params[transport.ordinal()] = trainer.server().params().toFloatVector();
         }
         assertArrayEquals(params[0], params[1]);
         three.release();

@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -39,14 +39,14 @@ class LocalStepModesTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("LocalStepModesTest");
+        sc = SparkFixture.context();
         // Unequal partitions, so the means must be weighted by samples.
         data = CachedBlocks.cache(sc.parallelize(List.of(block(90, 1), block(50, 2)), 2), 2, FEATURES, "modes");
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static DataBlock block(int rows, long seed) {
@@ -60,9 +60,9 @@ class LocalStepModesTest {
 
     private static INDArray train(TrainingConfig config, Optimizer optimizer) {
         NetworkSpec spec = spec();
-        ParameterServer server = Trainer.serverFor(spec.initialParameters(SEED, DataType.FLOAT), optimizer, config);
-        new Trainer(sc, spec, server, optimizer, config, List.of()).fit(data, null);
-        return server.params();
+        Trainer trainer = Trainer.builder(sc, spec, optimizer, config).build();
+        trainer.fit(data, null);
+        return trainer.server().params();
     }
 
     private static double relativeDifference(INDArray a, INDArray b) {
@@ -112,8 +112,7 @@ class LocalStepModesTest {
         NetworkSpec spec = spec();
         TrainingConfig config = TrainingConfig.sync(1, 8, 2, SEED).withMode(TrainingMode.AVERAGE, 4,
                 InnerStatePolicy.RESET, null);
-        ParameterServer server = Trainer.serverFor(spec.initialParameters(SEED, DataType.FLOAT), Sgd.plain(0.1), config);
         // 90 rows / 8 = 12 batches (the last one partial), 4 per round → 3 rounds.
-        assertEquals(3, new Trainer(sc, spec, server, Sgd.plain(0.1), config, List.of()).roundsPerEpoch(data));
+        assertEquals(3, Trainer.builder(sc, spec, Sgd.plain(0.1), config).build().roundsPerEpoch(data));
     }
 }

@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -16,7 +16,6 @@ import dev.sparktrain.ops.losses.SoftmaxCrossEntropy;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Adam;
-import java.lang.invoke.MethodHandles;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -32,12 +31,12 @@ class NonFiniteLossTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start(MethodHandles.lookup().lookupClass().getSimpleName());
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     @Test
@@ -52,11 +51,11 @@ class NonFiniteLossTest {
         List<DataBlock> blocks = List.of(new DataBlock(20, 2, clean, new float[20]),
                 new DataBlock(20, 2, poisoned, new float[20]));
         NetworkSpec spec = new NetworkSpec(new Shape(2), List.of(new Dense(2, new Identity())), new SoftmaxCrossEntropy());
-        INDArray init = spec.initialParameters(1, DataType.FLOAT);
-        ParameterServer server = new ParameterServer(init, Adam.defaults(0.01));
+        INDArray init = spec.initialParameters(3, DataType.FLOAT);
         // batch 20 = the whole partition: the first round of epoch 1 meets the NaN whatever the shuffle.
         TrainingConfig config = TrainingConfig.sync(2, 20, 2, 3);
-        Trainer trainer = new Trainer(sc, spec, server, server.optimizer(), config, List.of());
+        Trainer trainer = Trainer.builder(sc, spec, Adam.defaults(0.01), config).build();
+        ParameterServer server = trainer.server();
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, 2, "nan");
 
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> trainer.fit(data, null));

@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -23,7 +23,6 @@ import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.Scheduled;
 import dev.sparktrain.ps.optim.Sgd;
 import dev.sparktrain.ps.schedule.StepDecay;
-import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -42,12 +41,12 @@ class RoundMetricsTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start(MethodHandles.lookup().lookupClass().getSimpleName());
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
@@ -67,8 +66,9 @@ class RoundMetricsTest {
                 seen.add(m);
             }
         };
-        ParameterServer server = new ParameterServer(SPEC.initialParameters(SEED, DataType.FLOAT), driver);
-        new Trainer(sc, SPEC, server, workers, config, List.of(listener)).fit(data(), null);
+        Trainer trainer = Trainer.builder(sc, SPEC, workers, config).listeners(List.of(listener)).build();
+        assertEquals(driver, trainer.server().optimizer(), "the driver applies the mode's optimizer");
+        trainer.fit(data(), null);
         return seen;
     }
 

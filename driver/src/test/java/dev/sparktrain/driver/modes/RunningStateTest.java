@@ -2,7 +2,7 @@ package dev.sparktrain.driver.modes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -35,12 +35,12 @@ class RunningStateTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("RunningStateTest");
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     @Test
@@ -58,8 +58,9 @@ class RunningStateTest {
         TrainingConfig sync = TrainingConfig.sync(1, 3, 2, 1);
         for (TrainingConfig config : List.of(sync, sync.withMode(TrainingMode.AVERAGE, 1, InnerStatePolicy.RESET, null),
                 sync.withMode(TrainingMode.OUTER, 1, InnerStatePolicy.RESET, Sgd.nesterov(0.7, 0.9)))) {
-            ParameterServer server = Trainer.serverFor(spec.initialParameters(1, DataType.FLOAT), sgd, config);
-            new Trainer(sc, spec, server, sgd, config, List.of()).fit(data, null);
+            Trainer trainer = Trainer.builder(sc, spec, sgd, config).build();
+            trainer.fit(data, null);
+            ParameterServer server = trainer.server();
             float[] runningMean = spec.layout().view(server.params(), "0.batchnorm.running_mean").toFloatVector();
             assertArrayEquals(expected, runningMean, 1e-6f, config.mode().configName());
         }

@@ -24,8 +24,7 @@ import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
-import dev.sparktrain.driver.LocalSpark;
-import java.lang.invoke.MethodHandles;
+import dev.sparktrain.driver.SparkFixture;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -46,12 +45,12 @@ class SyncModeEquivalenceTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start(MethodHandles.lookup().lookupClass().getSimpleName());
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static NetworkSpec spec() {
@@ -74,8 +73,8 @@ class SyncModeEquivalenceTest {
 
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, FEATURES, "equivalence");
         TrainingConfig config = TrainingConfig.sync(1, BATCH, 2, SEED);
-        ParameterServer server = new ParameterServer(init, adam);
-        Trainer trainer = new Trainer(sc, spec, server, server.optimizer(), config, List.of());
+        Trainer trainer = Trainer.builder(sc, spec, adam, config).build();
+        ParameterServer server = trainer.server();
         assertEquals(10, trainer.roundsPerEpoch(data));
         List<EpochMetrics> history = trainer.fit(data, null);
         assertEquals(260, history.get(0).samples());

@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -45,12 +45,12 @@ class TaskRetryTest {
     @BeforeAll
     static void start() {
         // local[2, 4]: two threads, and a failed task is tried up to 4 times.
-        sc = LocalSpark.start("TaskRetryTest", Map.of("spark.master", "local[2,4]"));
+        sc = SparkFixture.context(Map.of("spark.master", "local[2,4]"));
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static DataBlock block(int rows, long seed) {
@@ -71,8 +71,9 @@ class TaskRetryTest {
 
     private static float[] train(CachedBlocks data, TrainingConfig config) {
         Adam adam = Adam.defaults(0.05);
-        ParameterServer server = Trainer.serverFor(SPEC.initialParameters(3, DataType.FLOAT), adam, config);
-        new Trainer(sc, SPEC, server, adam, config, List.of()).fit(data, null);
+        Trainer trainer = Trainer.builder(sc, SPEC, adam, config).build();
+        trainer.fit(data, null);
+        ParameterServer server = trainer.server();
         return server.params().toFloatVector();
     }
 

@@ -19,7 +19,6 @@ import dev.sparktrain.ps.optim.RmsPropTf;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 import org.junit.jupiter.api.Test;
 
 /** A thread's reused arrays hold exactly the values a fresh copy would, and never alias what was broadcast. */
@@ -95,18 +94,5 @@ class TaskScratchTest {
         assertArrayEquals(Shuffle.order(42, 2, 1, 50), scratch.order(42, 2, 1, 50));
         assertArrayEquals(Shuffle.order(43, 2, 1, 50), scratch.order(43, 2, 1, 50));
         assertArrayEquals(Shuffle.order(43, 2, 1, 49), scratch.order(43, 2, 1, 49));
-    }
-
-    @Test
-    void aThreadsResultVectorsGoOutInOneJavaArrayWithEachTasksValues() {
-        TaskScratch scratch = TaskScratch.withParams(SPEC, params(1));
-        float[] first = scratch.resultArray(Nd4j.createFromArray(1f, 2f, 3f));
-        assertArrayEquals(new float[] {1, 2, 3}, first);
-        float[] second = scratch.resultArray(Nd4j.createFromArray(4f, 5f, 6f));
-        assertSame(first, second, "the next task's result reuses the array");
-        assertArrayEquals(new float[] {4, 5, 6}, second);
-        float[] longer = scratch.resultArray(Nd4j.createFromArray(7f, 8f, 9f, 10f));
-        assertNotSame(first, longer);
-        assertArrayEquals(new float[] {7, 8, 9, 10}, longer);
     }
 }

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.ps.ParameterSnapshot;
+import com.holdenkarau.spark.testing.JavaRDDComparisons;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -25,14 +26,12 @@ class KryoSparkJobTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("kryo-job-test");
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        if (sc != null) {
-            sc.stop();
-        }
+        SparkFixture.stop();
     }
 
     @Test
@@ -56,5 +55,16 @@ class KryoSparkJobTest {
                 INDArray::add, 2);
         // sum over i = 0..7 of i * [1, 2, 3] = 28 * [1, 2, 3]
         assertEquals(Nd4j.createFromArray(28.0, 56.0, 84.0), sum);
+    }
+
+    @Test
+    void arraysShuffledThroughKryoArriveWhole() {
+        JavaRDD<Integer> seeds = sc.parallelize(IntStream.range(0, 8).boxed().collect(Collectors.toList()), 4);
+        // The shuffle serializes every INDArray with the project's Kryo serializer; the sums show what arrived.
+        JavaRDD<Double> sums = seeds.map(i -> Nd4j.valueArrayOf(new long[] {2, 3}, (double) i, DataType.FLOAT))
+                .repartition(3).map(a -> a.sumNumber().doubleValue());
+        JavaRDD<Double> expected = sc.parallelize(IntStream.range(0, 8).mapToObj(i -> 6.0 * i)
+                .collect(Collectors.toList()), 2);
+        JavaRDDComparisons.assertRDDEquals(expected, sums);
     }
 }

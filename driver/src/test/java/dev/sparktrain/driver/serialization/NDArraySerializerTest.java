@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 
 /** Round trips through Spark's Kryo serializer configured as the trainer runs it (registration required). */
 class NDArraySerializerTest {
@@ -32,7 +32,7 @@ class NDArraySerializerTest {
 
     @BeforeAll
     static void serializer() {
-        SparkConf conf = SparktrainSparkConf.applyDefaults(LocalSpark.bareConf("kryo-test", Map.of()));
+        SparkConf conf = SparktrainSparkConf.applyDefaults(SparkFixture.bareConf("kryo-test", Map.of()));
         kryo = new KryoSerializer(conf).newInstance();
     }
 

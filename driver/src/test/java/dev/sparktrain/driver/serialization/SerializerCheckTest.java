@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-import dev.sparktrain.driver.LocalSpark;
+import dev.sparktrain.driver.SparkFixture;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class SerializerCheckTest {
 
     @Test
     void javaSerializerContextFailsFastNamingTheSettings() {
-        JavaSparkContext sc = new JavaSparkContext(LocalSpark.bareConf("bad-serializer", Map.of()));
+        JavaSparkContext sc = new JavaSparkContext(SparkFixture.bareConf("bad-serializer", Map.of()));
         try {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> SerializerCheck.verify(sc));
             assertTrue(e.getMessage().startsWith("spark.serializer is JavaSerializer; set spark.serializer="
@@ -28,7 +28,7 @@ class SerializerCheckTest {
 
     @Test
     void kryoWithoutOurRegistratorFailsNamingTheRegistrator() {
-        SparkConf conf = LocalSpark.bareConf("no-registrator", Map.of(
+        SparkConf conf = SparkFixture.bareConf("no-registrator", Map.of(
                 "spark.serializer", "org.apache.spark.serializer.KryoSerializer",
                 "spark.kryo.registrationRequired", "true"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> SerializerCheck.verify(conf));
@@ -38,12 +38,12 @@ class SerializerCheckTest {
     @Test
     void projectDefaultsPass() {
         assertDoesNotThrow(() -> SerializerCheck.verify(
-                SparktrainSparkConf.applyDefaults(LocalSpark.bareConf("good", Map.of()))));
+                SparktrainSparkConf.applyDefaults(SparkFixture.bareConf("good", Map.of()))));
     }
 
     @Test
     void userRegistratorPlusOursPasses() {
-        SparkConf conf = SparktrainSparkConf.applyDefaults(LocalSpark.bareConf("two-registrators",
+        SparkConf conf = SparktrainSparkConf.applyDefaults(SparkFixture.bareConf("two-registrators",
                 Map.of("spark.kryo.registrator", UserRegistrator.class.getName())));
         assertDoesNotThrow(() -> SerializerCheck.verify(conf));
     }

@@ -32,7 +32,7 @@ public final class BenchReport {
         this.threads = threads;
     }
 
-    /** {@code transport} as it runs ({@code RoundRunner.describe}). */
+    /** {@code transport} as it runs ({@code Trainer.describe}). */
     public void header(String master, String transport, double trainingFlopsPerSample) {
         this.flopsPerSample = trainingFlopsPerSample;
         out.printf(Locale.ROOT, "bench %s on %s: %d workers x %d rows, optimizer %s, %d parameters, %.3f MFLOP per"

@@ -1,22 +1,24 @@
 package dev.sparktrain.jobs.bench;
 
-import dev.sparktrain.driver.data.Batch;
-import dev.sparktrain.driver.data.BatchBuffer;
+import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.driver.data.Shuffle;
-import dev.sparktrain.driver.modes.WorkerStep;
-import dev.sparktrain.ops.layers.ForwardContext;
-import dev.sparktrain.ops.network.Network;
+import dev.sparktrain.driver.inprocess.InProcessSession;
+import dev.sparktrain.driver.modes.LocalStepsTask;
+import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ps.InnerStatePolicy;
+import dev.sparktrain.ps.ParameterSnapshot;
 import dev.sparktrain.ps.optim.Optimizer;
-import dev.sparktrain.ps.optim.OptimizerState;
+import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The single-process training kernel, no Spark: forward + backward + optimizer update of the configured model at
- * the per-worker batch size ({@link WorkerStep}, exactly what a worker runs in the local-step modes), one replica
- * per thread, each with its own parameters, optimizer state and shuffled batches of the real training rows.
+ * the per-worker batch size, run by exactly the code a worker runs in the local-step modes (an in-process session's
+ * worker running {@link LocalStepsTask} rounds of H steps, keeping its optimizer state), one replica per thread, each
+ * with its own parameters, optimizer state and shuffled batches of the real training rows. Every round starts from the
+ * same parameters, as a worker's does from the driver's; there is no driver update between rounds.
  */
 public final class KernelThroughput {
 
@@ -24,34 +26,32 @@ public final class KernelThroughput {
     }
 
     /**
-     * Samples per second summed over {@code threads} replicas, after a warm-up of {@link #warmupSeconds}.
+     * Samples per second summed over {@code threads} replicas, after a warm-up of {@link #warmupSeconds}; a unit of
+     * work is a round of {@code localSteps} steps.
      */
     public static double samplesPerSecond(NetworkSpec spec, Optimizer optimizer, DataBlock rows, int batchSize,
-                                          long seed, int threads, double seconds) {
+                                          int localSteps, long seed, int threads, double seconds) {
         if (rows.rows() < batchSize) {
             throw new IllegalArgumentException("the kernel benchmark needs at least one batch of " + batchSize
                     + " rows, the sample has " + rows.rows());
         }
+        LocalStepsTask task = new LocalStepsTask(spec, optimizer, InnerStatePolicy.KEEP, seed, localSteps, batchSize,
+                true);
+        int rounds = Math.max(1, rows.rows() / batchSize / localSteps);
         return Replicas.throughput(threads, index -> {
-            INDArray theta = spec.initialParameters(seed, DataType.FLOAT);
-            Network network = new Network(spec, theta);
-            int[] order = Shuffle.order(seed, 1, index, rows.rows());
-            int batches = rows.rows() / batchSize;
+            ParameterSnapshot params = new ParameterSnapshot(0, spec.initialParameters(seed, DataType.FLOAT)
+                    .toFloatVector());
+            // One worker, on the replica's own thread.
+            InProcessSession session = new InProcessSession(List.of(rows), null, Map.of());
             return new Replicas.Replica() {
-                private final BatchBuffer buffer = new BatchBuffer();
-                private OptimizerState state = optimizer.init(theta);
-                private int step;
+                private int round;
 
                 @Override
                 public double runUnit() {
-                    Batch batch = buffer.gather(rows, order, (step % batches) * batchSize, batchSize);
-                    WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch,
-                            ForwardContext.training(seed + step));
-                    if (outcome.finite()) {
-                        state = outcome.state();
-                    }
-                    step++;
-                    return batchSize;
+                    RoundSums result = session.run(new RoundPlan(1, round++ % rounds, params, null), task);
+                    long samples = result.count();
+                    result.release();
+                    return samples;
                 }
             };
         }, warmupSeconds(seconds), seconds);

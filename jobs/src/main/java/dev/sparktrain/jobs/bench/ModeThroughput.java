@@ -7,13 +7,11 @@ import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Spark training throughput in one mode: the real {@link Trainer} on the cached training blocks, no evaluation.
@@ -75,9 +73,7 @@ public final class ModeThroughput {
 
     private static void fit(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
                             CachedBlocks train, List<TrainingListener> listeners) {
-        ParameterServer server = Trainer.serverFor(spec.initialParameters(config.seed(), DataType.FLOAT), optimizer,
-                config);
-        new Trainer(sc, spec, server, optimizer, config, listeners).fit(train, null);
+        Trainer.builder(sc, spec, optimizer, config).listeners(listeners).build().fit(train, null);
     }
 
     static <T> double median(List<T> items, ToDoubleFunction<T> value) {

@@ -2,7 +2,7 @@ package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.driver.exchange.RoundRunner;
+import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.jobs.bench.BenchReport;
 import dev.sparktrain.jobs.bench.GemmRoofline;
 import dev.sparktrain.jobs.bench.KernelThroughput;
@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
         int batch = run.training().batchSizePerWorker();
         BenchReport report = new BenchReport(out, run, threads);
         try (JavaSparkContext sc = SparkSessions.start(run, out)) {
-            report.header(sc.master(), RoundRunner.describe(sc, run.training().transport()),
+            report.header(sc.master(), Trainer.describe(sc, run.training().transport()),
                     ModelFlops.trainingFlopsPerSample(run.model()));
 
             for (ModelFlops.Gemm g : ModelFlops.forwardGemms(run.model(), batch)) {
@@ -99,7 +99,7 @@ final class BenchCommand implements Callable<Integer> {
             DataBlock rows = new DataBlock(sample.rows(), Math.toIntExact(sample.features().length() / sample.rows()),
                     flat(sample.features()), flat(sample.labels()));
             report.kernel(KernelThroughput.samplesPerSecond(run.model(), run.optimizer(), rows, batch,
-                    run.training().seed(), threads, seconds));
+                    run.training().localSteps(), run.training().seed(), threads, seconds));
             report.opShares(OpProfile.measure(run.model(), run.optimizer(), rows, batch, run.training().seed(),
                     KernelThroughput.warmupSeconds(seconds), seconds / 2));
 
@@ -112,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 if (!perMode.isEmpty()) {
                     report.kernelAgain(KernelThroughput.samplesPerSecond(run.model(), run.optimizer(), rows, batch,
-                            run.training().seed(), threads, seconds));
+                            run.training().localSteps(), run.training().seed(), threads, seconds));
                 }
                 if (memoryEpochs > 0) {
                     RunConfig r = withSettings(run.training().mode().configName(), memoryEpochs);

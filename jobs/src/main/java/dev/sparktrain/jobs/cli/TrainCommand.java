@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -230,8 +229,6 @@ final class TrainCommand implements Callable<Integer> {
             }
             AtomicFiles.writeString(dir.config(), tree.toYaml());
             observers.startTracking(tree, dir.mode() == RunDirectory.Mode.RESUME, sc.master());
-            ParameterServer server = Trainer.serverFor(
-                    run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(), run.training());
             List<EpochMetrics> history;
             try (MetricsJsonlListener metrics = MetricsJsonlListener.inRunDir(dir.root());
                  ProgressListener progress = ProgressListener.forStdout()) {
@@ -239,12 +236,10 @@ final class TrainCommand implements Callable<Integer> {
                 List<TrainingListener> listeners = new ArrayList<>(List.of(progress, new ConsoleListener(stdout),
                         metrics));
                 listeners.addAll(observers.listeners());
-                Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(), listeners)
-                        .checkpointTo(checkpoints, run.checkpoint())
-                        .stopOn(stop);
-                if (run.earlyStopping() != null) {
-                    trainer.stopEarly(run.earlyStopping());
-                }
+                Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
+                        .listeners(listeners).checkpointTo(checkpoints, run.checkpoint())
+                        .stopEarly(run.earlyStopping()).stopOn(stop).build();
+                ParameterServer server = trainer.server();
                 if (startFrom != null) {
                     stdout.println("resuming from " + startFrom);
                 } else if (dir.mode() == RunDirectory.Mode.RESUME) {

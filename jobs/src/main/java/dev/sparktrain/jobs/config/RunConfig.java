@@ -1,6 +1,6 @@
 package dev.sparktrain.jobs.config;
 
-import dev.sparktrain.driver.EarlyStopping;
+import dev.sparktrain.driver.stopping.EarlyStopping;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.jobs.data.DataConfig;

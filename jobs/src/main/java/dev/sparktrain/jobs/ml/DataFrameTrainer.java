@@ -13,7 +13,6 @@ import dev.sparktrain.jobs.data.Standardization;
 import dev.sparktrain.jobs.data.TaskErrors;
 import dev.sparktrain.jobs.run.ModelNormalization;
 import dev.sparktrain.jobs.run.TrainingData;
-import dev.sparktrain.ps.ParameterServer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +20,6 @@ import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,22 +61,17 @@ final class DataFrameTrainer {
             train = TrainingData.standardize(train, st, "train");
         }
         try {
-            ParameterServer server = Trainer.serverFor(
-                    run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(),
-                    run.training());
             List<TrainingListener> listeners = new ArrayList<>(List.of(new EpochLog(run.name())));
             FitTracking tracking = run.mlflow() == null ? null : FitTracking.start(run, tree, sc.master());
             if (tracking != null) {
                 listeners.add(tracking.listener());
             }
-            Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(), listeners);
-            if (run.earlyStopping() != null) {
-                trainer.stopEarly(run.earlyStopping());
-            }
+            Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training()).listeners(listeners)
+                    .stopEarly(run.earlyStopping()).build();
             INDArray params;
             try {
                 trainer.fit(train, null);
-                params = trainer.bestParams().orElseGet(server::params);
+                params = trainer.bestParams().orElseGet(trainer.server()::params);
             } catch (RuntimeException | Error e) {
                 if (tracking != null) {
                     tracking.failed();

@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.cli;
 
+import dev.sparktrain.driver.SparkFixture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -53,7 +54,7 @@ final class CliFixture {
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        dev.sparktrain.jobs.data.TestSpark.stop();
+        SparkFixture.stop();
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));

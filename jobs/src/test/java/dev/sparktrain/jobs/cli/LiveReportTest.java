@@ -14,11 +14,10 @@ import dev.sparktrain.jobs.config.ConfigTree;
 import dev.sparktrain.jobs.config.RunConfig;
 import dev.sparktrain.jobs.config.RunConfigParser;
 import dev.sparktrain.jobs.data.LoadedData;
-import dev.sparktrain.jobs.data.TestSpark;
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.jobs.report.LiveReport;
 import dev.sparktrain.jobs.report.ReportStatus;
 import dev.sparktrain.jobs.run.TrainingData;
-import dev.sparktrain.ps.ParameterServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +32,6 @@ import java.util.regex.Pattern;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The report can be watched while a run trains: a real (tiny) run is held after its second of three epochs while
@@ -115,7 +113,7 @@ class LiveReportTest {
         Files.createDirectories(runDir);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        TestSpark.stop();
+        SparkFixture.stop();
         Gate gate = new Gate(2);
         List<String> warnings = new ArrayList<>();
         try (JavaSparkContext sc = SparkSessions.start(run, out);
@@ -126,11 +124,8 @@ class LiveReportTest {
             assertTrue(log.toString(StandardCharsets.UTF_8).contains("report: " + runDir.resolve("report.html")
                     .toAbsolutePath().toUri()), "the start of the run says where the report is");
             assertFalse(Files.exists(runDir.resolve("report.html")), "no report before the first epoch");
-            ParameterServer server = Trainer.serverFor(
-                    run.model().initialParameters(run.training().seed(), DataType.FLOAT), run.optimizer(),
-                    run.training());
-            Trainer trainer = new Trainer(sc, run.model(), server, run.optimizer(), run.training(),
-                    List.of(metrics, report, gate));
+            Trainer trainer = Trainer.builder(sc, run.model(), run.optimizer(), run.training())
+                    .listeners(List.of(metrics, report, gate)).build();
             Thread training = new Thread(() -> trainer.fit(train, data.test()), "training");
             training.start();
             assertTrue(gate.reached.await(5, TimeUnit.MINUTES), "epoch 2 never ended");

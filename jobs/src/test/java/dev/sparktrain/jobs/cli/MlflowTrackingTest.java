@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sparktrain.jobs.data.TestSpark;
+import dev.sparktrain.driver.SparkFixture;
+import org.apache.spark.sql.SparkSession;
 import dev.sparktrain.jobs.ml.NeuralNetClassifier;
 import dev.sparktrain.jobs.tracking.MlflowServer;
 import org.apache.spark.sql.Dataset;
@@ -220,7 +221,7 @@ class MlflowTrackingTest {
             }
             rows.add(RowFactory.create(x, label));
         }
-        Dataset<Row> train = TestSpark.session().createDataFrame(rows, new StructType()
+        Dataset<Row> train = SparkSession.builder().sparkContext(SparkFixture.context().sc()).getOrCreate().createDataFrame(rows, new StructType()
                 .add("features", DataTypes.createArrayType(DataTypes.DoubleType)).add("label", DataTypes.IntegerType));
         NeuralNetClassifier nn = new NeuralNetClassifier().setConfig("""
                 name: blobs

@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.data;
 
+import dev.sparktrain.driver.SparkFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -41,7 +42,7 @@ class CsvReaderTest {
 
     static List<DataBlock> read(CsvReader reader, String path, int workers, LabelSpec labels, Shape input) {
         ReadRequest req = new ReadRequest("train", List.of(TrainingData.absolute(path)), workers, labels, 1f);
-        return TestSpark.collect(TrainingData.read(TestSpark.context(), reader, req, input));
+        return CollectedBlocks.collect(TrainingData.read(SparkFixture.context(), reader, req, input));
     }
 
     private static CsvReader iris() {
@@ -60,8 +61,8 @@ class CsvReaderTest {
         assertEquals(2, blocks.size());
         assertEquals(5, blocks.get(0).rows());
         assertEquals(5, blocks.get(1).rows());
-        float[] x = TestSpark.features(blocks);
-        float[] y = TestSpark.labels(blocks);
+        float[] x = CollectedBlocks.features(blocks);
+        float[] y = CollectedBlocks.labels(blocks);
         for (int i = 0; i < 10; i++) {
             for (int k = 0; k < 4; k++) {
                 assertEquals(Float.parseFloat(i + "." + k), x[i * 4 + k]);
@@ -78,7 +79,7 @@ class CsvReaderTest {
         write("parts/_SUCCESS", "");
         List<DataBlock> blocks = read(iris(), dir.resolve("parts").toString(), 3, LabelSpec.classification(3), null);
         assertEquals(List.of(3, 3, 3), blocks.stream().map(DataBlock::rows).toList());
-        float[] x = TestSpark.features(blocks);
+        float[] x = CollectedBlocks.features(blocks);
         for (int i = 0; i < 9; i++) {
             assertEquals(i, x[i * 4]);
         }
@@ -91,15 +92,15 @@ class CsvReaderTest {
         write("g/skip.txt", "not;a;row\n");
         CsvReader reader = new CsvReader(false, ';', "3", List.of("2", "0"));
         List<DataBlock> blocks = read(reader, dir.resolve("g/*.csv").toString(), 2, LabelSpec.classification(2), null);
-        assertArrayEquals(new float[] {100, 1, 200, 2, 300, 3, 400, 4}, TestSpark.features(blocks));
-        assertArrayEquals(new float[] {0, 1, 1, 0}, TestSpark.labels(blocks));
+        assertArrayEquals(new float[] {100, 1, 200, 2, 300, 3, 400, 4}, CollectedBlocks.features(blocks));
+        assertArrayEquals(new float[] {0, 1, 1, 0}, CollectedBlocks.labels(blocks));
     }
 
     @Test
     void regressionAcceptsAnyFiniteLabel() throws IOException {
         String path = write("r.csv", "x,y\n1,0.25\n2,-3.5\n");
         List<DataBlock> blocks = read(new CsvReader(true, ',', "y", List.of()), path, 2, LabelSpec.regression(), null);
-        assertArrayEquals(new float[] {0.25f, -3.5f}, TestSpark.labels(blocks));
+        assertArrayEquals(new float[] {0.25f, -3.5f}, CollectedBlocks.labels(blocks));
     }
 
     @Test
@@ -202,7 +203,7 @@ class CsvReaderTest {
         String path = write("unlabeled.csv", "sepal_length,sepal_width,petal_length,petal_width\n1,2,3,4\n5,6,7,8\n");
         ReadRequest req = new ReadRequest("test", List.of(TrainingData.absolute(path)), 1,
                 LabelSpec.classification(3), 1f).unlabeledAllowed();
-        List<DataBlock> blocks = TestSpark.collect(TrainingData.read(TestSpark.context(), iris(), req, new Shape(4)));
+        List<DataBlock> blocks = CollectedBlocks.collect(TrainingData.read(SparkFixture.context(), iris(), req, new Shape(4)));
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6, 7, 8}, blocks.get(0).features());
         assertEquals(2, blocks.get(0).labels().length);
         assertEquals(Float.NaN, blocks.get(0).labels()[0]);

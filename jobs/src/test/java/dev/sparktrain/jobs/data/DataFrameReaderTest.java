@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.data;
 
+import dev.sparktrain.driver.SparkFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +29,7 @@ class DataFrameReaderTest {
     Path dir;
 
     private static SparkSession spark() {
-        return SparkSession.builder().sparkContext(TestSpark.context().sc()).getOrCreate();
+        return SparkSession.builder().sparkContext(SparkFixture.context().sc()).getOrCreate();
     }
 
     private static Dataset<Row> vectors(int n, double bad) {
@@ -47,12 +48,12 @@ class DataFrameReaderTest {
         vectors(6, 0.5).repartition(3).write().parquet(path);
         ReadRequest req = new ReadRequest("train", List.of(TrainingData.absolute(path)), 2,
                 LabelSpec.classification(2), 1f);
-        List<DataBlock> blocks = TestSpark.collect(TrainingData.read(TestSpark.context(),
+        List<DataBlock> blocks = CollectedBlocks.collect(TrainingData.read(SparkFixture.context(),
                 new DataFrameReader("parquet", "features", "label"), req, null));
         assertEquals(2, blocks.size());
         assertEquals(6, blocks.stream().mapToInt(DataBlock::rows).sum());
-        float[] x = TestSpark.features(blocks);
-        float[] y = TestSpark.labels(blocks);
+        float[] x = CollectedBlocks.features(blocks);
+        float[] y = CollectedBlocks.labels(blocks);
         for (int r = 0; r < 6; r++) {
             int i = (int) (y[r] == 0 ? x[2 * r] : x[2 * r + 1]); // the row's own index, wherever it landed
             assertEquals(i % 2, y[r]);
@@ -70,15 +71,15 @@ class DataFrameReaderTest {
                 .coalesce(1).write().json(path);
         ReadRequest req = new ReadRequest("train", List.of(TrainingData.absolute(path)), 2,
                 LabelSpec.regression(), 1f);
-        List<DataBlock> blocks = TestSpark.collect(TrainingData.read(TestSpark.context(),
+        List<DataBlock> blocks = CollectedBlocks.collect(TrainingData.read(SparkFixture.context(),
                 new DataFrameReader("json", "f", "y"), req, null));
-        float[] x = TestSpark.features(blocks);
-        float[] y = TestSpark.labels(blocks);
+        float[] x = CollectedBlocks.features(blocks);
+        float[] y = CollectedBlocks.labels(blocks);
         assertEquals(2, y.length); // repartitioned from 1 to 2 partitions: order is Spark's
         for (int r = 0; r < 2; r++) {
             assertArrayEquals(y[r] == 1 ? new float[] {1, 2} : new float[] {3, 4}, new float[] {x[2 * r], x[2 * r + 1]});
         }
-        List<DataBlock> api = TestSpark.collect(TrainingData.fromDataFrame(vectors(4, 1), "features", "label", 2,
+        List<DataBlock> api = CollectedBlocks.collect(TrainingData.fromDataFrame(vectors(4, 1), "features", "label", 2,
                 LabelSpec.classification(2)));
         assertEquals(List.of(2, 2), api.stream().map(DataBlock::rows).toList());
     }

@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.data;
 
+import dev.sparktrain.driver.SparkFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,7 @@ class LibSvmReaderTest {
 
     private static List<DataBlock> read(int numFeatures, String path, int workers, LabelSpec labels) {
         ReadRequest req = new ReadRequest("train", List.of(TrainingData.absolute(path)), workers, labels, 1f);
-        return TestSpark.collect(TrainingData.read(TestSpark.context(), new LibSvmReader(numFeatures), req, null));
+        return CollectedBlocks.collect(TrainingData.read(SparkFixture.context(), new LibSvmReader(numFeatures), req, null));
     }
 
     private static String error(int numFeatures, String path) {
@@ -41,16 +42,16 @@ class LibSvmReaderTest {
         List<DataBlock> blocks = read(0, path, 2, LabelSpec.classification(2));
         assertEquals(4, blocks.get(0).featureSize());
         assertEquals(4, blocks.stream().mapToInt(DataBlock::rows).sum());
-        assertArrayEquals(new float[] {0.5f, 0, 2, 0, 0, -1, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0}, TestSpark.features(blocks));
-        assertArrayEquals(new float[] {1, 0, 1, 0}, TestSpark.labels(blocks));
+        assertArrayEquals(new float[] {0.5f, 0, 2, 0, 0, -1, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0}, CollectedBlocks.features(blocks));
+        assertArrayEquals(new float[] {1, 0, 1, 0}, CollectedBlocks.labels(blocks));
     }
 
     @Test
     void givenFeatureCountPadsRows() throws IOException {
         String path = write("a.svm", "2.5 1:1\n-1 2:1\n");
         List<DataBlock> blocks = read(3, path, 1, LabelSpec.regression());
-        assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0}, TestSpark.features(blocks));
-        assertArrayEquals(new float[] {2.5f, -1}, TestSpark.labels(blocks));
+        assertArrayEquals(new float[] {1, 0, 0, 0, 1, 0}, CollectedBlocks.features(blocks));
+        assertArrayEquals(new float[] {2.5f, -1}, CollectedBlocks.labels(blocks));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.sparktrain.jobs.data;
 
+import dev.sparktrain.driver.SparkFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -36,7 +37,7 @@ class StandardizationTest {
 
     @Test
     void fitsOnTrainingBlocksAndLeavesConstantFeaturesUnscaled() {
-        CachedBlocks train = CachedBlocks.cache(TestSpark.context().parallelize(List.of(block(1, 7, 0, 3, 7, 1),
+        CachedBlocks train = CachedBlocks.cache(SparkFixture.context().parallelize(List.of(block(1, 7, 0, 3, 7, 1),
                 block(5, 7, 0, 7, 7, 1)), 2), 2, 2, "standardization test");
         Standardization st = Standardization.fit(train);
         train.release();

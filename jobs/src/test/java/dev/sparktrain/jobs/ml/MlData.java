@@ -1,12 +1,13 @@
 package dev.sparktrain.jobs.ml;
 
-import dev.sparktrain.jobs.data.TestSpark;
+import dev.sparktrain.driver.SparkFixture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -37,7 +38,7 @@ final class MlData {
         for (int d = 1; d <= 4; d++) {
             schema = schema.add("x" + d, DataTypes.DoubleType);
         }
-        return TestSpark.session().createDataFrame(out, schema.add("label", DataTypes.IntegerType));
+        return session().createDataFrame(out, schema.add("label", DataTypes.IntegerType));
     }
 
     /** y = 2·x1 − x2 + sin(3·x3) + N(0, 0.05²) with x uniform in [−1, 1]³. */
@@ -53,11 +54,15 @@ final class MlData {
         }
         StructType schema = new StructType().add("id", DataTypes.LongType).add("x1", DataTypes.DoubleType)
                 .add("x2", DataTypes.DoubleType).add("x3", DataTypes.DoubleType).add("y", DataTypes.DoubleType);
-        return TestSpark.session().createDataFrame(out, schema);
+        return session().createDataFrame(out, schema);
     }
 
     private static double gaussian(SplittableRandom random) {
         double u = 1 - random.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    }
+
+    private static SparkSession session() {
+        return SparkSession.builder().sparkContext(SparkFixture.context().sc()).getOrCreate();
     }
 }

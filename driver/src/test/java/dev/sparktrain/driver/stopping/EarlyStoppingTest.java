@@ -1,10 +1,13 @@
-package dev.sparktrain.driver;
+package dev.sparktrain.driver.stopping;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.Trainer;
+import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.listen.EpochMetrics;
@@ -31,12 +34,12 @@ class EarlyStoppingTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start("EarlyStoppingTest");
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static EpochMetrics epoch(int epoch, double trainLoss, double testAccuracy) {
@@ -76,18 +79,19 @@ class EarlyStoppingTest {
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(List.of(block, block), 2), 2, 2, "early");
         NetworkSpec spec = new NetworkSpec(new Shape(2), List.of(new Dense(2, new Identity())), new SoftmaxCrossEntropy());
         TrainingConfig config = TrainingConfig.sync(10, 4, 2, 1);
-        ParameterServer server = Trainer.serverFor(spec.initialParameters(1, DataType.FLOAT), Sgd.plain(0.5), config);
+        ParameterServer[] server = new ParameterServer[1];
         List<float[]> paramsAfterEpoch = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         TrainingListener recorder = new TrainingListener() {
             @Override
             public void onEpoch(EpochMetrics m) {
-                paramsAfterEpoch.add(server.params().toFloatVector());
+                paramsAfterEpoch.add(server[0].params().toFloatVector());
                 losses.add(m.trainLoss());
             }
         };
-        Trainer trainer = new Trainer(sc, spec, server, server.optimizer(), config, List.of(recorder))
-                .stopEarly(new EarlyStopping("train_loss", 1, 10.0)); // nothing improves by 10: stop after epoch 2
+        Trainer trainer = Trainer.builder(sc, spec, Sgd.plain(0.5), config).listeners(List.of(recorder))
+                .stopEarly(new EarlyStopping("train_loss", 1, 10.0)).build(); // nothing improves by 10: stop after epoch 2
+        server[0] = trainer.server();
         List<EpochMetrics> history = trainer.fit(data, null);
         assertEquals(2, history.size());
         assertArrayEquals(paramsAfterEpoch.get(0), trainer.bestParams().orElseThrow().toFloatVector());

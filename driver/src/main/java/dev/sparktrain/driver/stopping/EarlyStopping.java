@@ -1,4 +1,4 @@
-package dev.sparktrain.driver;
+package dev.sparktrain.driver.stopping;
 
 import dev.sparktrain.driver.listen.EpochMetrics;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.sparktrain.driver.aggregate;
+package dev.sparktrain.driver.exchange;
 
 import java.io.Serializable;
 import java.util.Iterator;

@@ -1,9 +1,8 @@
-package dev.sparktrain.driver.aggregate;
+package dev.sparktrain.driver.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sparktrain.driver.LocalSpark;
-import java.lang.invoke.MethodHandles;
+import dev.sparktrain.driver.SparkFixture;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,12 +17,12 @@ class OrderedMergeTest {
 
     @BeforeAll
     static void start() {
-        sc = LocalSpark.start(MethodHandles.lookup().lookupClass().getSimpleName());
+        sc = SparkFixture.context();
     }
 
     @AfterAll
     static void stop() {
-        sc.stop();
+        SparkFixture.stop();
     }
 
     private static JavaRDD<Integer> partitions(int count) {

@@ -1,4 +1,4 @@
-package dev.sparktrain.driver.aggregate;
+package dev.sparktrain.driver.exchange;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -20,8 +20,8 @@ import scala.runtime.BoxedUnit;
  * are held.
  *
  * <p>The job runs straight on the data RDD with a named function object: Spark's closure cleaner skips those, while
- * a {@code mapPartitions} lambda per round made it parse the capturing classes' bytecode with ASM on every job
- * (measured: 7 ms vs 3 ms per empty job on {@code local[2]}, most of a small round's Spark overhead).
+ * a {@code mapPartitions} lambda per round made it parse the capturing classes' bytecode with ASM on every job, most
+ * of a small round's Spark overhead (docs/performance.md).
  */
 public final class OrderedMerge<R> {
 

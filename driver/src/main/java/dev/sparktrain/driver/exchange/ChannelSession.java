@@ -1,0 +1,122 @@
+package dev.sparktrain.driver.exchange;
+
+import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.driver.modes.InnerState;
+import dev.sparktrain.driver.modes.RoundPlan;
+import dev.sparktrain.driver.modes.RoundSession;
+import dev.sparktrain.driver.modes.RoundTask;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A block of rounds over the channel's waiting workers ({@link ChannelTransport}). Each worker holds its own carry
+ * between the block's rounds: the block sends each its starting carry first and asks for them back at its end. A
+ * block closed before it finished (a round failed, a worker was lost) ends the workers' job: they may be anywhere in
+ * it, and the next block starts a new one.
+ */
+final class ChannelSession implements RoundSession {
+
+    private final ChannelTransport transport;
+    private final ChannelTransport.Workers workers;
+    private final boolean carries;
+    private boolean closed;
+
+    /** Sends each worker its carry from {@code carries} (none when it has no entry) unless {@code carries} is null. */
+    ChannelSession(ChannelTransport transport, ChannelTransport.Workers workers, Map<Integer, InnerState> carries) {
+        this.transport = transport;
+        this.workers = workers;
+        this.carries = carries != null;
+        if (carries != null) {
+            for (int partition = 0; partition < workers.partitions(); partition++) {
+                send(partition, MessageChannel.CARRY, new ChannelWorker.CarryIn(carries.get(partition)));
+            }
+        }
+    }
+
+    @Override
+    public RoundSums run(RoundPlan plan, RoundTask task) {
+        requireOpen();
+        if (workers.job().isDone()) {
+            transport.checkAlive();
+        }
+        try {
+            workers.links().sendToAll(workers.partitions(), MessageChannel.TASK, new ChannelWorker.Round(plan, task));
+        } catch (IOException e) {
+            throw lost("lost the channel to " + e.getMessage(), e);
+        }
+        RoundSums folded = RoundSums.empty();
+        for (int partition = 0; partition < workers.partitions(); partition++) {
+            folded.merge((RoundSums) receive(partition, MessageChannel.RESULT));
+        }
+        return folded;
+    }
+
+    @Override
+    public Map<Integer, InnerState> finish() {
+        requireOpen();
+        Map<Integer, InnerState> out = new HashMap<>();
+        if (carries) {
+            for (int partition = 0; partition < workers.partitions(); partition++) {
+                send(partition, MessageChannel.CARRY_BACK, "");
+            }
+            for (int partition = 0; partition < workers.partitions(); partition++) {
+                InnerState carry = ((ChannelWorker.CarryIn) receive(partition, MessageChannel.CARRY)).state();
+                if (carry != null) {
+                    out.put(partition, carry);
+                }
+            }
+        }
+        closed = true;
+        return out;
+    }
+
+    /** Abandons an unfinished block: its workers' job ends, since they may be anywhere in it. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            transport.abort();
+        }
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    private void send(int partition, byte type, Object body) {
+        try {
+            workers.links().send(partition, type, body);
+        } catch (IOException e) {
+            throw lost("lost the channel to worker " + partition + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The body of {@code partition}'s next message, which must be of {@code type}. */
+    private Object receive(int partition, byte type) {
+        Envelope reply;
+        try {
+            reply = workers.links().receive(partition);
+        } catch (IOException e) {
+            throw lost("lost the channel to worker " + partition + ": " + e.getMessage(), e);
+        }
+        if (reply.type() == MessageChannel.FAILED) {
+            // A task is a pure function of its inputs: running it again would fail the same way.
+            throw new IllegalStateException("worker " + partition + " failed: " + reply.body());
+        }
+        if (reply.type() != type) {
+            throw lost("worker " + partition + " sent message type " + reply.type() + ", expected " + type, null);
+        }
+        return reply.body();
+    }
+
+    private static WorkerLostException lost(String message, Throwable cause) {
+        return new WorkerLostException(message, cause);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this block of rounds has ended");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sparktrain.driver.aggregate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The algebra of the one mergeable round result: empty, identity on both sides, weighted means, order. */
+class RoundSumsTest {
+
+    private static Map<String, INDArray> vectors(float[] gradient, float[] params) {
+        Map<String, INDArray> v = new LinkedHashMap<>();
+        v.put(RoundSums.GRADIENT, Nd4j.createFromArray(gradient));
+        if (params != null) {
+            v.put(RoundSums.PARAMS, Nd4j.createFromArray(params));
+        }
+        return v;
+    }
+
+    private static RoundSums of(float[] gradient, double loss, long samples) {
+        return RoundSums.empty().add(vectors(gradient, null), loss, samples, 0);
+    }
+
+    @Test
+    void meansAreWeightedBySampleCountsForEveryNamedVector() {
+        RoundSums a = RoundSums.empty().add(vectors(new float[] {1, 2}, new float[] {10}), 0.5, 3, 4);
+        RoundSums b = RoundSums.empty().add(vectors(new float[] {4, -1}, new float[] {2}), 2.0, 1, 7);
+        RoundSums sum = a.merge(b);
+        assertEquals(4, sum.count());
+        assertEquals(7, sum.maxStep());
+        // (3·[1,2] + 1·[4,−1]) / 4, (3·10 + 1·2) / 4 and (3·0.5 + 1·2) / 4
+        assertArrayEquals(new float[] {7f / 4, 5f / 4}, sum.gradient(), 1e-7f);
+        assertArrayEquals(new float[] {32f / 4}, sum.mean(RoundSums.PARAMS), 1e-7f);
+        assertEquals(3.5 / 4, sum.meanLoss(), 1e-12);
+    }
+
+    @Test
+    void emptyIsTheIdentityOnBothSides() {
+        RoundSums left = RoundSums.empty().merge(of(new float[] {2, 3}, 1.0, 2));
+        RoundSums right = of(new float[] {2, 3}, 1.0, 2).merge(RoundSums.empty());
+        assertArrayEquals(new float[] {2, 3}, left.gradient());
+        assertArrayEquals(new float[] {2, 3}, right.gradient());
+        assertEquals(2, left.count());
+        assertEquals(2, right.count());
+        assertTrue(RoundSums.empty().merge(RoundSums.empty()).isEmpty());
+    }
+
+    @Test
+    void anEmptyResultHasNoMeansAndMismatchedVectorsAreRefused() {
+        assertThrows(IllegalStateException.class, () -> RoundSums.empty().gradient());
+        assertThrows(IllegalStateException.class, () -> RoundSums.empty().meanLoss());
+        assertThrows(IllegalArgumentException.class, () -> of(new float[] {1, 2}, 0, 1).merge(of(new float[] {1, 2, 3},
+                0, 1)));
+        RoundSums withParams = RoundSums.empty().add(vectors(new float[] {1}, new float[] {1}), 0, 1, 0);
+        assertThrows(IllegalArgumentException.class, () -> of(new float[] {1}, 0, 1).merge(withParams));
+        assertThrows(IllegalArgumentException.class, () -> RoundSums.empty().add(vectors(new float[] {1}, null), 0, 0,
+                0));
+    }
+
+    @Test
+    void mergesFoldLeftInTheOrderTheyAreCalledBitForBit() {
+        // Values whose float sums depend on the order they are added in.
+        // Forward, 1e8 − 1e8 + 1 = 1; backward, the 1 is lost in 1 − 1e8, and the sum is 0.
+        float[][] gradients = {{1e8f, 0.5f}, {-1e8f, 1f}, {1f, 0.25f}};
+        float[] expected = new float[2];
+        long count = 0;
+        RoundSums folded = RoundSums.empty();
+        for (int p = 0; p < gradients.length; p++) {
+            long samples = 1;
+            for (int i = 0; i < 2; i++) {
+                expected[i] += gradients[p][i] * (float) samples;
+            }
+            count += samples;
+            folded.merge(of(gradients[p], p, samples));
+        }
+        for (int i = 0; i < 2; i++) {
+            expected[i] /= (float) count;
+        }
+        assertArrayEquals(expected, folded.gradient(), 0f);
+        RoundSums reversed = RoundSums.empty();
+        for (int p = gradients.length - 1; p >= 0; p--) {
+            reversed.merge(of(gradients[p], p, 1));
+        }
+        // Another order gives other bits: why every transport merges in partition order.
+        assertEquals(1f / 3, expected[0]);
+        assertEquals(0f, reversed.gradient()[0]);
+    }
+
+    @Test
+    void theLowestNonFinitePartitionIsKept() {
+        RoundSums sum = RoundSums.empty().merge(RoundSums.empty().markNonFinite(3))
+                .merge(of(new float[] {1}, 0, 1)).merge(RoundSums.empty().markNonFinite(1));
+        assertEquals(1, sum.firstNonFinitePartition());
+        assertEquals(-1, of(new float[] {1}, 0, 1).firstNonFinitePartition());
+    }
+
+    @Test
+    void aResultHoldsItsOwnCopyOfWhatWasAdded() {
+        INDArray gradient = Nd4j.createFromArray(1f, 2f);
+        RoundSums sum = RoundSums.empty().add(Map.of(RoundSums.GRADIENT, gradient), 0, 2, 0);
+        gradient.assign(100);
+        assertArrayEquals(new float[] {1, 2}, sum.gradient());
+    }
+
+    @Test
+    void meansAreFinalAndReleasedArraysGoToLaterResultsOnly() {
+        RoundSums first = of(new float[] {2, 4}, 0, 2);
+        float[] mean = first.gradient();
+        assertArrayEquals(new float[] {2, 4}, mean);
+        assertThrows(IllegalStateException.class, () -> first.merge(of(new float[] {1, 1}, 0, 1)));
+        RoundSums live = of(new float[] {5, 6}, 0, 1);
+        first.release();
+        RoundSums next = of(new float[] {7, 8}, 0, 1);
+        assertNotSame(live.gradient(), next.gradient());
+        assertArrayEquals(new float[] {5, 6}, live.gradient());
+        assertArrayEquals(new float[] {7, 8}, next.gradient());
+    }
+}
