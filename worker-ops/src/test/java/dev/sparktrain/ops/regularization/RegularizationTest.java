@@ -36,8 +36,10 @@ class RegularizationTest {
         NetworkSpec spec = spec(Regularization.of(new Penalty(0.1, 0.2)).withLayer(1, Penalty.l2(1.0)));
         INDArray params = spec.initialParameters(1, DataType.DOUBLE);
         ParamLayout layout = spec.layout();
-        layout.view(params, "0.dense.b").assign(5); // biases are not penalised
+        layout.view(params, "0.dense.b").assign(0.5); // biases are not penalised (0.5 keeps tanh off its flat tails)
         Network net = new Network(spec, params);
+        // Seeded: with unseeded data a weight can land near the L1 kink, where finite differences mislead.
+        Nd4j.getRandom().setSeed(11);
         INDArray x = Nd4j.randn(DataType.DOUBLE, 5, 3);
         INDArray y = Nd4j.randn(DataType.DOUBLE, 5, 2);
         double data = net.computeGradient(x, y, ForwardContext.training(1));
