@@ -101,6 +101,14 @@ class _NeuralNetParams(HasFeaturesCol, HasLabelCol, HasPredictionCol):
                                              typeConverter=TypeConverters.toInt)
     learningRate: "Param[float]" = Param(Params._dummy(), "learningRate", "overrides optimizer.lr",
                                          typeConverter=TypeConverters.toFloat)
+    mlflowUri: "Param[str]" = Param(Params._dummy(), "mlflowUri", "log fit to MLflow: a tracking server "
+                                    "(http://host:5000) or a file store (file:/path/mlruns); overrides "
+                                    "tracking.mlflow.uri", typeConverter=TypeConverters.toString)
+    mlflowExperiment: "Param[str]" = Param(Params._dummy(), "mlflowExperiment",
+                                           "overrides tracking.mlflow.experiment",
+                                           typeConverter=TypeConverters.toString)
+    mlflowRunName: "Param[str]" = Param(Params._dummy(), "mlflowRunName", "overrides tracking.mlflow.run_name",
+                                        typeConverter=TypeConverters.toString)
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -129,6 +137,15 @@ class _NeuralNetParams(HasFeaturesCol, HasLabelCol, HasPredictionCol):
 
     def getLearningRate(self) -> float:
         return self.getOrDefault(self.learningRate)
+
+    def getMlflowUri(self) -> str:
+        return self.getOrDefault(self.mlflowUri)
+
+    def getMlflowExperiment(self) -> str:
+        return self.getOrDefault(self.mlflowExperiment)
+
+    def getMlflowRunName(self) -> str:
+        return self.getOrDefault(self.mlflowRunName)
 
 
 class _NeuralNetEstimator(JavaEstimator, _NeuralNetParams, _JavaClassReadable, JavaMLWritable):
@@ -168,6 +185,16 @@ class _NeuralNetEstimator(JavaEstimator, _NeuralNetParams, _JavaClassReadable, J
 
     def setLearningRate(self, value: float):
         return self._set(learningRate=value)
+
+    def setMlflowUri(self, value: str):
+        """Logs ``fit`` to MLflow (as ``tracking.mlflow.uri``): params, metrics, tags, artifacts and the model."""
+        return self._set(mlflowUri=value)
+
+    def setMlflowExperiment(self, value: str):
+        return self._set(mlflowExperiment=value)
+
+    def setMlflowRunName(self, value: str):
+        return self._set(mlflowRunName=value)
 
     def setFeaturesCol(self, value: str):
         return self._set(featuresCol=value)
@@ -265,7 +292,9 @@ class NeuralNetClassifier(_NeuralNetEstimator, HasProbabilityCol, HasRawPredicti
                  rawPredictionCol: str = "rawPrediction", config: Optional[str] = None,
                  overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                  seed: Optional[int] = None, workers: Optional[int] = None,
-                 batchSizePerWorker: Optional[int] = None, learningRate: Optional[float] = None) -> None:
+                 batchSizePerWorker: Optional[int] = None, learningRate: Optional[float] = None,
+                 mlflowUri: Optional[str] = None, mlflowExperiment: Optional[str] = None,
+                 mlflowRunName: Optional[str] = None) -> None:
         super().__init__()
         self.setParams(**self._input_kwargs)
 
@@ -276,7 +305,9 @@ class NeuralNetClassifier(_NeuralNetEstimator, HasProbabilityCol, HasRawPredicti
                   overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                   seed: Optional[int] = None, workers: Optional[int] = None,
                   batchSizePerWorker: Optional[int] = None,
-                  learningRate: Optional[float] = None) -> "NeuralNetClassifier":
+                  learningRate: Optional[float] = None, mlflowUri: Optional[str] = None,
+                  mlflowExperiment: Optional[str] = None,
+                  mlflowRunName: Optional[str] = None) -> "NeuralNetClassifier":
         return self._set(**{k: v for k, v in self._input_kwargs.items() if v is not None})
 
     def setProbabilityCol(self, value: str) -> "NeuralNetClassifier":
@@ -300,7 +331,9 @@ class NeuralNetRegressor(_NeuralNetEstimator):
                  predictionCol: str = "prediction", config: Optional[str] = None,
                  overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                  seed: Optional[int] = None, workers: Optional[int] = None,
-                 batchSizePerWorker: Optional[int] = None, learningRate: Optional[float] = None) -> None:
+                 batchSizePerWorker: Optional[int] = None, learningRate: Optional[float] = None,
+                 mlflowUri: Optional[str] = None, mlflowExperiment: Optional[str] = None,
+                 mlflowRunName: Optional[str] = None) -> None:
         super().__init__()
         self.setParams(**self._input_kwargs)
 
@@ -310,7 +343,9 @@ class NeuralNetRegressor(_NeuralNetEstimator):
                   overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                   seed: Optional[int] = None, workers: Optional[int] = None,
                   batchSizePerWorker: Optional[int] = None,
-                  learningRate: Optional[float] = None) -> "NeuralNetRegressor":
+                  learningRate: Optional[float] = None, mlflowUri: Optional[str] = None,
+                  mlflowExperiment: Optional[str] = None,
+                  mlflowRunName: Optional[str] = None) -> "NeuralNetRegressor":
         return self._set(**{k: v for k, v in self._input_kwargs.items() if v is not None})
 
     def _create_model(self, java_model) -> NeuralNetRegressionModel:

@@ -57,6 +57,11 @@ def test_params_are_the_jvm_params_with_getters_and_setters(spark, tmp_path):
     assert resolved.training().epochs() == 4 and resolved.training().seed() == 11
     assert resolved.training().batchSizePerWorker() == 16
     assert NeuralNetRegressor().getOrDefault("labelCol") == "label"
+    tracked = NeuralNetRegressor(mlflowUri="file:/tmp/mlruns").setMlflowExperiment("exp").setMlflowRunName("r1")
+    assert (tracked.getMlflowUri(), tracked.getMlflowExperiment(), tracked.getMlflowRunName()) == (
+        "file:/tmp/mlruns", "exp", "r1")
+    tracked._transfer_params_to_java()
+    assert tracked._java_obj.getOrDefault(tracked._java_obj.mlflowRunName()) == "r1"
 
 
 def test_pipeline_fits_evaluates_saves_and_loads(spark, assembler, tmp_path):
