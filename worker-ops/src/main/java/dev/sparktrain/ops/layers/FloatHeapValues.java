@@ -1,0 +1,223 @@
+package dev.sparktrain.ops.layers;
+
+import static dev.sparktrain.ops.params.NativeFloats.laidOutFromStart;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** {@link HeapValues} for float32 values: what training uses. */
+final class FloatHeapValues extends HeapValues {
+    private float[] values = new float[0];
+
+    @Override
+    DataType dataType() {
+        return DataType.FLOAT;
+    }
+
+    @Override
+    HeapValues ensure(int length) {
+        if (values.length < length) {
+            values = new float[length];
+        }
+        return this;
+    }
+
+    @Override
+    HeapValues load(INDArray a) {
+        int n = length(a);
+        ensure(n);
+        if (a.dataType() == DataType.FLOAT && laidOutFromStart(a)) {
+            a.data().asNioFloat().get(0, values, 0, n);
+        } else {
+            float[] copy = a.castTo(DataType.FLOAT).dup('c').data().asFloat();
+            System.arraycopy(copy, 0, values, 0, n);
+        }
+        return this;
+    }
+
+    @Override
+    void store(INDArray a) {
+        int n = length(a);
+        if (a.dataType() == DataType.FLOAT && laidOutFromStart(a)) {
+            a.data().asNioFloat().put(0, values, 0, n);
+        } else {
+            a.assign(org.nd4j.linalg.factory.Nd4j.createFromArray(Arrays.copyOf(values, n)).reshape('c',
+                    a.shape()));
+        }
+    }
+
+    @Override
+    double get(int i) {
+        return values[i];
+    }
+
+    @Override
+    void set(int i, double v) {
+        values[i] = (float) v;
+    }
+
+    @Override
+    void zero(int from, int to) {
+        Arrays.fill(values, from, to, 0f);
+    }
+
+    @Override
+    void copyBlock(int from, int rowStep, int colStep, HeapValues to, int at, int toRowStride, int rows,
+                   int columns) {
+        float[] target = ((FloatHeapValues) to).values;
+        for (int r = 0; r < rows; r++) {
+            int src = from + r * rowStep;
+            int dst = at + r * toRowStride;
+            if (colStep == 1 && columns > 32) {
+                System.arraycopy(values, src, target, dst, columns);
+            } else if (colStep == 1) {
+                // Short rows (a small feature map's width): a plain loop beats arraycopy's call for each.
+                for (int k = 0; k < columns; k++) {
+                    target[dst + k] = values[src + k];
+                }
+            } else {
+                for (int k = 0; k < columns; k++) {
+                    target[dst + k] = values[src + k * colStep];
+                }
+            }
+        }
+    }
+
+    @Override
+    void addBlock(int from, int fromRowStride, HeapValues to, int at, int rowStep, int colStep, int rows,
+                  int columns) {
+        float[] target = ((FloatHeapValues) to).values;
+        for (int r = 0; r < rows; r++) {
+            int src = from + r * fromRowStride;
+            int dst = at + r * rowStep;
+            if (colStep == 1) {
+                for (int k = 0; k < columns; k++) {
+                    target[dst + k] += values[src + k];
+                }
+            } else {
+                for (int k = 0; k < columns; k++) {
+                    target[dst + k * colStep] += values[src + k];
+                }
+            }
+        }
+    }
+
+    @Override
+    void biasRun(int from, double bias, boolean rectify, HeapValues to, int at, int length) {
+        float[] target = ((FloatHeapValues) to).values;
+        float b = (float) bias;
+        if (rectify) {
+            for (int k = 0; k < length; k++) {
+                target[at + k] = Math.max(0f, values[from + k] + b);
+            }
+        } else {
+            for (int k = 0; k < length; k++) {
+                target[at + k] = values[from + k] + b;
+            }
+        }
+    }
+
+    @Override
+    double maskedRun(int from, HeapValues mask, HeapValues to, int at, int length) {
+        float[] target = ((FloatHeapValues) to).values;
+        float sum = 0;
+        if (mask == null) {
+            for (int k = 0; k < length; k++) {
+                float v = values[from + k];
+                target[at + k] = v;
+                sum += v;
+            }
+        } else {
+            float[] m = ((FloatHeapValues) mask).values;
+            for (int k = 0; k < length; k++) {
+                float v = m[from + k] > 0 ? values[from + k] : 0f;
+                target[at + k] = v;
+                sum += v;
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    int argmax(int at, int rows, int columns, int rowStride) {
+        int best = at;
+        float m = values[at];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, i = at + r * rowStride; c < columns; c++, i++) {
+                // Without branches: which value is larger is a coin toss, and mispredicted branches took most
+                // of this loop's time (docs/performance.md). m − v is negative exactly when v > m.
+                float v = values[i];
+                int larger = -(Float.floatToRawIntBits(m - v) >>> 31);
+                best ^= (best ^ i) & larger;
+                int bits = Float.floatToRawIntBits(m);
+                m = Float.intBitsToFloat(bits ^ ((bits ^ Float.floatToRawIntBits(v)) & larger));
+            }
+        }
+        return best;
+    }
+
+    @Override
+    int argmax2x2(int at, int rowStride) {
+        int below = at + rowStride;
+        return larger(larger(at, at + 1), larger(below, below + 1));
+    }
+
+    /** i or j, whichever holds the larger value (i when equal), without a branch. */
+    private int larger(int i, int j) {
+        int jLarger = -(Float.floatToRawIntBits(values[i] - values[j]) >>> 31);
+        return i ^ ((i ^ j) & jLarger);
+    }
+
+    @Override
+    void moments(int from, int length, double shift, double[] acc) {
+        double sum = 0;
+        double squares = 0;
+        for (int k = from; k < from + length; k++) {
+            double d = values[k] - shift;
+            sum += d;
+            squares += d * d;
+        }
+        acc[0] += sum;
+        acc[1] += squares;
+    }
+
+    @Override
+    void sumAndDot(int from, HeapValues other, int length, double[] acc) {
+        float[] o = ((FloatHeapValues) other).values;
+        double sum = 0;
+        double dot = 0;
+        for (int k = from; k < from + length; k++) {
+            sum += values[k];
+            dot += values[k] * o[k];
+        }
+        acc[0] += sum;
+        acc[1] += dot;
+    }
+
+    @Override
+    void combine(int from, double a, HeapValues other, double b, double c, HeapValues to, int at, int length) {
+        float[] target = ((FloatHeapValues) to).values;
+        float fa = (float) a;
+        float fb = (float) b;
+        float fc = (float) c;
+        if (other == null || b == 0) {
+            for (int k = 0; k < length; k++) {
+                target[at + k] = fa * values[from + k] + fc;
+            }
+        } else {
+            float[] o = ((FloatHeapValues) other).values;
+            for (int k = 0; k < length; k++) {
+                target[at + k] = fa * values[from + k] + fb * o[from + k] + fc;
+            }
+        }
+    }
+
+    @Override
+    void scatterAdd(int[] index, HeapValues from, int n) {
+        float[] source = ((FloatHeapValues) from).values;
+        for (int k = 0; k < n; k++) {
+            values[index[k]] += source[k];
+        }
+    }
+}
