@@ -32,8 +32,19 @@ final class Submission {
 
     /** Starts {@code bin/sparktrain submit --master URL -- train ARGS...}; logs go to {@code logPrefix.out/.err}. */
     static Submission start(Path repoRoot, String masterUrl, Path logPrefix, String... trainArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(repoRoot.resolve("bin/sparktrain").toString(), "submit",
-                "--master", masterUrl, "--", "train"));
+        return start(repoRoot, List.of(), masterUrl, List.of(), logPrefix, trainArgs);
+    }
+
+    /**
+     * As above, the command run through {@code launcher} (e.g. {@code bin/netns-cluster exec driver --}, which execs
+     * into it, so the process is still the driver) with {@code sparkOptions} before the {@code --}.
+     */
+    static Submission start(Path repoRoot, List<String> launcher, String masterUrl, List<String> sparkOptions,
+                            Path logPrefix, String... trainArgs) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(repoRoot.resolve("bin/sparktrain").toString(), "submit", "--master", masterUrl));
+        command.addAll(sparkOptions);
+        command.addAll(List.of("--", "train"));
         command.addAll(List.of(trainArgs));
         Path out = Path.of(logPrefix + ".out");
         Path err = Path.of(logPrefix + ".err");
@@ -61,6 +72,27 @@ final class Submission {
     void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(1, TimeUnit.MINUTES);
+    }
+
+    /**
+     * SIGSTOP: the driver freezes where it is, so a fault injected now lands in a known round (the one after what the
+     * run has written so far), however fast rounds are. Executors keep their connections; {@link #resume()} goes on.
+     */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        // The shell's kill builtin: Java sends only TERM and KILL, and procps' kill may not be installed.
+        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            fail("kill -" + name + " " + process.pid() + " failed");
+        }
     }
 
     /** Waits for the run to end and returns its exit code. */
