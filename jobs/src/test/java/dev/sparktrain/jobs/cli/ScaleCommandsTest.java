@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,26 +27,28 @@ class ScaleCommandsTest {
     void scaleRunMeasuresEachModeAndScaleModelPredictsBesideTheMeasurements() throws Exception {
         Path config = CliFixture.config(dir, "relu", "scale: 0.00392156862745098");
         Path lines = dir.resolve("runs.txt");
-        StringBuilder all = new StringBuilder();
-        for (String link : new String[] {"none", "100mbit"}) { // the name only: local mode shapes nothing
-            CliFixture.Outcome run = CliFixture.run("scale-run", config.toString(), "--link", link, "--modes",
-                    "sync,outer", "--rounds", "3", "--warmup-rounds", "1", "--link-device", "lo",
-                    "--set", "training.transport=channel");
-            assertEquals(0, run.exitCode(), run.err());
-            Map<String, Double> f = figures(run.out());
+        Path shaped = dir.resolve("shaped.txt");
+        // Local mode has no links to shape: the command only records what it was asked, in order.
+        CliFixture.Outcome run = CliFixture.run("scale-run", config.toString(), "--links", "none,100mbit",
+                "--shape-command", "echo {rate} >> " + shaped, "--modes", "sync,outer", "--rounds", "3",
+                "--warmup-rounds", "1", "--link-device", "lo", "--set", "training.transport=channel");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(List.of("none", "100mbit"), Files.readAllLines(shaped));
+        Map<String, Double> runs = figures(run.out());
+        for (String link : new String[] {"none", "100mbit"}) {
             for (String mode : new String[] {"sync", "outer"}) {
                 String key = "n2." + link + "." + mode + ".star.";
-                assertEquals(3, f.get(key + "rounds"));
-                assertEquals(16 * 12 + 12 + 12 * 3 + 3, f.get(key + "params"));
-                double round = f.get(key + "round_s");
-                assertEquals(round, f.get(key + "compute_s") + f.get(key + "comm_s") + f.get(key + "update_s"),
+                assertEquals(3, runs.get(key + "rounds"));
+                assertEquals(16 * 12 + 12 + 12 * 3 + 3, runs.get(key + "params"));
+                double round = runs.get(key + "round_s");
+                assertEquals(round, runs.get(key + "compute_s") + runs.get(key + "comm_s") + runs.get(key + "update_s"),
                         1e-5 + 1e-3 * round);
-                assertTrue(f.get(key + "efficiency") > 0 && f.get(key + "efficiency") <= 1, run.out());
-                assertTrue(f.get(key + "driver_in_bytes") >= 0 && f.get(key + "driver_out_bytes") >= 0, run.out());
+                assertTrue(runs.get(key + "efficiency") > 0 && runs.get(key + "efficiency") <= 1, run.out());
+                assertTrue(runs.get(key + "driver_in_bytes") >= 0 && runs.get(key + "driver_out_bytes") >= 0,
+                        run.out());
             }
-            all.append(run.out());
         }
-        Files.writeString(lines, all);
+        Files.writeString(lines, run.out());
 
         CliFixture.Outcome model = CliFixture.run("scale-model", lines.toString(), "--predict-workers", "16,64",
                 "--predict-params", "1000000");
@@ -71,9 +74,12 @@ class ScaleCommandsTest {
         assertFalse(model.hasCliStackTrace(), model.err());
 
         Path config = CliFixture.config(dir, "relu", "scale: 0.00392156862745098");
-        CliFixture.Outcome run = CliFixture.run("scale-run", config.toString(), "--link", "fast");
+        CliFixture.Outcome run = CliFixture.run("scale-run", config.toString(), "--links", "fast");
         assertEquals(2, run.exitCode());
         assertEquals("error: expected a link rate like 100mbit, 1gbit or none, got 'fast'", run.errorLine());
+        CliFixture.Outcome unshapeable = CliFixture.run("scale-run", config.toString(), "--links", "1gbit,none");
+        assertEquals(2, unshapeable.exitCode());
+        assertTrue(unshapeable.errorLine().contains("--shape-command must say how"), unshapeable.err());
     }
 
     private static Map<String, Double> figures(String out) {
