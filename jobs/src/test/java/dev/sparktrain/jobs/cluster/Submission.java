@@ -68,15 +68,9 @@ final class Submission {
         return process.isAlive();
     }
 
-    /** SIGKILL: the driver dies without any chance to clean up, as when its machine fails. */
-    void kill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor(1, TimeUnit.MINUTES);
-    }
-
     /**
-     * SIGSTOP: the driver freezes where it is, so a fault injected now lands in a known round (the one after what the
-     * run has written so far), however fast rounds are. Executors keep their connections; {@link #resume()} goes on.
+     * SIGSTOP: the driver freezes between two instructions, so a fault injected now lands at a known round however
+     * fast rounds run; {@link #resume()} lets it go on. Spark's heartbeat timeouts are far longer than the pause.
      */
     void pause() throws IOException, InterruptedException {
         signal("STOP");
@@ -88,11 +82,16 @@ final class Submission {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        // The shell's kill builtin: Java sends only TERM and KILL, and procps' kill may not be installed.
-        Process kill = new ProcessBuilder("bash", "-c", "kill -" + name + " " + process.pid()).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
         if (kill.waitFor() != 0) {
             fail("kill -" + name + " " + process.pid() + " failed");
         }
+    }
+
+    /** SIGKILL: the driver dies without any chance to clean up, as when its machine fails. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(1, TimeUnit.MINUTES);
     }
 
     /** Waits for the run to end and returns its exit code. */
