@@ -1,7 +1,6 @@
 package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.jobs.bench.scale.CostModel;
-import dev.sparktrain.jobs.bench.scale.LinkRate;
 import dev.sparktrain.jobs.bench.scale.ScaleRun;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -47,14 +46,15 @@ final class ScaleModelCommand implements Callable<Integer> {
         List<ScaleRun> runs = read(files);
         CostModel model = CostModel.fit(runs);
         PrintStream out = System.out;
-        out.printf(Locale.ROOT, "cost model (fitted on %d runs): comm = %.4f s + %.3f x 8V/rate + %.3f ns/byte x V,"
-                        + " V = bytes on the critical path (star 2NS, tree 2S per level, S = 4 bytes x parameters)%n",
-                runs.size(), model.alphaSeconds(), model.kappa(), model.gammaSecondsPerByte() * 1e9);
+        out.printf(Locale.ROOT, "cost model (fitted on %d runs): comm = %.4f s + kappa x 8V/rate + %.3f ns/byte x V,"
+                        + " kappa %s; V = bytes on the critical path (star: 2N vectors; tree: a vector per child"
+                        + " and level), a vector = 4 bytes x parameters%n", runs.size(), model.alphaSeconds(),
+                model.gammaSecondsPerByte() * 1e9, model.kappaByLink());
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("model.runs", Integer.toString(runs.size()));
         figures.put("model.alpha_s", num(model.alphaSeconds()));
-        figures.put("model.kappa", num(model.kappa()));
         figures.put("model.gamma_ns_per_byte", num(model.gammaSecondsPerByte() * 1e9));
+        model.kappaByLink().forEach((link, kappa) -> figures.put("model.kappa_" + link, num(kappa)));
 
         out.println("measured against predicted (model fitted on the other runs):");
         out.printf(Locale.ROOT, "  %-26s %9s %9s %9s %9s %8s%n", "run", "round s", "comm s", "eff", "predicted",
@@ -97,18 +97,17 @@ final class ScaleModelCommand implements Callable<Integer> {
                 double compute = base.computeSeconds() * params / base.parameters();
                 double update = base.updateSeconds() * params / base.parameters();
                 for (String link : links) {
-                    double rate = LinkRate.parse(link);
                     for (String exchange : exchanges) {
                         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
                                 "  %-7s %3.0fM params %-8s %-5s compute %7.3f s:", mode, params / 1e6, link, exchange,
                                 compute));
                         for (int n : predictWorkers) {
-                            double e = model.efficiency(compute, update, exchange, n, params, rate);
+                            double e = model.efficiency(compute, update, exchange, n, params, link);
                             line.append(String.format(Locale.ROOT, "  N=%d %.3f", n, e));
                             figures.put(String.format(Locale.ROOT, "predict.n%d.%s.%s.%s.p%dm.efficiency", n, link,
                                     mode, exchange, params / 1_000_000), String.format(Locale.ROOT, "%.4f", e));
                         }
-                        double need = model.computeFor(0.8, update, exchange, 64, params, rate);
+                        double need = model.computeFor(0.8, update, exchange, 64, params, link);
                         line.append(String.format(Locale.ROOT, "  (0.8 at N=64 needs %.2f s compute per round)",
                                 need));
                         figures.put(String.format(Locale.ROOT, "predict.n64.%s.%s.%s.p%dm.compute_s_for_0.8", link,

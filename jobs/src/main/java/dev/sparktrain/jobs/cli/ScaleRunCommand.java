@@ -35,7 +35,7 @@ final class ScaleRunCommand implements Callable<Integer> {
      * The config key of the exchange's topology; {@code star} is today's exchange and needs no key, so a grid of star
      * alone runs on any version.
      */
-    static final String EXCHANGE_KEY = "exchange.topology";
+    static final String EXCHANGE_KEY = "training.exchange.topology";
 
     @Parameters(index = "0", paramLabel = "CONFIG", description = "YAML training config")
     Path config;

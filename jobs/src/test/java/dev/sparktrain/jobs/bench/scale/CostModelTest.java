@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparktrain.driver.data.DataBlock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CostModelTest {
@@ -30,11 +31,14 @@ class CostModelTest {
 
     @Test
     void fitRecoversTheCoefficientsOfRunsItGenerated() {
-        CostModel truth = new CostModel(0.004, 1.08, 0.7e-9, 0);
+        CostModel truth = new CostModel(0.004, Map.of("100mbit", 0.93, "1gbit", 0.71), 0.7e-9, 0);
         List<ScaleRun> runs = runsOf(truth, 0);
         CostModel fitted = CostModel.fit(runs);
         assertEquals(truth.alphaSeconds(), fitted.alphaSeconds(), 1e-9);
-        assertEquals(truth.kappa(), fitted.kappa(), 1e-6);
+        assertEquals(truth.kappaByLink().keySet(), fitted.kappaByLink().keySet());
+        assertEquals(0.93, fitted.kappa("100mbit"), 1e-6);
+        assertEquals(0.71, fitted.kappa("1gbit"), 1e-6);
+        assertEquals(1, fitted.kappa("10gbit"), "a rate never measured: nominal");
         assertEquals(truth.gammaSecondsPerByte(), fitted.gammaSecondsPerByte(), 1e-15);
         for (ScaleRun r : runs) {
             assertEquals(r.efficiency(), CostModel.fitWithout(runs, r).efficiency(r), 1e-6, r.key());
@@ -48,16 +52,18 @@ class CostModelTest {
                 run(4, "none", 0.20, 0.05));
         CostModel fitted = CostModel.fit(runs);
         assertEquals(0, fitted.gammaSecondsPerByte());
-        assertEquals(1, fitted.kappa(), "no shaped link: kappa keeps its neutral 1");
+        assertEquals(Map.of(), fitted.kappaByLink(), "no shaped link, no kappa to fit");
+        assertEquals(1, fitted.kappa("100mbit"));
         assertTrue(fitted.alphaSeconds() > 0.19 && fitted.alphaSeconds() < 0.31, fitted.toString());
     }
 
     @Test
     void efficiencyAndTheComputeItNeedsAgree() {
-        CostModel m = new CostModel(0.004, 1, 1e-9, 3);
-        double need = m.computeFor(0.8, 0.002, "star", 64, P, 1e8);
-        assertEquals(0.8, m.efficiency(need, 0.002, "star", 64, P, 1e8), 1e-12);
-        assertTrue(m.efficiency(0.1, 0.002, "tree", 64, P, 1e8) > m.efficiency(0.1, 0.002, "star", 64, P, 1e8));
+        CostModel m = new CostModel(0.004, Map.of("100mbit", 1.0), 1e-9, 3);
+        double need = m.computeFor(0.8, 0.002, "star", 64, P, "100mbit");
+        assertEquals(0.8, m.efficiency(need, 0.002, "star", 64, P, "100mbit"), 1e-12);
+        assertTrue(m.efficiency(0.1, 0.002, "tree", 64, P, "100mbit")
+                > m.efficiency(0.1, 0.002, "star", 64, P, "100mbit"));
     }
 
     @Test
@@ -91,7 +97,7 @@ class CostModelTest {
             for (int n : new int[] {1, 2, 4, 8}) {
                 for (String exchange : new String[] {"star", "tree"}) {
                     double compute = 0.05 + 0.01 * n;
-                    double comm = m.commSeconds(exchange, n, P, LinkRate.parse(link)) * (1 + noise);
+                    double comm = m.commSeconds(exchange, n, P, link) * (1 + noise);
                     runs.add(new ScaleRun(n, link, "sync", exchange, P, 10, compute + 0.002 + comm, compute, 0.002,
                             0, 0));
                 }
