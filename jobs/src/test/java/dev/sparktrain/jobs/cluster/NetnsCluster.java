@@ -39,9 +39,16 @@ final class NetnsCluster implements AutoCloseable {
                 return Optional.of("no '" + tool + "' command on the PATH (iproute2)");
             }
         }
-        Result list = run(List.of("ip", "netns", "list"));
-        return list.exitCode() == 0 ? Optional.empty()
-                : Optional.of("'ip netns list' fails here: " + list.output().strip());
+        // Root is not always enough (a container without CAP_SYS_ADMIN, a kernel without veth, bridge or tbf): make
+        // and delete a namespace with the pieces a cluster needs.
+        String name = "sparktrain-probe-" + ProcessHandle.current().pid();
+        Result probe = run(List.of("bash", "-c", "set -e; trap 'ip netns del " + name + " 2>/dev/null' EXIT; "
+                + "ip netns add " + name + "; ip -n " + name + " link add probe0 type veth peer name probe1; "
+                + "ip -n " + name + " link add probebr type bridge; "
+                + "ip netns exec " + name + " tc qdisc add dev probe0 root tbf rate 1mbit burst 128kb latency 50ms"));
+        return probe.exitCode() == 0 ? Optional.empty()
+                : Optional.of("network namespaces with veth, bridge and tc tbf cannot be made here: "
+                        + probe.output().strip().replace('\n', ' '));
     }
 
     static NetnsCluster start(Path repoRoot, Path dir, int workers, String rate)
