@@ -280,13 +280,32 @@ public final class ParameterServer {
      * optimizer without an element-wise step, the whole-vector step runs on a native copy.
      */
     public synchronized Update applyMeanGradient(float[] meanGradient) {
-        checkLength("gradient", meanGradient.length);
+        return applyMeanGradient(meanGradient, 1);
+    }
+
+    /**
+     * As {@link #applyMeanGradient(float[])} with the mean given as sample-weighted sums Σ nᵢ·gᵢ (not modified) and
+     * their sample count n: the pass divides each sum once, as taking the mean in place would.
+     */
+    public synchronized Update applyMeanGradient(float[] gradientSums, long samples) {
+        checkLength("gradient", gradientSums.length);
+        if (samples <= 0) {
+            throw new IllegalArgumentException("a mean gradient needs at least one sample, got " + samples);
+        }
+        float divisor = samples;
         ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
         if (step != null) {
-            return fusedStep(step, meanGradient, false);
+            return fusedStep(step, gradientSums, divisor, false);
         }
-        double gradientNorm = UpdatePasses.norm2(meanGradient);
-        NativeFloats.copyInto(gradient, meanGradient);
+        float[] mean = gradientSums;
+        if (divisor != 1f) {
+            mean = new float[gradientSums.length];
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = gradientSums[i] / divisor;
+            }
+        }
+        double gradientNorm = UpdatePasses.norm2(mean);
+        NativeFloats.copyInto(gradient, mean);
         return new Update(gradientNorm, applyStep(gradient));
     }
 
@@ -332,7 +351,7 @@ public final class ParameterServer {
         ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
         Update update;
         if (step != null) {
-            update = fusedStep(step, meanWorkerParams, true);
+            update = fusedStep(step, meanWorkerParams, 1, true);
         } else {
             NativeFloats.copyInto(gradient, meanWorkerParams);
             gradient.rsubi(params);
@@ -348,12 +367,12 @@ public final class ParameterServer {
         return UpdatePasses.fits(params, List.copyOf(optimizerState.slots().values()));
     }
 
-    private Update fusedStep(ChunkStep step, float[] source, boolean pseudoGradient) {
+    private Update fusedStep(ChunkStep step, float[] source, float divisor, boolean pseudoGradient) {
         List<INDArray> slots = new ArrayList<>();
         for (String name : step.slots()) {
             slots.add(optimizerState.slot(name));
         }
-        UpdatePasses.Norms norms = UpdatePasses.step(step, source, pseudoGradient, params, slots, mirror);
+        UpdatePasses.Norms norms = UpdatePasses.step(step, source, divisor, pseudoGradient, params, slots, mirror);
         optimizerState = step.after(optimizerState);
         version++;
         published(norms.params());

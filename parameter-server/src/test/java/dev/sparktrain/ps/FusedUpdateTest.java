@@ -99,6 +99,25 @@ class FusedUpdateTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("optimizers")
+    void aMeanGivenAsSumsAndCountIsDividedAsTheMeanInPlaceIs(Optimizer optimizer) {
+        Random random = new Random(13);
+        INDArray initial = Nd4j.createFromArray(vector(random, 1));
+        ParameterServer fromMean = new ParameterServer(initial, optimizer);
+        ParameterServer fromSums = new ParameterServer(initial, optimizer);
+        for (int round = 0; round < 5; round++) {
+            float[] sums = vector(random, 77);
+            long samples = 77 + round * 51;
+            float[] mean = new float[LENGTH];
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = sums[i] / (float) samples;
+            }
+            assertEquals(fromMean.applyMeanGradient(mean), fromSums.applyMeanGradient(sums, samples));
+            assertSameState(fromMean, fromSums, optimizer + ", round " + round);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
     void outerStepsAreBitwiseThoseOfTheWholeVectorStep(Optimizer optimizer) {
         Random random = new Random(11);
         INDArray initial = Nd4j.createFromArray(vector(random, 1));

@@ -24,6 +24,11 @@ import java.util.concurrent.locks.LockSupport;
  * another from the driver left the second worker waiting for the driver (the first one woken took the driver's core,
  * and the scheduler moved the driver to the idle one only at its next tick; docs/performance.md, session 9): a round
  * lasts as long as its last worker.
+ * <p>Both ends spin for up to {@code spinNanos} before they park: a worker waiting for its next task (which comes as
+ * soon as the driver has applied the round), and the driver waiting for a result. A wake-up from a park costs tens of
+ * microseconds, more on a busy machine, twice per round; a spin that catches the message costs none. A spin that
+ * ends without a message costs its length in CPU time, on a core that was idle, and yields the core to any runnable
+ * thread (the driver's update, its helpers) as it goes (docs/performance.md has the measured costs).
  */
 final class MemoryLinks implements WorkerLinks {
 
@@ -36,6 +41,7 @@ final class MemoryLinks implements WorkerLinks {
 
     private final long key;
     private final int pollMillis;
+    private final long spinNanos;
     private final MessageChannel.Liveness liveness;
     private final Mailbox[] mailboxes;
 
@@ -70,9 +76,10 @@ final class MemoryLinks implements WorkerLinks {
         }
     }
 
-    private MemoryLinks(long key, int workers, int pollMillis, MessageChannel.Liveness liveness) {
+    private MemoryLinks(long key, int workers, int pollMillis, long spinNanos, MessageChannel.Liveness liveness) {
         this.key = key;
         this.pollMillis = pollMillis;
+        this.spinNanos = spinNanos;
         this.liveness = liveness;
         this.mailboxes = new Mailbox[workers];
         for (int p = 0; p < workers; p++) {
@@ -80,10 +87,16 @@ final class MemoryLinks implements WorkerLinks {
         }
     }
 
-    /** Opens {@code workers} workers' queues; waits check {@code liveness} every {@code pollMillis}. */
-    static MemoryLinks open(int workers, int pollMillis, MessageChannel.Liveness liveness) {
+    /**
+     * Opens {@code workers} workers' queues; waits spin for up to {@code spinNanos} before they park, and check
+     * {@code liveness} every {@code pollMillis}.
+     */
+    static MemoryLinks open(int workers, int pollMillis, long spinNanos, MessageChannel.Liveness liveness) {
+        if (spinNanos < 0) {
+            throw new IllegalArgumentException("a spin must be >= 0 ns, got " + spinNanos);
+        }
         while (true) {
-            MemoryLinks links = new MemoryLinks(RANDOM.nextLong(), workers, pollMillis, liveness);
+            MemoryLinks links = new MemoryLinks(RANDOM.nextLong(), workers, pollMillis, spinNanos, liveness);
             if (OPEN.putIfAbsent(links.key, links) == null) {
                 return links;
             }
@@ -126,15 +139,41 @@ final class MemoryLinks implements WorkerLinks {
 
     @Override
     public Envelope receive(int partition) throws IOException {
+        BlockingQueue<Envelope> queue = mailboxes[partition].toDriver;
+        Envelope message = spin(queue::poll);
+        if (message != null) {
+            return message;
+        }
         try {
-            Envelope message;
-            while ((message = mailboxes[partition].toDriver.poll(pollMillis, TimeUnit.MILLISECONDS)) == null) {
+            while ((message = queue.poll(pollMillis, TimeUnit.MILLISECONDS)) == null) {
                 liveness.check();
             }
             return message;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for worker " + partition);
+        }
+    }
+
+    /**
+     * {@code take}'s first message within {@code spinNanos}, or null. Yields every few checks: on a machine with
+     * fewer cores than runnable threads, the thread it waits for may need this core.
+     */
+    private Envelope spin(java.util.function.Supplier<Envelope> take) {
+        if (spinNanos == 0) {
+            return take.get();
+        }
+        long until = System.nanoTime() + spinNanos;
+        for (int checks = 1; ; checks++) {
+            Envelope message = take.get();
+            if (message != null || System.nanoTime() - until > 0) {
+                return message;
+            }
+            if ((checks & 15) == 0) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
+            }
         }
     }
 
@@ -178,8 +217,8 @@ final class MemoryLinks implements WorkerLinks {
 
                 @Override
                 public Envelope receive() throws IOException {
-                    Envelope message;
-                    while ((message = mailbox.toWorker.poll()) == null) {
+                    Envelope message = links.spin(mailbox.toWorker::poll);
+                    while (message == null && (message = mailbox.toWorker.poll()) == null) {
                         LockSupport.parkNanos(this, RECHECK_NANOS);
                         if (Thread.interrupted()) {
                             Thread.currentThread().interrupt();

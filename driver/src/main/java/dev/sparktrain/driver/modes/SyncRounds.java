@@ -47,11 +47,14 @@ public final class SyncRounds implements RoundStrategy {
         return new RoundPlan(epoch, round, lastSnapshot, null);
     }
 
-    /** The server steps on the merged mean gradient where it lies, a Java array (one fused pass, no copies). */
+    /**
+     * The server steps on the merged gradient sums where they lie, a Java array, dividing by the sample count as it
+     * reads them (one fused pass, no copies).
+     */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
         double learningRate = server.optimizer().learningRateAt(server.step());
-        ParameterServer.Update update = server.applyMeanGradient(merged.gradient());
+        ParameterServer.Update update = server.applyMeanGradient(merged.sums(RoundSums.GRADIENT), merged.count());
         if (merged.has(RoundSums.PARAMS)) {
             RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(merged.mean(RoundSums.PARAMS)));
         }

@@ -56,11 +56,15 @@ public final class UpdatePasses {
 
     /**
      * One optimizer step in place on {@code params} and {@code slots} (in {@code step}'s slot order), with the
-     * gradient {@code source} or, when {@code pseudoGradient}, θ − {@code source}; the new parameters are also
-     * written into {@code mirror} unless it is null.
+     * gradient {@code source[i] / divisor} (one float division, as a mean taken in place rounds it) or, when
+     * {@code pseudoGradient}, θ − {@code source} (divisor 1); the new parameters are also written into {@code mirror}
+     * unless it is null.
      */
-    public static Norms step(ChunkStep step, float[] source, boolean pseudoGradient, INDArray params,
+    public static Norms step(ChunkStep step, float[] source, float divisor, boolean pseudoGradient, INDArray params,
                              List<INDArray> slots, float[] mirror) {
+        if (pseudoGradient && divisor != 1f) {
+            throw new IllegalArgumentException("a pseudo-gradient is formed from a mean, got divisor " + divisor);
+        }
         int n = (int) params.length();
         requireLength(source, n);
         FloatBuffer ps = params.data().asNioFloat();
@@ -95,6 +99,12 @@ public final class UpdatePasses {
                 if (pseudoGradient) {
                     for (int i = 0; i < len; i++) {
                         gc[i] = pc[i] - source[from + i];
+                    }
+                    g = gc;
+                    gFrom = 0;
+                } else if (divisor != 1f) {
+                    for (int i = 0; i < len; i++) {
+                        gc[i] = source[from + i] / divisor;
                     }
                     g = gc;
                     gFrom = 0;

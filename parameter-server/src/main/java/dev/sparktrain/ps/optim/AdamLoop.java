@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * array, the arithmetic in a plain loop over those arrays (which HotSpot compiles to SIMD instructions, square root
  * and division included; it does not vectorize loops over native buffers), and a bulk copy of m, v and θ back.
  * The coefficients are rounded to float32 from their double values, so 1 − β2 is 0.001f, not 1 − 0.999f.
- * The same arithmetic serves the driver's chunked passes ({@link #apply}, as a {@link ChunkStep}).
+ * The same arithmetic serves the driver's chunked passes ({@link Kernel}, as a {@link ChunkStep}).
  */
 final class AdamLoop {
 
@@ -46,25 +46,39 @@ final class AdamLoop {
     /** One step with the bias-corrected step size and ε already folded in (see {@link Adam#stepInPlace}). */
     static void step(INDArray g, INDArray m, INDArray v, INDArray params, double beta1, double beta2, double epsilon,
                      double stepSize) {
-        Kernel kernel = new Kernel(beta1, beta2, epsilon, stepSize);
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float c1 = (float) (1 - beta1);
+        float c2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        float lr = (float) stepSize;
         FloatBuffer gs = g.data().asNioFloat();
         FloatBuffer ms = m.data().asNioFloat();
         FloatBuffer vs = v.data().asNioFloat();
         FloatBuffer ps = params.data().asNioFloat();
         float[][] scratch = SCRATCH.get();
         float[] gc = scratch[0];
-        float[][] moments = {scratch[1], scratch[2]};
+        float[] mc = scratch[1];
+        float[] vc = scratch[2];
         float[] pc = scratch[3];
         int n = Math.toIntExact(params.length());
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
             gs.get(from, gc, 0, len);
-            ms.get(from, moments[0], 0, len);
-            vs.get(from, moments[1], 0, len);
+            ms.get(from, mc, 0, len);
+            vs.get(from, vc, 0, len);
             ps.get(from, pc, 0, len);
-            kernel.apply(gc, 0, moments, pc, len);
-            ms.put(from, moments[0], 0, len);
-            vs.put(from, moments[1], 0, len);
+            // The same arithmetic as Kernel.apply (FusedUpdateTest holds the two to the same bits).
+            for (int i = 0; i < len; i++) {
+                float gi = gc[i];
+                float mi = b1 * mc[i] + c1 * gi;
+                float vi = b2 * vc[i] + c2 * gi * gi;
+                mc[i] = mi;
+                vc[i] = vi;
+                pc[i] -= lr * mi / ((float) Math.sqrt(vi) + eps);
+            }
+            ms.put(from, mc, 0, len);
+            vs.put(from, vc, 0, len);
             ps.put(from, pc, 0, len);
         }
     }
@@ -90,6 +104,12 @@ final class AdamLoop {
         void apply(float[] g, int gFrom, float[][] moments, float[] pc, int len) {
             float[] mc = moments[0];
             float[] vc = moments[1];
+            float b1 = this.b1;
+            float b2 = this.b2;
+            float c1 = this.c1;
+            float c2 = this.c2;
+            float eps = this.eps;
+            float lr = this.lr;
             for (int i = 0; i < len; i++) {
                 float gi = g[gFrom + i];
                 float mi = b1 * mc[i] + c1 * gi;
