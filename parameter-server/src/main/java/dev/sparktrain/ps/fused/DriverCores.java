@@ -25,8 +25,12 @@ public final class DriverCores {
 
     private static final int MAX_HELPERS = 7;
     private static final long SPIN_NANOS = 20_000;
-    private static final DriverCores SHARED = new DriverCores(
-            Math.min(MAX_HELPERS, Runtime.getRuntime().availableProcessors() - 1));
+    /**
+     * JVM property: the threads a pass runs on, the caller's included (default: the JVM's processors, at most
+     * {@value #MAX_HELPERS} + 1); 1 runs every pass on its caller alone, e.g. to measure what the helpers bring.
+     */
+    public static final String THREADS_PROPERTY = "sparktrain.driver.threads";
+    private static DriverCores shared;
 
     private final Thread[] helpers;
     private final AtomicReference<Job> current = new AtomicReference<>();
@@ -74,9 +78,30 @@ public final class DriverCores {
         }
     }
 
-    /** This JVM's driver cores. */
-    public static DriverCores shared() {
-        return SHARED;
+    /** Helper threads for a {@value #THREADS_PROPERTY} setting (null: the default). */
+    static int helpers(String threads) {
+        int processors = Runtime.getRuntime().availableProcessors();
+        if (threads == null) {
+            return Math.min(MAX_HELPERS, processors - 1);
+        }
+        try {
+            int n = Integer.parseInt(threads.trim());
+            if (n >= 1 && n <= MAX_HELPERS + 1) {
+                return n - 1;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException(THREADS_PROPERTY + " must be a whole number in [1, " + (MAX_HELPERS + 1)
+                + "], got '" + threads + "'");
+    }
+
+    /** This JVM's driver cores, started on first use; a bad {@value #THREADS_PROPERTY} is refused here. */
+    public static synchronized DriverCores shared() {
+        if (shared == null) {
+            shared = new DriverCores(helpers(System.getProperty(THREADS_PROPERTY)));
+        }
+        return shared;
     }
 
     /** Threads a pass can run on at once, the caller's included. */
