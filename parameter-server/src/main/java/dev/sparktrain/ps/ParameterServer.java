@@ -15,7 +15,6 @@ import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The driver-side training state: flat parameters, the driver optimizer's state, the averaged inner state, a
@@ -44,9 +43,15 @@ public final class ParameterServer {
     private final Optimizer optimizer;
     private final long length;
     private final INDArray params;
-    /** Scratch for norms of differences: the parameters before an update, then the change (BLAS works in place). */
+    /**
+     * Scratch for norms of differences: the parameters before an update, then the change (BLAS works in place); the
+     * change, written by the fused passes.
+     */
     private final INDArray previous;
-    /** The optimizer's gradient argument: in-place steps may overwrite it, and the caller's array must not change. */
+    /**
+     * The optimizer's gradient argument: in-place steps may overwrite it, and the caller's array must not change. The
+     * fused passes leave the gradient (or the mean they adopt) in it.
+     */
     private final INDArray gradient;
     private OptimizerState optimizerState;
     private OptimizerState inner;
@@ -104,14 +109,18 @@ public final class ParameterServer {
         return snapshot;
     }
 
-    /** The L2 norm of the current parameters (no copy), summed as the fused passes sum it. */
+    /** The L2 norm of the current parameters (no copy; the last fused pass measured it already). */
     public synchronized double paramsNorm() {
         if (normVersion != version) {
-            paramsNorm = UpdatePasses.fits(params, List.of()) ? UpdatePasses.norm2(params)
-                    : BlasVectors.norm2(params);
+            paramsNorm = norm(params);
             normVersion = version;
         }
         return paramsNorm;
+    }
+
+    /** ‖x‖₂ of a vector like the parameters, as the fused passes measure it. */
+    private static double norm(INDArray x) {
+        return BlasVectors.norm2(x);
     }
 
     /** The L2 distance from the current parameters to {@code other}. */
@@ -304,8 +313,8 @@ public final class ParameterServer {
                 mean[i] = gradientSums[i] / divisor;
             }
         }
-        double gradientNorm = UpdatePasses.norm2(mean);
         NativeFloats.copyInto(gradient, mean);
+        double gradientNorm = norm(gradient);
         return new Update(gradientNorm, applyStep(gradient));
     }
 
@@ -320,17 +329,18 @@ public final class ParameterServer {
         checkInnerPolicy(policy, meanInnerState);
         checkInner(meanInnerState);
         if (!fusable()) {
-            if (!Double.isFinite(UpdatePasses.norm2(meanParams))) {
+            INDArray mean = NativeFloats.copyOf(meanParams);
+            if (!Double.isFinite(norm(mean))) {
                 return Optional.empty();
             }
-            double norm = applyParameterAverage(NativeFloats.copyOf(meanParams), policy, meanInnerState);
+            double norm = applyParameterAverage(mean, policy, meanInnerState);
             return Optional.of(new Update(norm, norm));
         }
-        UpdatePasses.Norms norms = UpdatePasses.measureAdoption(meanParams, params);
+        UpdatePasses.Norms norms = UpdatePasses.measureAdoption(meanParams, params, gradient, previous);
         if (!norms.finite()) {
             return Optional.empty();
         }
-        UpdatePasses.adopt(meanParams, params, mirror);
+        UpdatePasses.adopt(gradient, params, mirror);
         holdInner(meanInnerState);
         version++;
         published(norms.params());
@@ -345,17 +355,20 @@ public final class ParameterServer {
     public synchronized Optional<Update> applyOuterStep(float[] meanWorkerParams, OptimizerState meanInnerState) {
         checkLength("mean worker parameters", meanWorkerParams.length);
         checkInner(meanInnerState);
-        if (!Double.isFinite(UpdatePasses.norm2(meanWorkerParams))) {
-            return Optional.empty();
-        }
         ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
         Update update;
         if (step != null) {
+            if (!UpdatePasses.measureAdoption(meanWorkerParams, params, gradient, previous).finite()) {
+                return Optional.empty();
+            }
             update = fusedStep(step, meanWorkerParams, 1, true);
         } else {
             NativeFloats.copyInto(gradient, meanWorkerParams);
+            if (!Double.isFinite(norm(gradient))) {
+                return Optional.empty();
+            }
             gradient.rsubi(params);
-            double pseudoGradientNorm = UpdatePasses.norm2(gradient);
+            double pseudoGradientNorm = norm(gradient);
             update = new Update(pseudoGradientNorm, applyStep(gradient));
         }
         holdInner(meanInnerState);
@@ -372,7 +385,8 @@ public final class ParameterServer {
         for (String name : step.slots()) {
             slots.add(optimizerState.slot(name));
         }
-        UpdatePasses.Norms norms = UpdatePasses.step(step, source, divisor, pseudoGradient, params, slots, mirror);
+        UpdatePasses.Norms norms = UpdatePasses.step(step, source, divisor, pseudoGradient, params, slots, gradient,
+                previous, mirror);
         optimizerState = step.after(optimizerState);
         version++;
         published(norms.params());
@@ -409,14 +423,9 @@ public final class ParameterServer {
         return distanceFromPrevious();
     }
 
-    /** ‖params − previous‖₂, overwriting {@code previous}; summed as the fused passes sum it where they apply. */
+    /** ‖params − previous‖₂, overwriting {@code previous} with the change, as the fused passes measure it. */
     private double distanceFromPrevious() {
-        if (!UpdatePasses.fits(previous, List.of())) {
-            return BlasVectors.distanceInto(params, previous);
-        }
-        // previous − params in one rounding per entry, as the fused passes round the change.
-        Nd4j.getBlasWrapper().level1().axpy(length, -1.0, params, previous);
-        return UpdatePasses.norm2(previous);
+        return BlasVectors.distanceInto(params, previous);
     }
 
     private static void checkInnerPolicy(InnerStatePolicy policy, OptimizerState meanInnerState) {

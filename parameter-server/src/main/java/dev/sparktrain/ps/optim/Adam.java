@@ -145,8 +145,8 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
             }
 
             @Override
-            public void apply(float[] g, int gFrom, float[][] slots, float[] params, int len) {
-                kernel.apply(g, gFrom, slots, params, len);
+            public void apply(float[] g, float[][] slots, float[] params, int len) {
+                kernel.apply(g, slots, params, len);
             }
 
             @Override

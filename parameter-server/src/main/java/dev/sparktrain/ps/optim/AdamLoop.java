@@ -101,7 +101,7 @@ final class AdamLoop {
             lr = (float) stepSize;
         }
 
-        void apply(float[] g, int gFrom, float[][] moments, float[] pc, int len) {
+        void apply(float[] gc, float[][] moments, float[] pc, int len) {
             float[] mc = moments[0];
             float[] vc = moments[1];
             float b1 = this.b1;
@@ -111,7 +111,7 @@ final class AdamLoop {
             float eps = this.eps;
             float lr = this.lr;
             for (int i = 0; i < len; i++) {
-                float gi = g[gFrom + i];
+                float gi = gc[i];
                 float mi = b1 * mc[i] + c1 * gi;
                 float vi = b2 * vc[i] + c2 * gi * gi;
                 mc[i] = mi;

@@ -15,10 +15,11 @@ public interface ChunkStep {
     List<String> slots();
 
     /**
-     * Steps {@code len} elements in place: the gradient from {@code g[gFrom ..]} (read only), the slots' chunks
-     * {@code slots[k][0 .. len)} and the parameters {@code params[0 .. len)}.
+     * Steps {@code len} elements in place: the gradient {@code g[0 .. len)} (read only), the slots' chunks
+     * {@code slots[k][0 .. len)} and the parameters {@code params[0 .. len)}. Every array is indexed from 0, so that
+     * HotSpot compiles the loops to SIMD instructions (it did not with an offset into one of them).
      */
-    void apply(float[] g, int gFrom, float[][] slots, float[] params, int len);
+    void apply(float[] g, float[][] slots, float[] params, int len);
 
     /**
      * The state after the step, once every element has been stepped: the step count advanced, the slots (the same

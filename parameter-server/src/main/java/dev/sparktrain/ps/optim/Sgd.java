@@ -83,16 +83,16 @@ public record Sgd(double learningRate, double momentum, boolean nesterov) implem
             }
 
             @Override
-            public void apply(float[] g, int gFrom, float[][] slots, float[] params, int len) {
+            public void apply(float[] g, float[][] slots, float[] params, int len) {
                 if (momentum == 0) {
                     for (int i = 0; i < len; i++) {
-                        params[i] += g[gFrom + i] * minusLr;
+                        params[i] += g[i] * minusLr;
                     }
                     return;
                 }
                 float[] b = slots[0];
                 for (int i = 0; i < len; i++) {
-                    float gi = g[gFrom + i];
+                    float gi = g[i];
                     float bi = b[i] * mu + gi;
                     b[i] = bi;
                     params[i] += (nesterov ? bi * mu + gi : bi) * minusLr;
