@@ -112,15 +112,10 @@ public final class ParameterServer {
     /** The L2 norm of the current parameters (no copy; the last fused pass measured it already). */
     public synchronized double paramsNorm() {
         if (normVersion != version) {
-            paramsNorm = norm(params);
+            paramsNorm = BlasVectors.norm2(params);
             normVersion = version;
         }
         return paramsNorm;
-    }
-
-    /** ‖x‖₂ of a vector like the parameters, as the fused passes measure it. */
-    private static double norm(INDArray x) {
-        return BlasVectors.norm2(x);
     }
 
     /** The L2 distance from the current parameters to {@code other}. */
@@ -244,7 +239,7 @@ public final class ParameterServer {
         changed();
         holdInner(meanInnerState);
         version++;
-        return distanceFromPrevious();
+        return BlasVectors.distanceInto(params, previous);
     }
 
     /**
@@ -314,7 +309,7 @@ public final class ParameterServer {
             }
         }
         NativeFloats.copyInto(gradient, mean);
-        double gradientNorm = norm(gradient);
+        double gradientNorm = BlasVectors.norm2(gradient);
         return new Update(gradientNorm, applyStep(gradient));
     }
 
@@ -330,7 +325,7 @@ public final class ParameterServer {
         checkInner(meanInnerState);
         if (!fusable()) {
             INDArray mean = NativeFloats.copyOf(meanParams);
-            if (!Double.isFinite(norm(mean))) {
+            if (!Double.isFinite(BlasVectors.norm2(mean))) {
                 return Optional.empty();
             }
             double norm = applyParameterAverage(mean, policy, meanInnerState);
@@ -364,11 +359,11 @@ public final class ParameterServer {
             update = fusedStep(step, meanWorkerParams, 1, true);
         } else {
             NativeFloats.copyInto(gradient, meanWorkerParams);
-            if (!Double.isFinite(norm(gradient))) {
+            if (!Double.isFinite(BlasVectors.norm2(gradient))) {
                 return Optional.empty();
             }
             gradient.rsubi(params);
-            double pseudoGradientNorm = norm(gradient);
+            double pseudoGradientNorm = BlasVectors.norm2(gradient);
             update = new Update(pseudoGradientNorm, applyStep(gradient));
         }
         holdInner(meanInnerState);
@@ -420,11 +415,6 @@ public final class ParameterServer {
         }
         changed();
         version++;
-        return distanceFromPrevious();
-    }
-
-    /** ‖params − previous‖₂, overwriting {@code previous} with the change, as the fused passes measure it. */
-    private double distanceFromPrevious() {
         return BlasVectors.distanceInto(params, previous);
     }
 
