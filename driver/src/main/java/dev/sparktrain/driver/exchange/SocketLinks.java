@@ -1,5 +1,7 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.modes.RoundPlan;
+import dev.sparktrain.driver.modes.RoundTask;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -7,55 +9,70 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.security.SecureRandom;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Workers' connections over TCP, one {@link MessageChannel} each, to a listener on an ephemeral port of the driver.
- * A worker opens with a hello holding the job's secret and its partition; a connection without them is refused.
+ * Every connection opens with {@link LinkSecurity}'s handshake and then the worker's {@code HELLO}, its partition,
+ * within a time limit; a connection that fails any of it (a stranger, a wrong secret, a replayed handshake, a
+ * truncated or unexpected message, silence) is refused with one logged line, and the driver goes on waiting for its
+ * workers. The driver decodes only results, carries and errors from a worker; a worker decodes only what the driver
+ * sends, and a round's task once per task ({@link WireCodec}).
  */
 final class SocketLinks implements WorkerLinks {
 
     private static final Logger LOG = LoggerFactory.getLogger(SocketLinks.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a new connection has to prove itself and name its partition. */
+    static final int OPENING_MILLIS = 10_000;
 
     private final ServerSocketChannel listener;
     private final Endpoint endpoint;
     private final int pollMillis;
+    private final long openingNanos;
     private final MessageChannel.Liveness liveness;
     private final MessageChannel[] workers;
-    /** The last body sent and its frame, in a buffer kept across rounds: a round's task goes to every worker. */
+    /** The task each worker holds: a round's task goes to a worker once ({@code TASK_CODE}), then its plans. */
+    private final RoundTask[] heldTasks;
+    /** The last body sent and its frame, in a buffer kept across rounds: a round's plan goes to every worker. */
     private Object framedBody;
     private byte framedType;
     private ByteBuffer frame;
+    private RoundTask codedTask;
+    private ByteBuffer codeFrame;
 
     private SocketLinks(ServerSocketChannel listener, Endpoint endpoint, int workers, int pollMillis,
-                        MessageChannel.Liveness liveness) {
+                        int openingMillis, MessageChannel.Liveness liveness) {
         this.listener = listener;
         this.endpoint = endpoint;
         this.pollMillis = pollMillis;
+        this.openingNanos = openingMillis * 1_000_000L;
         this.liveness = liveness;
         this.workers = new MessageChannel[workers];
+        this.heldTasks = new RoundTask[workers];
     }
 
     /**
-     * Listens on {@code bindAddress} for {@code workers} workers, which reach it at {@code host}; waits check
-     * {@code liveness} every {@code pollMillis}.
+     * Listens on {@code bindAddress} for {@code workers} workers, which reach it at {@code host} and open their links
+     * under {@code security}; a connection has {@code openingMillis} to open; waits check {@code liveness} every
+     * {@code pollMillis}.
      */
-    static SocketLinks listen(String bindAddress, String host, int workers, int pollMillis,
-                              MessageChannel.Liveness liveness) throws IOException {
+    static SocketLinks listen(String bindAddress, String host, int workers, int pollMillis, int openingMillis,
+                              MessageChannel.Liveness liveness, LinkSecurity security) throws IOException {
         ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress(bindAddress, 0));
         listener.configureBlocking(false);
-        Endpoint endpoint = new Endpoint(host, ((InetSocketAddress) listener.getLocalAddress()).getPort(),
-                RANDOM.nextLong());
-        return new SocketLinks(listener, endpoint, workers, pollMillis, liveness);
+        Endpoint endpoint = new Endpoint(host, ((InetSocketAddress) listener.getLocalAddress()).getPort(), security);
+        return new SocketLinks(listener, endpoint, workers, pollMillis, openingMillis, liveness);
     }
 
     @Override
     public WorkerEndpoint endpoint() {
         return endpoint;
+    }
+
+    /** Where the listener is reached. */
+    InetSocketAddress address() {
+        return new InetSocketAddress(endpoint.host(), endpoint.port());
     }
 
     @Override
@@ -76,37 +93,63 @@ final class SocketLinks implements WorkerLinks {
         }
     }
 
-    /** Reads a connection's hello; keeps it as its partition's channel, or refuses a stranger or a duplicate. */
+    /** Thrown by a connection's waits once its opening has taken too long. */
+    private static final class OpeningTimedOut extends RuntimeException {
+        OpeningTimedOut(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Opens a connection and keeps it as its partition's channel, or refuses it with one logged line. */
     private boolean acceptWorker(SocketChannel socket) {
         MessageChannel channel = null;
+        String peer = "a connection";
+        long deadline = System.nanoTime() + openingNanos;
+        boolean[] opening = {true};
         try {
-            channel = MessageChannel.polling(socket, pollMillis, liveness);
-            MessageChannel.Message hello = channel.receive();
-            ByteBuffer graph = ByteBuffer.wrap(hello.body().graph());
-            if (hello.type() != MessageChannel.HELLO || graph.remaining() != Long.BYTES + Integer.BYTES
-                    || graph.getLong() != endpoint.secret()) {
-                throw new IOException("a connection from " + socket.getRemoteAddress()
-                        + " is not one of this job's workers");
-            }
-            int partition = graph.getInt();
+            peer = String.valueOf(socket.getRemoteAddress());
+            channel = MessageChannel.polling(socket, pollMillis, () -> {
+                liveness.check();
+                if (opening[0] && System.nanoTime() - deadline > 0) {
+                    throw new OpeningTimedOut("it did not open its link within " + openingNanos / 1_000_000 + " ms");
+                }
+            });
+            endpoint.security().accept(channel);
+            int partition = (Integer) WireCodec.decode(channel.receive(), MessageChannel.HELLO);
             if (partition < 0 || partition >= workers.length || workers[partition] != null) {
                 throw new IOException("worker partition must be a new one in [0, " + workers.length + "), got "
                         + partition);
             }
+            opening[0] = false;
             workers[partition] = channel;
             return true;
-        } catch (IOException e) {
-            LOG.warn("Refused a channel connection: {}", e.getMessage());
+        } catch (IOException | OpeningTimedOut e) {
+            LOG.warn("Refused a channel connection from {}: {}", peer, e.getMessage());
             closeQuietly(channel != null ? channel : socket);
             return false;
         }
     }
 
+    /** Sends {@code body}; a round ({@code TASK}) goes as its task, when the worker does not hold it yet, and plan. */
     @Override
     public void send(int partition, byte type, Object body) throws IOException {
-        if (frame == null || body != framedBody || type != framedType) {
-            frame = MessageChannel.frame(type, BulkCodec.encode(body), frame);
-            framedBody = body;
+        Object sent = body;
+        if (type == MessageChannel.TASK) {
+            ChannelWorker.Round round = (ChannelWorker.Round) body;
+            if (heldTasks[partition] != round.task()) {
+                if (codedTask != round.task()) {
+                    codeFrame = MessageChannel.frame(MessageChannel.TASK_CODE,
+                            WireCodec.encode(MessageChannel.TASK_CODE, round.task()), codeFrame);
+                    codedTask = round.task();
+                }
+                workers[partition].send(codeFrame);
+                heldTasks[partition] = round.task();
+            }
+            sent = round.plan();
+        }
+        if (frame == null || sent != framedBody || type != framedType) {
+            frame = MessageChannel.frame(type, WireCodec.encode(type, sent), frame);
+            framedBody = sent;
             framedType = type;
         }
         workers[partition].send(frame);
@@ -114,7 +157,9 @@ final class SocketLinks implements WorkerLinks {
 
     @Override
     public Envelope receive(int partition) throws IOException {
-        return decode(workers[partition].receive());
+        MessageChannel.Message message = workers[partition].receive();
+        return new Envelope(message.type(), WireCodec.decode(message, MessageChannel.RESULT, MessageChannel.CARRY,
+                MessageChannel.FAILED));
     }
 
     @Override
@@ -124,12 +169,7 @@ final class SocketLinks implements WorkerLinks {
         }
         closeQuietly(listener);
         framedBody = null;
-    }
-
-    private static Envelope decode(MessageChannel.Message message) throws IOException {
-        return message.type() == MessageChannel.FAILED ? new Envelope(message.type(), message.text())
-                : new Envelope(message.type(), BulkCodec.decode(message.body(),
-                        Thread.currentThread().getContextClassLoader()));
+        codedTask = null;
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -143,24 +183,26 @@ final class SocketLinks implements WorkerLinks {
         }
     }
 
-    /** The driver's listener as the workers reach it, and the job's secret. */
-    private record Endpoint(String host, int port, long secret) implements WorkerEndpoint {
+    /** The driver's listener as the workers reach it, and how their links open. */
+    private record Endpoint(String host, int port, LinkSecurity security) implements WorkerEndpoint {
 
         @Override
         public DriverLink connect(int partition) throws IOException {
             MessageChannel channel = MessageChannel.blocking(SocketChannel.open(new InetSocketAddress(host, port)));
             try {
-                ByteBuffer hello = ByteBuffer.allocate(Long.BYTES + Integer.BYTES).putLong(secret).putInt(partition);
-                channel.send(MessageChannel.HELLO, new BulkCodec.Encoded(hello.array(), List.of()));
+                security.connect(channel);
+                channel.send(MessageChannel.HELLO, WireCodec.encode(MessageChannel.HELLO, partition));
             } catch (IOException e) {
                 channel.close();
                 throw e;
             }
             return new DriverLink() {
+                /** The task the driver sent last: its rounds' plans arrive without it. */
+                private RoundTask task;
+
                 @Override
                 public void send(byte type, Object body) throws IOException {
-                    channel.send(type, type == MessageChannel.FAILED ? MessageChannel.text((String) body)
-                            : BulkCodec.encode(body));
+                    channel.send(type, WireCodec.encode(type, body));
                 }
 
                 @Override
@@ -170,7 +212,21 @@ final class SocketLinks implements WorkerLinks {
 
                 @Override
                 public Envelope receive() throws IOException {
-                    return decode(channel.receive());
+                    while (true) {
+                        MessageChannel.Message message = channel.receive();
+                        Object body = WireCodec.decode(message, MessageChannel.TASK_CODE, MessageChannel.TASK,
+                                MessageChannel.CARRY, MessageChannel.CARRY_BACK, MessageChannel.END);
+                        if (message.type() == MessageChannel.TASK_CODE) {
+                            task = (RoundTask) body;
+                        } else if (message.type() == MessageChannel.TASK) {
+                            if (task == null) {
+                                throw new IOException("the driver sent a round before its task");
+                            }
+                            return new Envelope(MessageChannel.TASK, new ChannelWorker.Round((RoundPlan) body, task));
+                        } else {
+                            return new Envelope(message.type(), body);
+                        }
+                    }
                 }
 
                 @Override
@@ -182,7 +238,7 @@ final class SocketLinks implements WorkerLinks {
 
         @Override
         public String toString() {
-            return host + ":" + port;
+            return host + ":" + port + " (" + security.describe() + ")";
         }
     }
 }
