@@ -3,6 +3,8 @@ package dev.sparktrain.driver.exchange;
 import com.google.crypto.tink.subtle.Hkdf;
 import java.io.IOException;
 import java.io.Serializable;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -79,14 +81,45 @@ final class LinkSecurity implements Serializable {
     }
 
     /**
-     * The accepting end's handshake on a fresh connection, after which {@code channel} is authenticated (and sealed
-     * when encrypted); throws when the peer does not prove it holds the key.
+     * The accepting end of a link on a fresh connection, as a polling channel ({@link MessageChannel#polling}) that
+     * has {@code openingMillis} to open: the handshake is done when this returns, and the caller reads the peer's
+     * first message within what is left, then calls {@link MessageChannel#opened}. Throws, with the connection
+     * closed, when the peer does not prove it holds the key in time.
+     */
+    MessageChannel accept(SocketChannel socket, int pollMillis, int openingMillis, MessageChannel.Liveness liveness)
+            throws IOException {
+        MessageChannel channel = MessageChannel.polling(socket, pollMillis, liveness);
+        try {
+            channel.openWithin(openingMillis);
+            accept(channel);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The connecting end of a link to {@code address}, blocking, after the handshake: the peer proved itself first. */
+    MessageChannel connect(InetSocketAddress address) throws IOException {
+        MessageChannel channel = MessageChannel.blocking(SocketChannel.open(address));
+        try {
+            connect(channel);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The accepting end's handshake on {@code channel}, after which it is authenticated (and sealed when encrypted);
+     * throws when the peer does not prove it holds the key.
      */
     void accept(MessageChannel channel) throws IOException {
         LinkHandshake.asServer(channel, this);
     }
 
-    /** The connecting end's handshake: the peer must prove it holds the key before this end does. */
+    /** The connecting end's handshake on {@code channel}: the peer must prove it holds the key before this end does. */
     void connect(MessageChannel channel) throws IOException {
         LinkHandshake.asClient(channel, this);
     }

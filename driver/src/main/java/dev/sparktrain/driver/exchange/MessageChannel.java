@@ -2,6 +2,7 @@ package dev.sparktrain.driver.exchange;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SelectionKey;
@@ -64,6 +65,9 @@ final class MessageChannel implements AutoCloseable {
     private FrameSeal sealIn;
     private ByteBuffer sealedOut;
     private ByteBuffer sealedIn;
+    /** While the link opens: the time by which it must have opened ({@link #openWithin}), or 0 once it has. */
+    private long openBy;
+    private int openingMillis;
 
     private MessageChannel(SocketChannel channel, Selector selector, int pollMillis, Liveness liveness) {
         this.channel = channel;
@@ -106,6 +110,23 @@ final class MessageChannel implements AutoCloseable {
             out.position(out.position() + 4 * a.length);
         }
         return out.flip();
+    }
+
+    /**
+     * Gives the link {@code millis} to open (its handshake and first message), after which a polling end's wait
+     * throws; {@link #opened} lifts the limit.
+     */
+    void openWithin(int millis) {
+        openingMillis = millis;
+        openBy = System.nanoTime() + millis * 1_000_000L;
+        if (openBy == 0) {
+            openBy = 1;
+        }
+    }
+
+    /** The link has opened: waits are no longer limited. */
+    void opened() {
+        openBy = 0;
     }
 
     /** From now on, frames this end sends are sealed with {@code out} and frames it receives opened with {@code in}. */
@@ -247,6 +268,9 @@ final class MessageChannel implements AutoCloseable {
         key.interestOps(operation);
         while (selector.select(pollMillis) == 0) {
             liveness.check();
+            if (openBy != 0 && System.nanoTime() - openBy > 0) {
+                throw new SocketTimeoutException("it did not open its link within " + openingMillis + " ms");
+            }
         }
         selector.selectedKeys().clear();
     }

@@ -29,7 +29,7 @@ final class SocketLinks implements WorkerLinks {
     private final ServerSocketChannel listener;
     private final Endpoint endpoint;
     private final int pollMillis;
-    private final long openingNanos;
+    private final int openingMillis;
     private final MessageChannel.Liveness liveness;
     private final MessageChannel[] workers;
     /** The task each worker holds: a round's task goes to a worker once ({@code TASK_CODE}), then its plans. */
@@ -46,7 +46,7 @@ final class SocketLinks implements WorkerLinks {
         this.listener = listener;
         this.endpoint = endpoint;
         this.pollMillis = pollMillis;
-        this.openingNanos = openingMillis * 1_000_000L;
+        this.openingMillis = openingMillis;
         this.liveness = liveness;
         this.workers = new MessageChannel[workers];
         this.heldTasks = new RoundTask[workers];
@@ -93,37 +93,22 @@ final class SocketLinks implements WorkerLinks {
         }
     }
 
-    /** Thrown by a connection's waits once its opening has taken too long. */
-    private static final class OpeningTimedOut extends RuntimeException {
-        OpeningTimedOut(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /** Opens a connection and keeps it as its partition's channel, or refuses it with one logged line. */
     private boolean acceptWorker(SocketChannel socket) {
-        MessageChannel channel = null;
         String peer = "a connection";
-        long deadline = System.nanoTime() + openingNanos;
-        boolean[] opening = {true};
+        MessageChannel channel = null;
         try {
             peer = String.valueOf(socket.getRemoteAddress());
-            channel = MessageChannel.polling(socket, pollMillis, () -> {
-                liveness.check();
-                if (opening[0] && System.nanoTime() - deadline > 0) {
-                    throw new OpeningTimedOut("it did not open its link within " + openingNanos / 1_000_000 + " ms");
-                }
-            });
-            endpoint.security().accept(channel);
+            channel = endpoint.security().accept(socket, pollMillis, openingMillis, liveness);
             int partition = (Integer) WireCodec.decode(channel.receive(), MessageChannel.HELLO);
             if (partition < 0 || partition >= workers.length || workers[partition] != null) {
                 throw new IOException("worker partition must be a new one in [0, " + workers.length + "), got "
                         + partition);
             }
-            opening[0] = false;
+            channel.opened();
             workers[partition] = channel;
             return true;
-        } catch (IOException | OpeningTimedOut e) {
+        } catch (IOException e) {
             LOG.warn("Refused a channel connection from {}: {}", peer, e.getMessage());
             closeQuietly(channel != null ? channel : socket);
             return false;
@@ -188,9 +173,8 @@ final class SocketLinks implements WorkerLinks {
 
         @Override
         public DriverLink connect(int partition) throws IOException {
-            MessageChannel channel = MessageChannel.blocking(SocketChannel.open(new InetSocketAddress(host, port)));
+            MessageChannel channel = security.connect(new InetSocketAddress(host, port));
             try {
-                security.connect(channel);
                 channel.send(MessageChannel.HELLO, WireCodec.encode(MessageChannel.HELLO, partition));
             } catch (IOException e) {
                 channel.close();

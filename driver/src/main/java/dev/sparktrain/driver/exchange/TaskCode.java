@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * A round's task (model description, optimizer, seeds, batch settings) as Java serialization, which a worker decodes
- * through an allow-list: the project's own classes, Java's value types and collections, and arrays of those and of
- * primitives, within bounds of depth, references and size. A graph naming any other class (the gadgets of
+ * through an allow-list: the project's own classes and a library user's classes of its kinds (their own layer,
+ * activation, loss or optimizer), Java's value types and collections, and arrays of those and of primitives, within
+ * bounds of depth, references and size. A graph naming any other class (the gadgets of
  * deserialization attacks live in libraries and the JDK's internals) is refused before any object of that class is
  * made (classes are resolved without being initialized). Only a worker decodes one, and only from a link whose peer
  * has proved it holds the job's key.
@@ -73,7 +74,8 @@ final class TaskCode {
             task = in.readObject();
         } catch (InvalidClassException e) {
             throw new IOException(filter.refused != null ? "a task holding " + filter.refused
-                    + " was refused: a round's task may hold only the project's classes and Java's values"
+                    + " was refused: a round's task may hold only the project's classes, classes implementing its "
+                    + "types, and Java's values"
                     : "a task could not be decoded: " + e.getMessage(), e);
         } catch (ClassNotFoundException e) {
             throw new IOException("a task names a class this worker cannot load: " + e.getMessage(), e);
@@ -82,6 +84,27 @@ final class TaskCode {
             throw new IOException("expected a round task, got a " + task.getClass().getName());
         }
         return roundTask;
+    }
+
+    /**
+     * Whether {@code type} is one of the project's classes, or a library user's class of one of its kinds (a layer,
+     * activation, loss or optimizer of their own implements the project's interface; a gadget does not).
+     */
+    private static boolean isOwnKind(Class<?> type) {
+        if (type.getName().startsWith(OWN_PACKAGE)) {
+            return true;
+        }
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            if (c.getName().startsWith(OWN_PACKAGE)) {
+                return true;
+            }
+            for (Class<?> implemented : c.getInterfaces()) {
+                if (isOwnKind(implemented)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Allows what {@link TaskCode} lists and remembers the first class it refused. */
@@ -102,8 +125,7 @@ final class TaskCode {
             while (element.isArray()) {
                 element = element.getComponentType();
             }
-            if (element.isPrimitive() || element.getName().startsWith(OWN_PACKAGE)
-                    || JAVA_VALUES.contains(element.getName())) {
+            if (element.isPrimitive() || JAVA_VALUES.contains(element.getName()) || isOwnKind(element)) {
                 return Status.ALLOWED;
             }
             refused = "class " + type.getName();

@@ -151,6 +151,14 @@ class WireCodecTest {
         }
     }
 
+    @Test
+    void aLibraryUsersOwnActivationTravelsInItsTask() throws IOException {
+        NetworkSpec own = new NetworkSpec(new Shape(5), List.of(new Dense(6, new org.example.LeakyRelu(0.1)),
+                new Dense(3, new Identity())), new SoftmaxCrossEntropy());
+        assertInstanceOf(SyncRoundTask.class, roundTrip(MessageChannel.TASK_CODE, new SyncRoundTask(own, 5, 8,
+                false)));
+    }
+
     /** A task that would carry a class outside the allow-list to the worker. */
     record SmugglingTask(Object payload) implements RoundTask {
         @Override
@@ -165,7 +173,7 @@ class WireCodecTest {
         RoundTask smuggling = new SmugglingTask(new java.util.Date(0));
         IOException e = assertThrows(IOException.class, () -> roundTrip(MessageChannel.TASK_CODE, smuggling));
         assertEquals("a task holding class java.util.Date was refused: a round's task may hold only the project's "
-                + "classes and Java's values", e.getMessage());
+                + "classes, classes implementing its types, and Java's values", e.getMessage());
 
         IOException proxy = assertThrows(IOException.class, () -> roundTrip(MessageChannel.TASK_CODE,
                 new SmuggleProxy()));
