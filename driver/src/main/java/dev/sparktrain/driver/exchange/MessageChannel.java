@@ -163,10 +163,11 @@ final class MessageChannel implements AutoCloseable {
     Message receive() throws IOException {
         readFully(receiveLength.clear(), false);
         int length = receiveLength.flip().getInt();
-        int plainLength = sealIn != null ? length - FrameSeal.TAG_BYTES : length;
-        if (plainLength < HEADER_BYTES) {
+        int tag = sealIn != null ? FrameSeal.TAG_BYTES : 0;
+        if (length < HEADER_BYTES + tag) {
             throw new IOException("malformed message: a frame of " + length + " bytes");
         }
+        int plainLength = length - tag;
         ByteBuffer frame;
         if (sealIn != null) {
             sealedIn = capacity(sealedIn, length);

@@ -180,7 +180,7 @@ class MessageChannelTest {
     }
 
     @Test
-    void aPlainLinkRefusesAFrameCutShortAndOneWhosePartsDoNotAddUp() throws Exception {
+    void aPlainLinkRefusesAFrameCutShortOneOfANegativeLengthAndOneWhosePartsDoNotAddUp() throws Exception {
         MessageChannel[] ends = open(LinkSecurity.withKey(KEY, false, 128));
         try (MessageChannel driverEnd = ends[0]) {
             // A frame that claims 2 arrays of 1000 floats but holds 8 bytes after its header.
@@ -190,6 +190,11 @@ class MessageChannelTest {
             workerSocket.write(bad);
             IOException malformed = assertThrows(IOException.class, driverEnd::receive);
             assertEquals("malformed message: 8 bytes for fields of 0 bytes and 2000 floats", malformed.getMessage());
+
+            ByteBuffer negative = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MIN_VALUE);
+            workerSocket.write(negative.flip());
+            assertEquals("malformed message: a frame of -2147483648 bytes",
+                    assertThrows(IOException.class, driverEnd::receive).getMessage());
 
             ByteBuffer cut = ByteBuffer.allocate(4 + 5).order(ByteOrder.LITTLE_ENDIAN);
             cut.putInt(100).put(MessageChannel.RESULT).putInt(0).flip();
