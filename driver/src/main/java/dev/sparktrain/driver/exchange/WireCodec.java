@@ -84,6 +84,7 @@ final class WireCodec {
         }
         Encoded body = message.body();
         if (type == MessageChannel.FAILED) {
+            requireArrays(type, body, 0);
             return new String(body.fields(), StandardCharsets.UTF_8);
         }
         if (type == MessageChannel.TASK_CODE) {
