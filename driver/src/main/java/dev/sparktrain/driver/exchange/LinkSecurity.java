@@ -15,7 +15,7 @@ import org.apache.spark.SparkEnv;
 /**
  * How the links of one channel job prove who is at each end and whether they encrypt, as the workers' Spark job
  * carries it to them; the one way to open a link of the exchange, driver to worker or worker to worker
- * ({@link #accept}, {@link #connect}).
+ * ({@link #accept}, {@link #connect}; a {@link MessageLink} then carries the exchange's messages on it).
  *
  * <p>The link key comes from Spark's own secret when {@code spark.authenticate} is on: each end derives it with HKDF
  * from the secret its Spark process holds and a salt of the job's, so the job carries no secret. With Spark's

@@ -1,10 +1,7 @@
 package dev.sparktrain.driver.exchange;
 
-import dev.sparktrain.driver.modes.RoundPlan;
-import dev.sparktrain.driver.modes.RoundTask;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -31,15 +28,9 @@ final class SocketLinks implements WorkerLinks {
     private final int pollMillis;
     private final int openingMillis;
     private final MessageChannel.Liveness liveness;
-    private final MessageChannel[] workers;
-    /** The task each worker holds: a round's task goes to a worker once ({@code TASK_CODE}), then its plans. */
-    private final RoundTask[] heldTasks;
-    /** The last body sent and its frame, in a buffer kept across rounds: a round's plan goes to every worker. */
-    private Object framedBody;
-    private byte framedType;
-    private ByteBuffer frame;
-    private RoundTask codedTask;
-    private ByteBuffer codeFrame;
+    private final MessageLink[] workers;
+    /** A round's task and plan go to every worker: each is laid out once. */
+    private final MessageLink.Frames frames = new MessageLink.Frames();
 
     private SocketLinks(ServerSocketChannel listener, Endpoint endpoint, int workers, int pollMillis,
                         int openingMillis, MessageChannel.Liveness liveness) {
@@ -48,8 +39,7 @@ final class SocketLinks implements WorkerLinks {
         this.pollMillis = pollMillis;
         this.openingMillis = openingMillis;
         this.liveness = liveness;
-        this.workers = new MessageChannel[workers];
-        this.heldTasks = new RoundTask[workers];
+        this.workers = new MessageLink[workers];
     }
 
     /**
@@ -106,7 +96,7 @@ final class SocketLinks implements WorkerLinks {
                         + partition);
             }
             channel.opened();
-            workers[partition] = channel;
+            workers[partition] = new MessageLink(channel);
             return true;
         } catch (IOException e) {
             LOG.warn("Refused a channel connection from {}: {}", peer, e.getMessage());
@@ -118,43 +108,21 @@ final class SocketLinks implements WorkerLinks {
     /** Sends {@code body}; a round ({@code TASK}) goes as its task, when the worker does not hold it yet, and plan. */
     @Override
     public void send(int partition, byte type, Object body) throws IOException {
-        Object sent = body;
-        if (type == MessageChannel.TASK) {
-            ChannelWorker.Round round = (ChannelWorker.Round) body;
-            if (heldTasks[partition] != round.task()) {
-                if (codedTask != round.task()) {
-                    codeFrame = MessageChannel.frame(MessageChannel.TASK_CODE,
-                            WireCodec.encode(MessageChannel.TASK_CODE, round.task()), codeFrame);
-                    codedTask = round.task();
-                }
-                workers[partition].send(codeFrame);
-                heldTasks[partition] = round.task();
-            }
-            sent = round.plan();
-        }
-        if (frame == null || sent != framedBody || type != framedType) {
-            frame = MessageChannel.frame(type, WireCodec.encode(type, sent), frame);
-            framedBody = sent;
-            framedType = type;
-        }
-        workers[partition].send(frame);
+        workers[partition].send(type, body, frames);
     }
 
     @Override
     public Envelope receive(int partition) throws IOException {
-        MessageChannel.Message message = workers[partition].receive();
-        return new Envelope(message.type(), WireCodec.decode(message, MessageChannel.RESULT, MessageChannel.CARRY,
-                MessageChannel.FAILED));
+        return workers[partition].receive(MessageChannel.RESULT, MessageChannel.CARRY, MessageChannel.FAILED);
     }
 
     @Override
     public void close() {
-        for (MessageChannel worker : workers) {
+        for (MessageLink worker : workers) {
             closeQuietly(worker);
         }
         closeQuietly(listener);
-        framedBody = null;
-        codedTask = null;
+        frames.clear();
     }
 
     private static void closeQuietly(AutoCloseable closeable) {
@@ -173,20 +141,17 @@ final class SocketLinks implements WorkerLinks {
 
         @Override
         public DriverLink connect(int partition) throws IOException {
-            MessageChannel channel = security.connect(new InetSocketAddress(host, port));
+            MessageLink link = new MessageLink(security.connect(new InetSocketAddress(host, port)));
             try {
-                channel.send(MessageChannel.HELLO, WireCodec.encode(MessageChannel.HELLO, partition));
+                link.send(MessageChannel.HELLO, partition);
             } catch (IOException e) {
-                channel.close();
+                link.close();
                 throw e;
             }
             return new DriverLink() {
-                /** The task the driver sent last: its rounds' plans arrive without it. */
-                private RoundTask task;
-
                 @Override
                 public void send(byte type, Object body) throws IOException {
-                    channel.send(type, WireCodec.encode(type, body));
+                    link.send(type, body);
                 }
 
                 @Override
@@ -196,26 +161,13 @@ final class SocketLinks implements WorkerLinks {
 
                 @Override
                 public Envelope receive() throws IOException {
-                    while (true) {
-                        MessageChannel.Message message = channel.receive();
-                        Object body = WireCodec.decode(message, MessageChannel.TASK_CODE, MessageChannel.TASK,
-                                MessageChannel.CARRY, MessageChannel.CARRY_BACK, MessageChannel.END);
-                        if (message.type() == MessageChannel.TASK_CODE) {
-                            task = (RoundTask) body;
-                        } else if (message.type() == MessageChannel.TASK) {
-                            if (task == null) {
-                                throw new IOException("the driver sent a round before its task");
-                            }
-                            return new Envelope(MessageChannel.TASK, new ChannelWorker.Round((RoundPlan) body, task));
-                        } else {
-                            return new Envelope(message.type(), body);
-                        }
-                    }
+                    return link.receive(MessageChannel.TASK, MessageChannel.CARRY, MessageChannel.CARRY_BACK,
+                            MessageChannel.END);
                 }
 
                 @Override
                 public void close() {
-                    channel.close();
+                    link.close();
                 }
             };
         }
