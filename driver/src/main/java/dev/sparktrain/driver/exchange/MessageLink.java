@@ -93,7 +93,7 @@ final class MessageLink implements AutoCloseable {
         channel.close();
     }
 
-    /** The last messages laid out, kept in buffers across rounds, so that one sent to several links is laid out once. */
+    /** The last messages laid out, in buffers kept across rounds: one sent to several links is laid out once. */
     static final class Frames {
         private Object framedBody;
         private byte framedType;
