@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.TestBlocks;
@@ -32,17 +33,22 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The driver's listener over real sockets on 127.0.0.1: while it waits for its workers, a stranger speaking another
  * protocol, a peer with a wrong secret, a silent one, one whose first message is cut short, one whose first message is
  * of an unexpected type, a replay of a real opening, and a peer asking for other encryption are each refused with one
- * logged line; the real workers then connect and finish two rounds whose sums equal the tasks' own, bit for bit.
+ * logged line; the real workers then connect and finish two rounds whose sums equal the tasks' own, bit for bit. With
+ * the job's own key, plain and encrypted, and with the key derived from Spark's secret under Spark's authentication
+ * and network encryption.
  */
 class SocketLinksSecurityTest {
 
@@ -54,10 +60,32 @@ class SocketLinksSecurityTest {
             TestBlocks.random(16, 5, 3, 1, 2));
     private static final RoundTask TASK = new SyncRoundTask(SPEC, 5, 8, false);
 
-    @ParameterizedTest(name = "encrypted: {0}")
-    @ValueSource(booleans = {false, true})
-    void strangersAreRefusedWithOneLineEachAndTheWorkersStillFinishTheirRounds(boolean encrypted) throws Exception {
-        LinkSecurity security = LinkSecurity.withKey(KEY, encrypted, 128);
+    /** How the test's links are keyed and whether they encrypt. */
+    enum Keying {
+        JOB_KEY_PLAIN, JOB_KEY_ENCRYPTED, SPARK_SECRET_ENCRYPTED;
+
+        LinkSecurity security() {
+            if (this != SPARK_SECRET_ENCRYPTED) {
+                return LinkSecurity.withKey(KEY, this == JOB_KEY_ENCRYPTED, 128);
+            }
+            // A local Spark with its authentication and network encryption on: the links' key derives from its secret.
+            JavaSparkContext sc = SparkFixture.context(Map.of("spark.authenticate", "true",
+                    "spark.authenticate.secret", "the cluster's shared secret", "spark.network.crypto.enabled", "true"));
+            return LinkSecurity.forJob(sc.getConf(), sc.env().securityManager());
+        }
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        SparkFixture.stop();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Keying.class)
+    void strangersAreRefusedWithOneLineEachAndTheWorkersStillFinishTheirRounds(Keying keying) throws Exception {
+        LinkSecurity security = keying.security();
+        boolean encrypted = security.encrypted();
+        assertEquals(keying != Keying.JOB_KEY_PLAIN, encrypted);
         try (LogLines log = LogLines.of(SocketLinks.class);
              SocketLinks links = SocketLinks.listen("127.0.0.1", "127.0.0.1", 2, 20, OPENING_MILLIS, () -> { },
                      security)) {
