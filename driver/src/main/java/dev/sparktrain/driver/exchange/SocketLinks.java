@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Workers' connections over TCP, one {@link MessageChannel} each, to a listener on an ephemeral port of the driver.
+ * Workers' connections over TCP, one {@link MessageLink} each, to a listener on an ephemeral port of the driver.
  * Every connection opens with {@link LinkSecurity}'s handshake and then the worker's {@code HELLO}, its partition,
  * within a time limit; a connection that fails any of it (a stranger, a wrong secret, a replayed handshake, a
  * truncated or unexpected message, silence) is refused with one logged line, and the driver goes on waiting for its
