@@ -43,6 +43,7 @@ final class ChannelTransport implements SparkTransport {
     private final JavaSparkContext sc;
     private final boolean inMemory;
     private boolean warnedFallback;
+    private boolean loggedSecurity;
     /** The workers' barrier job and their links, open across blocks; null when no job runs. */
     private Workers workers;
     /** The session using the workers, if one is open. */
@@ -128,8 +129,13 @@ final class ChannelTransport implements SparkTransport {
         }
         // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
         String host = sc.getConf().get("spark.driver.host");
+        LinkSecurity security = LinkSecurity.forJob(sc.getConf(), sc.env().securityManager());
+        if (!loggedSecurity) {
+            LOG.info("The channel's links are {}", security.describe());
+            loggedSecurity = true;
+        }
         return SocketLinks.listen(sc.getConf().get("spark.driver.bindAddress", host), host, partitions, POLL_MILLIS,
-                this::checkAlive);
+                SocketLinks.OPENING_MILLIS, this::checkAlive, security);
     }
 
     /** {@value #SPIN_MICROS} in nanoseconds; one clear line when it is not microseconds in [0, 1 s]. */
