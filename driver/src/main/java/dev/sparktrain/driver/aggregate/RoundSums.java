@@ -188,6 +188,23 @@ public final class RoundSums implements java.io.Serializable {
         return values;
     }
 
+    /**
+     * The sample-weighted sums Σ nᵢ·xᵢ of {@code name}'s vectors, before {@link #mean} turns them into means: for a
+     * caller that divides by {@link #count()} as it reads them. The array is this result's, valid until {@link #mean}
+     * or {@link #release}.
+     */
+    public float[] sums(String name) {
+        requireNonEmpty();
+        if (averaged) {
+            throw new IllegalStateException("the sums have become means already");
+        }
+        float[] values = sums.get(name);
+        if (values == null) {
+            throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
+        }
+        return values;
+    }
+
     /** Hands this result's arrays on to later results: the caller is done with it and its means. */
     public void release() {
         sums.values().forEach(FloatArrays::give);
