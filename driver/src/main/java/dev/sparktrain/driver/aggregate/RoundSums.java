@@ -188,11 +188,63 @@ public final class RoundSums implements java.io.Serializable {
         return values;
     }
 
+    /**
+     * The sample-weighted sums Σ nᵢ·xᵢ of {@code name}'s vectors, before {@link #mean} turns them into means: for a
+     * caller that divides by {@link #count()} as it reads them. The array is this result's, valid until {@link #mean}
+     * or {@link #release}.
+     */
+    public float[] sums(String name) {
+        requireNonEmpty();
+        if (averaged) {
+            throw new IllegalStateException("the sums have become means already");
+        }
+        float[] values = sums.get(name);
+        if (values == null) {
+            throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
+        }
+        return values;
+    }
+
     /** Hands this result's arrays on to later results: the caller is done with it and its means. */
     public void release() {
         sums.values().forEach(FloatArrays::give);
         sums.clear();
         count = 0;
+    }
+
+    /**
+     * What these sums hold, to send them over a link: the named sums (this result's arrays), the summed loss, the
+     * sample count, the largest step, the lowest non-finite partition and the tasks' cost. Sums already turned into
+     * means cannot travel.
+     */
+    public record Parts(Map<String, float[]> sums, double weightedLoss, long count, long maxStep,
+                        int firstNonFinitePartition, TaskStats taskStats) {
+    }
+
+    public Parts parts() {
+        requireOpen();
+        return new Parts(Collections.unmodifiableMap(sums), weightedLoss, count, maxStep, firstNonFinitePartition,
+                taskStats);
+    }
+
+    /** Sums made of received {@code parts}, whose arrays they take over; throws when the parts do not fit together. */
+    public static RoundSums of(Parts parts) {
+        if (parts.count() < 0 || (parts.count() == 0) != parts.sums().isEmpty()) {
+            throw new IllegalArgumentException("sums of " + parts.count() + " samples cannot hold vectors "
+                    + parts.sums().keySet());
+        }
+        if (parts.firstNonFinitePartition() < -1 || parts.maxStep() < 0) {
+            throw new IllegalArgumentException("expected a non-finite partition of at least -1 and a step of at "
+                    + "least 0, got " + parts.firstNonFinitePartition() + " and " + parts.maxStep());
+        }
+        RoundSums out = new RoundSums();
+        out.sums.putAll(parts.sums());
+        out.weightedLoss = parts.weightedLoss();
+        out.count = parts.count();
+        out.maxStep = parts.maxStep();
+        out.firstNonFinitePartition = parts.firstNonFinitePartition();
+        out.taskStats.merge(parts.taskStats());
+        return out;
     }
 
     /** {@code 0 + weight·values} in place, as summing into a zeroed array would give (−0 becomes +0). */

@@ -35,10 +35,15 @@ final class ChannelTransport implements SparkTransport {
     private static final int POLL_MILLIS = 200;
     /** Spark setting: whether local mode's channel goes through memory (the default) or TCP. */
     static final String IN_MEMORY = "spark.sparktrain.channel.inMemory";
+    /** Spark setting: how long the in-memory channel's ends spin for a message before they park. */
+    static final String SPIN_MICROS = "spark.sparktrain.channel.spinMicros";
+    /** The spin's default, in microseconds (docs/performance.md: measured against 0 and longer spins). */
+    static final long DEFAULT_SPIN_MICROS = 200;
 
     private final JavaSparkContext sc;
     private final boolean inMemory;
     private boolean warnedFallback;
+    private boolean loggedSecurity;
     /** The workers' barrier job and their links, open across blocks; null when no job runs. */
     private Workers workers;
     /** The session using the workers, if one is open. */
@@ -120,12 +125,37 @@ final class ChannelTransport implements SparkTransport {
 
     private WorkerLinks openLinks(int partitions) throws IOException {
         if (inMemory) {
-            return MemoryLinks.open(partitions, POLL_MILLIS, this::checkAlive);
+            return MemoryLinks.open(partitions, POLL_MILLIS, spinNanos(sc), this::checkAlive);
         }
         // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
         String host = sc.getConf().get("spark.driver.host");
+        LinkSecurity security = LinkSecurity.forJob(sc.getConf(), sc.env().securityManager());
+        if (!loggedSecurity) {
+            LOG.info("The channel's links are {}", security.describe());
+            loggedSecurity = true;
+        }
         return SocketLinks.listen(sc.getConf().get("spark.driver.bindAddress", host), host, partitions, POLL_MILLIS,
-                this::checkAlive);
+                SocketLinks.OPENING_MILLIS, this::checkAlive, security);
+    }
+
+    /** {@value #SPIN_MICROS} in nanoseconds; one clear line when it is not microseconds in [0, 1 s]. */
+    static long spinNanos(JavaSparkContext sc) {
+        return spinNanos(sc.getConf().get(SPIN_MICROS, Long.toString(DEFAULT_SPIN_MICROS)));
+    }
+
+    /** A {@value #SPIN_MICROS} value in nanoseconds. */
+    static long spinNanos(String setting) {
+        String value = setting.trim();
+        try {
+            long micros = Long.parseLong(value);
+            if (micros >= 0 && micros <= 1_000_000) {
+                return micros * 1000;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException(SPIN_MICROS + " must be a whole number of microseconds in [0, 1000000], got '"
+                + value + "'");
     }
 
     @Override

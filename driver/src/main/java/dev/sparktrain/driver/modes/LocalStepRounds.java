@@ -2,7 +2,6 @@ package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.ParameterServer;
@@ -33,7 +32,10 @@ public final class LocalStepRounds implements RoundStrategy {
     private final LocalStepsTask task;
     /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
-    /** The round's mean parameters and inner-state slots, in native arrays kept across rounds: the server copies them. */
+    /**
+     * The round's mean parameters (only for networks with running statistics) and inner-state slots, in native arrays
+     * kept across rounds: the server copies them.
+     */
     private INDArray meanParams;
     private final Map<String, INDArray> meanSlots = new HashMap<>();
 
@@ -77,27 +79,24 @@ public final class LocalStepRounds implements RoundStrategy {
         return new RoundPlan(epoch, round, lastSnapshot, shared);
     }
 
+    /**
+     * The server adopts the workers' mean parameters, or steps on θ − mean, where the mean lies (a Java array, fused
+     * passes); a mean with a NaN or infinite value leaves it unchanged.
+     */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
-        meanParams = NativeFloats.refill(meanParams, merged.mean(RoundSums.PARAMS));
-        if (!BlasVectors.allFinite(meanParams)) {
-            throw new NonFiniteLossException(plan.epoch(), plan.round(), -1);
-        }
+        float[] mean = merged.mean(RoundSums.PARAMS);
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(merged) : null;
-        double pseudoGradientNorm;
-        double updateNorm;
-        if (outer) {
-            pseudoGradientNorm = server.distanceTo(meanParams);
-            updateNorm = server.applyOuterStep(meanParams, meanInner);
-        } else {
-            // Averaging moves the parameters to the workers' mean: the change is the pseudo-gradient, computed once.
-            updateNorm = server.applyParameterAverage(meanParams, policy, meanInner);
-            pseudoGradientNorm = updateNorm;
+        // In average mode the change is the pseudo-gradient, measured once.
+        ParameterServer.Update update = (outer ? server.applyOuterStep(mean, meanInner)
+                : server.applyParameterAverage(mean, policy, meanInner))
+                .orElseThrow(() -> new NonFiniteLossException(plan.epoch(), plan.round(), -1));
+        if (spec.layout().trainableLength() < spec.layout().totalLength()) {
+            RunningState.adoptWorkerMean(server, spec, meanParams = NativeFloats.refill(meanParams, mean));
         }
-        RunningState.adoptWorkerMean(server, spec, meanParams);
         // The workers' rate at their last local step (schedules count inner steps).
         double learningRate = inner.learningRateAt(Math.max(0, merged.maxStep() - 1));
-        return new Applied(pseudoGradientNorm, updateNorm, learningRate);
+        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
     }
 
     private OptimizerState meanInnerState(RoundSums merged) {

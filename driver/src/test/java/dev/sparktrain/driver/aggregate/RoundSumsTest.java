@@ -42,6 +42,17 @@ class RoundSumsTest {
     }
 
     @Test
+    void sumsAreReadableUntilTheyBecomeMeans() {
+        RoundSums sum = RoundSums.empty().add(vectors(new float[] {1, 2}, null), 0.5, 3, 0)
+                .merge(RoundSums.empty().add(vectors(new float[] {4, -1}, null), 2.0, 1, 0));
+        assertArrayEquals(new float[] {7, 5}, sum.sums(RoundSums.GRADIENT));
+        assertThrows(IllegalArgumentException.class, () -> sum.sums(RoundSums.PARAMS));
+        assertArrayEquals(new float[] {7f / 4, 5f / 4}, sum.gradient());
+        assertThrows(IllegalStateException.class, () -> sum.sums(RoundSums.GRADIENT));
+        assertThrows(IllegalStateException.class, () -> RoundSums.empty().sums(RoundSums.GRADIENT));
+    }
+
+    @Test
     void emptyIsTheIdentityOnBothSides() {
         RoundSums left = RoundSums.empty().merge(of(new float[] {2, 3}, 1.0, 2));
         RoundSums right = of(new float[] {2, 3}, 1.0, 2).merge(RoundSums.empty());
