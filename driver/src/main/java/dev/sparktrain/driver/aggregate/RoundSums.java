@@ -1,8 +1,10 @@
 package dev.sparktrain.driver.aggregate;
 
 import dev.sparktrain.ops.params.NativeFloats;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -120,6 +122,73 @@ public final class RoundSums implements java.io.Serializable {
         count += other.count;
         maxStep = Math.max(maxStep, other.maxStep);
         return this;
+    }
+
+    /**
+     * This result cut into {@code parts} pieces for a reduction that moves them separately ({@code tree} exchange):
+     * piece k holds elements [k·n/parts, (k+1)·n/parts) of every n-element vector and this result's count; piece 0
+     * also holds the loss, the step, the non-finite mark and the task stats. Merging piece k of one result into piece k
+     * of another does, element for element, what merging the whole results does, so {@link #join} of the merged pieces
+     * is bitwise the merged whole. This result is spent.
+     */
+    public List<RoundSums> split(int parts) {
+        requireOpen();
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+        }
+        List<RoundSums> pieces = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            RoundSums piece = new RoundSums();
+            piece.count = count;
+            for (Map.Entry<String, float[]> e : sums.entrySet()) {
+                float[] whole = e.getValue();
+                int from = (int) ((long) k * whole.length / parts);
+                int to = (int) ((long) (k + 1) * whole.length / parts);
+                float[] part = FloatArrays.take(to - from);
+                System.arraycopy(whole, from, part, 0, to - from);
+                piece.sums.put(e.getKey(), part);
+            }
+            pieces.add(piece);
+        }
+        RoundSums first = pieces.get(0);
+        first.weightedLoss = weightedLoss;
+        first.maxStep = maxStep;
+        first.firstNonFinitePartition = firstNonFinitePartition;
+        first.taskStats.merge(taskStats);
+        release();
+        return pieces;
+    }
+
+    /** The result whose {@link #split} gave {@code pieces} (each possibly merged with the same pieces of others). */
+    public static RoundSums join(List<RoundSums> pieces) {
+        RoundSums first = pieces.get(0);
+        RoundSums whole = new RoundSums();
+        whole.count = first.count;
+        whole.weightedLoss = first.weightedLoss;
+        whole.maxStep = first.maxStep;
+        whole.firstNonFinitePartition = first.firstNonFinitePartition;
+        whole.taskStats.merge(first.taskStats);
+        for (String name : first.sums.keySet()) {
+            int length = 0;
+            for (RoundSums piece : pieces) {
+                piece.requireOpen();
+                if (piece.count != first.count || !piece.sums.keySet().equals(first.sums.keySet())) {
+                    throw new IllegalArgumentException("pieces of different results: counts " + first.count + " and "
+                            + piece.count + ", vectors " + first.sums.keySet() + " and " + piece.sums.keySet());
+                }
+                length += piece.sums.get(name).length;
+            }
+            float[] joined = FloatArrays.take(length);
+            int at = 0;
+            for (RoundSums piece : pieces) {
+                float[] part = piece.sums.get(name);
+                System.arraycopy(part, 0, joined, at, part.length);
+                at += part.length;
+            }
+            whole.sums.put(name, joined);
+        }
+        pieces.forEach(RoundSums::release);
+        return whole;
     }
 
     /** The cost of the tasks merged into this result; a task records into it with {@link TaskStats#record}. */

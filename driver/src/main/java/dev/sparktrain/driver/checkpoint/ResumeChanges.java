@@ -23,7 +23,7 @@ public final class ResumeChanges {
 
     /** Fields (and everything under them) of the compared sections that a resumed run may change. */
     public static final List<String> MAY_CHANGE = List.of("training.epochs", "training.early_stopping",
-            "training.eval_batch_size", "training.transport");
+            "training.eval_batch_size", "training.transport", "training.exchange.topology");
 
     private ResumeChanges() {
     }
