@@ -78,8 +78,8 @@ public final class Trainer {
         this.strategy = ModeSetup.strategy(b.spec, b.optimizer, b.config);
         this.listeners = List.copyOf(b.listeners);
         this.transport = switch (b.config.transport()) {
-            case JOB -> SparkTransport.jobs(b.sc);
-            case CHANNEL -> SparkTransport.channel(b.sc);
+            case JOB -> SparkTransport.jobs(b.sc, b.config.exchange().topology());
+            case CHANNEL -> SparkTransport.channel(b.sc, b.config.exchange().topology());
         };
         this.checkpoints = b.checkpoints;
         this.checkpointPolicy = b.checkpointPolicy;

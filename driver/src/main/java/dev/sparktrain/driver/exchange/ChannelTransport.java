@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.driver.modes.RoundSession;
@@ -37,6 +38,7 @@ final class ChannelTransport implements SparkTransport {
     static final String IN_MEMORY = "spark.sparktrain.channel.inMemory";
 
     private final JavaSparkContext sc;
+    private final ExchangeTopology topology;
     private final boolean inMemory;
     private boolean warnedFallback;
     /** The workers' barrier job and their links, open across blocks; null when no job runs. */
@@ -45,11 +47,12 @@ final class ChannelTransport implements SparkTransport {
     private ChannelSession open;
 
     /** A running barrier job serving {@code data}'s partitions. */
-    record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions) {
+    record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions, TreeShape tree) {
     }
 
-    ChannelTransport(JavaSparkContext sc) {
+    ChannelTransport(JavaSparkContext sc, ExchangeTopology topology) {
         this.sc = sc;
+        this.topology = topology;
         this.inMemory = inMemory(sc);
     }
 
@@ -80,7 +83,7 @@ final class ChannelTransport implements SparkTransport {
                         + "now: rounds run as one Spark job each until it has enough", partitions, slots);
                 warnedFallback = true;
             }
-            return new JobSession(sc, data, carries);
+            return new JobSession(sc, data, carries, topology);
         }
         if (warnedFallback) {
             LOG.info("Spark has {} task slots again: rounds go over the channel", slots);
@@ -104,9 +107,10 @@ final class ChannelTransport implements SparkTransport {
         try {
             links = openLinks(partitions);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
-            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint()), false,
-                    tag);
-            workers = new Workers(JavaRDD.fromRDD(tasks, tag).countAsync(), links, data, partitions);
+            TreeShape tree = topology == ExchangeTopology.TREE ? new TreeShape(partitions) : null;
+            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint(), tree),
+                    false, tag);
+            workers = new Workers(JavaRDD.fromRDD(tasks, tag).countAsync(), links, data, partitions, tree);
             links.awaitWorkers();
             return workers;
         } catch (IOException e) {

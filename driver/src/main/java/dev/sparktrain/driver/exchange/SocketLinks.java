@@ -126,7 +126,8 @@ final class SocketLinks implements WorkerLinks {
         framedBody = null;
     }
 
-    private static Envelope decode(MessageChannel.Message message) throws IOException {
+    /** A received message as its sender gave it: a failure's text, or the decoded object. */
+    static Envelope decode(MessageChannel.Message message) throws IOException {
         return message.type() == MessageChannel.FAILED ? new Envelope(message.type(), message.text())
                 : new Envelope(message.type(), BulkCodec.decode(message.body(),
                         Thread.currentThread().getContextClassLoader()));
@@ -178,6 +179,12 @@ final class SocketLinks implements WorkerLinks {
                     channel.close();
                 }
             };
+        }
+
+        @Override
+        public PeerLinks peers(int partition, TreeShape shape, String workerHost, PeerLinks.AddressBook book)
+                throws IOException {
+            return SocketPeers.open(partition, shape, workerHost, secret, book);
         }
 
         @Override

@@ -34,6 +34,7 @@ public final class SparktrainKryoRegistrator implements KryoRegistrator {
             dev.sparktrain.driver.eval.EvaluationSum.class,
             dev.sparktrain.driver.modes.InnerState.class,
             java.util.LinkedHashMap.class,
+            java.util.ArrayList.class,
             java.util.HashMap.class,
             float[].class, double[].class, long[].class, int[].class, short[].class, byte[].class,
             boolean[].class, char[].class, float[][].class, double[][].class, String[].class, Object[].class,

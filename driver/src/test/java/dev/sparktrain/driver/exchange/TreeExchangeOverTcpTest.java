@@ -1,0 +1,12 @@
+package dev.sparktrain.driver.exchange;
+
+import java.util.Map;
+
+/** {@link TreeExchangeTest} with local mode's channel over TCP: the links a cluster's workers use, among them too. */
+class TreeExchangeOverTcpTest extends TreeExchangeTest {
+
+    @Override
+    Map<String, String> sparkSettings() {
+        return Map.of("spark.master", "local[5]", ChannelTransport.IN_MEMORY, "false");
+    }
+}
