@@ -81,6 +81,11 @@ public final class Trainer {
             case JOB -> SparkTransport.jobs(b.sc, b.config.exchange().topology());
             case CHANNEL -> SparkTransport.channel(b.sc, b.config.exchange().topology());
         };
+        if (b.config.transport() == RoundTransport.JOB && b.config.exchange().pseudoGradient().halves()) {
+            LOG.warn("training.exchange.pseudo_gradient {} saves nothing over training.transport job: each round's "
+                    + "error-feedback residuals travel to the driver and back with the workers' carries; use the "
+                    + "channel transport", b.config.exchange().pseudoGradient().configName());
+        }
         this.checkpoints = b.checkpoints;
         this.checkpointPolicy = b.checkpointPolicy;
         this.earlyStopping = b.earlyStopping;

@@ -30,8 +30,16 @@ public final class RoundSums implements java.io.Serializable {
     public static final String GRADIENT = "gradient";
     /** The name of the workers' parameters' sums. */
     public static final String PARAMS = "params";
+    /** The name of the sums of the workers' pseudo-gradients θ − θ_worker, when they travel in 16 bits. */
+    public static final String PSEUDO_GRADIENT = "pseudo_gradient";
 
     private final LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
+    /**
+     * One worker's vectors in 16 bits ({@link #ofRounded}), as they travel; each becomes a weighted sum
+     * (0 + count·value, exactly what {@link #add} makes of the same values in float) before anything else reads it.
+     */
+    private final LinkedHashMap<String, short[]> rounded = new LinkedHashMap<>();
+    private WirePrecision roundedPrecision;
     private double weightedLoss;
     private long count;
     private long maxStep;
@@ -54,6 +62,9 @@ public final class RoundSums implements java.io.Serializable {
      */
     public RoundSums add(Map<String, INDArray> vectors, double meanLoss, long samples, long step) {
         requireOpen();
+        if (!rounded.isEmpty()) {
+            throw new IllegalStateException("a result with rounded vectors is one worker's: nothing can be added");
+        }
         if (samples <= 0) {
             throw new IllegalArgumentException("a result needs at least one sample, got " + samples);
         }
@@ -78,6 +89,40 @@ public final class RoundSums implements java.io.Serializable {
     }
 
     /**
+     * One worker's result whose {@code name} vector travels as {@code bits} in {@code precision} (2 bytes a value)
+     * and whose {@code others} travel in float, otherwise as {@link #add} makes it.
+     */
+    public static RoundSums ofRounded(String name, short[] bits, WirePrecision precision, Map<String, INDArray> others,
+                                      double meanLoss, long samples, long step) {
+        if (!precision.halves()) {
+            throw new IllegalArgumentException("rounded vectors travel in bf16 or fp16, got " + precision.configName());
+        }
+        if (others.containsKey(name)) {
+            throw new IllegalArgumentException("vector '" + name + "' given both rounded and in float");
+        }
+        RoundSums result = new RoundSums().add(others, meanLoss, samples, step);
+        result.rounded.put(name, bits);
+        result.roundedPrecision = precision;
+        return result;
+    }
+
+    /** Turns rounded vectors into weighted float sums: what merging, cutting and averaging work on. */
+    private void expandRounded() {
+        if (rounded.isEmpty()) {
+            return;
+        }
+        float weight = count;
+        rounded.forEach((name, bits) -> {
+            float[] values = FloatArrays.take(bits.length);
+            for (int i = 0; i < bits.length; i++) {
+                values[i] = 0f + roundedPrecision.decode(bits[i]) * weight;
+            }
+            sums.put(name, values);
+        });
+        rounded.clear();
+    }
+
+    /**
      * Marks {@code partition} as having produced a NaN or infinite loss or vector instead of adding its result, so the
      * driver can stop the run naming it, without Spark retrying a deterministic failure.
      */
@@ -93,6 +138,8 @@ public final class RoundSums implements java.io.Serializable {
     public RoundSums merge(RoundSums other) {
         requireOpen();
         other.requireOpen();
+        expandRounded();
+        other.expandRounded();
         taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
                 || other.firstNonFinitePartition < firstNonFinitePartition)) {
@@ -133,6 +180,7 @@ public final class RoundSums implements java.io.Serializable {
      */
     public List<RoundSums> split(int parts) {
         requireOpen();
+        expandRounded();
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be >= 1, got " + parts);
         }
@@ -216,11 +264,12 @@ public final class RoundSums implements java.io.Serializable {
 
     /** The names of the summed vectors, in the order they were added. */
     public Set<String> names() {
+        expandRounded();
         return Collections.unmodifiableSet(sums.keySet());
     }
 
     public boolean has(String name) {
-        return sums.containsKey(name);
+        return sums.containsKey(name) || rounded.containsKey(name);
     }
 
     /** Sample-weighted mean loss. */
@@ -241,6 +290,7 @@ public final class RoundSums implements java.io.Serializable {
      */
     public float[] mean(String name) {
         requireNonEmpty();
+        expandRounded();
         float[] values = sums.get(name);
         if (values == null) {
             throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
@@ -261,6 +311,7 @@ public final class RoundSums implements java.io.Serializable {
     public void release() {
         sums.values().forEach(FloatArrays::give);
         sums.clear();
+        rounded.clear();
         count = 0;
     }
 

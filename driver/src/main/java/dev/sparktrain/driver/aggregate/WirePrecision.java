@@ -36,7 +36,7 @@ public enum WirePrecision {
     public short encode(float value) {
         return switch (this) {
             case BF16 -> bf16(value);
-            case FP16 -> (short) HalfIndexer.fromFloat(value);
+            case FP16 -> fp16(value);
             case FLOAT32 -> throw new IllegalStateException("float32 values are not encoded in 16 bits");
         };
     }
@@ -51,8 +51,9 @@ public enum WirePrecision {
     }
 
     /**
-     * bf16 rounded to nearest, ties to even (javacpp's {@code Bfloat16Indexer} truncates, which biases every value
-     * towards zero); a NaN stays a NaN.
+     * bf16 rounded to nearest, ties to even; a NaN stays a NaN. By hand: javacpp's {@code Bfloat16Indexer} truncates
+     * (every value biased towards zero), its {@code HalfIndexer} rounds ties away from zero, and Java 17 has no
+     * {@code Float.floatToFloat16}.
      */
     private static short bf16(float value) {
         int bits = Float.floatToRawIntBits(value);
@@ -61,5 +62,25 @@ public enum WirePrecision {
         }
         int rounded = bits + 0x7FFF + ((bits >>> 16) & 1);
         return (short) (rounded >>> 16);
+    }
+
+    /** IEEE half rounded to nearest, ties to even: as {@code Float.floatToFloat16} of Java 20 does. */
+    private static short fp16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        int sign = (bits >>> 16) & 0x8000;
+        int magnitude = bits & 0x7FFFFFFF;
+        if (magnitude >= 0x7F800000) {
+            return (short) (sign | 0x7C00 | (magnitude > 0x7F800000 ? 0x0200 : 0));
+        }
+        if (magnitude >= 0x477FF000) {
+            // 65520 and up round to infinity
+            return (short) (sign | 0x7C00);
+        }
+        if (magnitude < 0x38800000) {
+            // Below 2^-14, halves are multiples of 2^-24: scaling by 2^24 is exact, rint rounds ties to even.
+            return (short) (sign | (int) Math.rint(Float.intBitsToFloat(magnitude) * 16777216f));
+        }
+        int rounded = magnitude + 0xFFF + ((magnitude >>> 13) & 1);
+        return (short) (sign | ((rounded >>> 13) - ((127 - 15) << 10)));
     }
 }

@@ -31,6 +31,7 @@ public final class SparktrainKryoRegistrator implements KryoRegistrator {
             dev.sparktrain.driver.exchange.JobSession.Shared.class,
             dev.sparktrain.driver.exchange.JobSession.Reply.class,
             dev.sparktrain.driver.aggregate.TaskStats.class,
+            dev.sparktrain.driver.aggregate.WirePrecision.class,
             dev.sparktrain.driver.eval.EvaluationSum.class,
             dev.sparktrain.driver.modes.InnerState.class,
             java.util.LinkedHashMap.class,

@@ -189,4 +189,28 @@ class RoundSumsTest {
     private static float[] copy(RoundSums sums, String name) {
         return sums.mean(name).clone();
     }
+
+    @Test
+    void aRoundedVectorMergesAsItsDecodedValuesAddedInFloatWould() {
+        float[] values = {0.5f, -1.25f, 3f, 1e-3f};
+        short[] bits = new short[values.length];
+        float[] decoded = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = WirePrecision.BF16.encode(values[i]);
+            decoded[i] = WirePrecision.BF16.decode(bits[i]);
+        }
+        Map<String, INDArray> none = Map.of();
+        RoundSums first = of(new float[] {1, 2, 3, 4}, 0.5, 3);
+        RoundSums rounded = RoundSums.empty().merge(RoundSums.ofRounded(RoundSums.GRADIENT, bits,
+                WirePrecision.BF16, none, 1.5, 5, 2));
+        RoundSums inFloat = RoundSums.empty().merge(of(decoded, 1.5, 5));
+        assertTrue(rounded.has(RoundSums.GRADIENT));
+        assertArrayEquals(copy(inFloat, RoundSums.GRADIENT), copy(rounded, RoundSums.GRADIENT));
+        RoundSums mixed = of(new float[] {1, 2, 3, 4}, 0.5, 3).merge(RoundSums.ofRounded(RoundSums.GRADIENT, bits,
+                WirePrecision.BF16, none, 1.5, 5, 2));
+        assertArrayEquals(first.merge(of(decoded, 1.5, 5)).gradient(), mixed.gradient());
+        assertEquals(8, mixed.count());
+        assertThrows(IllegalStateException.class, () -> RoundSums.ofRounded(RoundSums.GRADIENT, bits,
+                WirePrecision.BF16, none, 1, 1, 0).add(none, 1, 1, 0));
+    }
 }

@@ -12,6 +12,7 @@ import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
@@ -89,7 +90,13 @@ class TreeExchangeTest {
                 new Case("average keep, checkpoints every 2 rounds", MLP, ADAM, base.withMode(TrainingMode.AVERAGE, 2,
                         InnerStatePolicy.KEEP, null), 2),
                 new Case("outer nesterov, batch norm", BATCH_NORM, ADAM, base.withMode(TrainingMode.OUTER, 2,
-                        InnerStatePolicy.AVERAGE, Sgd.nesterov(0.7, 0.5)), 0));
+                        InnerStatePolicy.AVERAGE, Sgd.nesterov(0.7, 0.5)), 0),
+                new Case("outer, bf16 pseudo-gradients", MLP, ADAM, base.withMode(TrainingMode.OUTER, 2,
+                        InnerStatePolicy.RESET, Sgd.nesterov(0.7, 0.5)).withExchange(ExchangeConfig.defaults()
+                        .withPseudoGradient(WirePrecision.BF16)), 0),
+                new Case("average keep, fp16 pseudo-gradients, checkpoints every 2 rounds", MLP, ADAM,
+                        base.withMode(TrainingMode.AVERAGE, 2, InnerStatePolicy.KEEP, null).withExchange(
+                                ExchangeConfig.defaults().withPseudoGradient(WirePrecision.FP16)), 2));
     }
 
     /** Spark settings of this class's context: a task slot per worker, so the channel's barrier job can start. */
