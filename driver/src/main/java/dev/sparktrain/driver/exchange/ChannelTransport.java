@@ -45,6 +45,8 @@ final class ChannelTransport implements SparkTransport {
     private Workers workers;
     /** The session using the workers, if one is open. */
     private ChannelSession open;
+    /** Bytes through links closed so far. */
+    private LinkBytes closedLinks = LinkBytes.ZERO;
 
     /** A running barrier job serving {@code data}'s partitions. */
     record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions, TreeShape tree) {
@@ -155,9 +157,20 @@ final class ChannelTransport implements SparkTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            workers.links().close();
+            closeLinks(workers.links());
             workers = null;
         }
+    }
+
+    private void closeLinks(WorkerLinks links) {
+        closedLinks = closedLinks.plus(links.bytes());
+        links.close();
+    }
+
+    @Override
+    public LinkBytes driverLinkBytes() {
+        Workers w = workers;
+        return w == null ? closedLinks : closedLinks.plus(w.links().bytes());
     }
 
     /**
@@ -170,7 +183,7 @@ final class ChannelTransport implements SparkTransport {
         if (aborted == null) {
             return;
         }
-        aborted.links().close();
+        closeLinks(aborted.links());
         aborted.job().cancel(true);
         try {
             aborted.job().get();

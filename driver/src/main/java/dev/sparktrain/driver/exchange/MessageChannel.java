@@ -58,6 +58,8 @@ final class MessageChannel implements AutoCloseable {
     private final ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     private ByteBuffer sendBuffer;
     private ByteBuffer receiveBuffer;
+    private long bytesSent;
+    private long bytesReceived;
 
     private MessageChannel(SocketChannel channel, Selector selector, int pollMillis, Liveness liveness) {
         this.channel = channel;
@@ -163,7 +165,13 @@ final class MessageChannel implements AutoCloseable {
         return target.flip();
     }
 
+    /** Bytes sent and received through this channel so far. */
+    LinkBytes bytes() {
+        return new LinkBytes(bytesSent, bytesReceived);
+    }
+
     private void writeFully(ByteBuffer bytes) throws IOException {
+        bytesSent += bytes.remaining();
         while (bytes.hasRemaining()) {
             if (channel.write(bytes) == 0) {
                 await(SelectionKey.OP_WRITE);
@@ -172,6 +180,7 @@ final class MessageChannel implements AutoCloseable {
     }
 
     private void readFully(ByteBuffer bytes) throws IOException {
+        bytesReceived += bytes.remaining();
         while (bytes.hasRemaining()) {
             int n = channel.read(bytes);
             if (n < 0) {

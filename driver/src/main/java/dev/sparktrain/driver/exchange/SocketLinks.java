@@ -118,6 +118,17 @@ final class SocketLinks implements WorkerLinks {
     }
 
     @Override
+    public LinkBytes bytes() {
+        LinkBytes total = LinkBytes.ZERO;
+        for (MessageChannel worker : workers) {
+            if (worker != null) {
+                total = total.plus(worker.bytes());
+            }
+        }
+        return total;
+    }
+
+    @Override
     public void close() {
         for (MessageChannel worker : workers) {
             closeQuietly(worker);

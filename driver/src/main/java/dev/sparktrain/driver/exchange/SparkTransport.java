@@ -41,4 +41,13 @@ public interface SparkTransport {
      */
     default void releaseWorkers() {
     }
+
+    /**
+     * Bytes through the driver's own connections to the workers since this transport was made: the channel's over
+     * TCP. One Spark job per round moves its data through Spark's broadcast and task results, which Spark's own
+     * metrics count, and an in-memory channel encodes nothing: both give {@link LinkBytes#ZERO}.
+     */
+    default LinkBytes driverLinkBytes() {
+        return LinkBytes.ZERO;
+    }
 }

@@ -34,6 +34,11 @@ interface WorkerLinks extends AutoCloseable {
         }
     }
 
+    /** Bytes through these links so far ({@link LinkBytes#ZERO} in memory, where nothing is encoded). */
+    default LinkBytes bytes() {
+        return LinkBytes.ZERO;
+    }
+
     /** The next message from {@code partition}'s worker. */
     Envelope receive(int partition) throws IOException;
 
