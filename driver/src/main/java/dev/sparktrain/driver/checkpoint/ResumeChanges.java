@@ -97,6 +97,12 @@ public final class ResumeChanges {
     }
 
     private static void collect(String path, Object a, Object b, List<String> out) {
+        // A section on one side only is compared field by field against none: its fields are what differs.
+        if (a == null && b instanceof Map<?, ?>) {
+            a = Map.of();
+        } else if (b == null && a instanceof Map<?, ?>) {
+            b = Map.of();
+        }
         if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
             TreeSet<String> keys = new TreeSet<>();
             ma.keySet().forEach(k -> keys.add(String.valueOf(k)));
