@@ -137,16 +137,24 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
         }
     }
 
-    /** Runs the round's task and adds its result, piece by piece, to the running sums of the workers before. */
+    /**
+     * Runs the round's task and adds its result, piece by piece, to the running sums of the workers before. A failure
+     * goes down the chain in place of the first piece, and the workers after pass it on to the driver, which ends
+     * the workers' job: failing this task at once could end the job before the report reached the driver, which
+     * would then run the block again. Every worker reads all its predecessor sends, so no link is left mid-round.
+     */
     private Carry treeRound(WorkerLinks.DriverLink link, PeerLinks peers, int partition, DataBlock block, Carry carry,
                             Round round) throws IOException {
         int pieces = TreeShape.pieces(round.plan().params().params().length);
-        TaskOutput out;
-        List<RoundSums> own;
+        TaskOutput out = null;
+        List<RoundSums> own = null;
+        String failure = null;
         try {
             out = round.task().run(round.plan(), partition, block, carry);
             own = out.result().split(pieces);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            failure = "worker " + partition + ": " + brief(e);
+        } catch (Error e) {
             sendOn(link, peers, partition, MessageChannel.FAILED, "worker " + partition + ": " + brief(e));
             throw e;
         }
@@ -156,10 +164,12 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
             if (previous >= 0) {
                 Envelope in = peers.receive(previous);
                 if (in.type() == MessageChannel.FAILED) {
-                    // A worker before this one failed: the driver learns it from the end of the chain.
+                    // An earlier worker failed (it sends nothing more this round): its report goes on.
                     sendOn(link, peers, partition, MessageChannel.FAILED, in.body());
-                    own.subList(k, pieces).forEach(RoundSums::release);
-                    return out.carry();
+                    if (own != null) {
+                        own.subList(k, pieces).forEach(RoundSums::release);
+                    }
+                    return out != null ? out.carry() : carry;
                 }
                 if (in.type() != MessageChannel.RESULT) {
                     throw new IOException("worker " + partition + " got message type " + in.type() + " from worker "
@@ -167,11 +177,19 @@ final class ChannelWorker extends AbstractFunction1<Iterator<DataBlock>, Iterato
                 }
                 sum = (RoundSums) in.body();
             }
+            if (failure != null) {
+                sum.release();
+                continue;
+            }
             sum.merge(own.get(k));
             if (sendOn(link, peers, partition, MessageChannel.RESULT, sum)) {
                 // What left was a copy: the sum's arrays can serve the next round.
                 sum.release();
             }
+        }
+        if (failure != null) {
+            sendOn(link, peers, partition, MessageChannel.FAILED, failure);
+            return carry;
         }
         return out.carry();
     }

@@ -16,9 +16,14 @@ import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
+import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.modes.Carry;
+import dev.sparktrain.driver.modes.RoundPlan;
+import dev.sparktrain.driver.modes.RoundSession;
+import dev.sparktrain.driver.modes.RoundTask;
+import dev.sparktrain.driver.modes.SyncRoundTask;
+import dev.sparktrain.driver.modes.TaskOutput;
 import dev.sparktrain.driver.data.TestBlocks;
-import dev.sparktrain.driver.listen.EpochMetrics;
-import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
@@ -28,6 +33,7 @@ import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.losses.SoftmaxCrossEntropy;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.InnerStatePolicy;
+import dev.sparktrain.ps.ParameterSnapshot;
 import dev.sparktrain.ps.checkpoint.CheckpointStore;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Optimizer;
@@ -44,6 +50,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The {@code tree} exchange gives bitwise the parameters of the star, in every mode and inner-state policy, over one
@@ -104,11 +111,16 @@ class TreeExchangeTest {
         return Map.of("spark.master", "local[" + WORKERS + "]");
     }
 
+    /** The transports whose tree this class compares with the star: the TCP subclass needs only the channel. */
+    List<RoundTransport> transports() {
+        return List.of(RoundTransport.values());
+    }
+
     @BeforeAll
     void start() {
         sc = SparkFixture.context(sparkSettings());
         int[] rows = {40, 33, 25, 47, 12};
-        List<dev.sparktrain.driver.data.DataBlock> blocks = new ArrayList<>();
+        List<DataBlock> blocks = new ArrayList<>();
         for (int p = 0; p < WORKERS; p++) {
             blocks.add(TestBlocks.random(rows[p], FEATURES, 3, 1, 10 + p));
         }
@@ -138,7 +150,7 @@ class TreeExchangeTest {
     @MethodSource("cases")
     void theTreeGivesTheStarsParametersBitForBitOverEachTransport(Case c, @TempDir Path dir) {
         float[] star = train(c, RoundTransport.JOB, ExchangeTopology.STAR, dir.resolve("star"), List.of());
-        for (RoundTransport transport : RoundTransport.values()) {
+        for (RoundTransport transport : transports()) {
             float[] tree = train(c, transport, ExchangeTopology.TREE, dir.resolve(transport.configName()), List.of());
             assertArrayEquals(star, tree, c.name() + ": the tree over " + transport.configName()
                     + " must give the star's parameters");
@@ -151,7 +163,7 @@ class TreeExchangeTest {
         Case c = cases().get(0);
         float[] forward = train(c, RoundTransport.JOB, ExchangeTopology.STAR, dir.resolve("a"), List.of());
         CachedBlocks kept = data;
-        List<dev.sparktrain.driver.data.DataBlock> reversed = new ArrayList<>(kept.rdd().collect());
+        List<DataBlock> reversed = new ArrayList<>(kept.rdd().collect());
         java.util.Collections.reverse(reversed);
         data = CachedBlocks.cache(sc.parallelize(reversed, WORKERS), WORKERS, FEATURES, "reversed");
         try {
@@ -168,7 +180,7 @@ class TreeExchangeTest {
         Case c = new Case("average keep", MLP, ADAM, TrainingConfig.sync(2, 8, WORKERS, 11)
                 .withMode(TrainingMode.AVERAGE, 2, InnerStatePolicy.KEEP, null), 0);
         float[] star = train(c, RoundTransport.JOB, ExchangeTopology.STAR, dir, List.of());
-        CancelBlockOnce cancel = new CancelBlockOnce(2, 1);
+        CancelBlockOnce cancel = new CancelBlockOnce(sc, 2, 1);
         float[] restarted = train(c, RoundTransport.CHANNEL, ExchangeTopology.TREE, dir, List.of(cancel));
         assertArrayEquals(star, restarted, "a restarted block must give bitwise the same parameters");
         // Epoch 2 (3 rounds) ran rounds 0..1, lost its job, and ran again from round 0.
@@ -184,8 +196,8 @@ class TreeExchangeTest {
                 .withExchange(ExchangeConfig.defaults().withTopology(ExchangeTopology.TREE));
         Trainer trainer = Trainer.builder(sc, wrong, ADAM, config).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(data, null));
-        // Every worker fails; which report reaches the driver first depends on timing.
-        assertTrue(e.getMessage().matches("a worker failed: worker [0-4]: .*features of shape \\[8, 5] do not fit "
+        // Every worker fails: the chain reports the first.
+        assertTrue(e.getMessage().matches("a worker failed: worker 0: .*features of shape \\[8, 5] do not fit "
                 + "the network input 4.*"), e.getMessage());
         // The failed block's job is gone: the next run gets every task slot.
         Case c = cases().get(0);
@@ -193,34 +205,38 @@ class TreeExchangeTest {
                 train(c, RoundTransport.CHANNEL, ExchangeTopology.TREE, null, List.of()));
     }
 
-    /** Cancels the running block's Spark job once, after the given round, and waits until Spark has ended it. */
-    private static final class CancelBlockOnce implements TrainingListener {
-        private final int epoch;
-        private final int round;
-        private final List<Integer> roundsSeen = new ArrayList<>();
-        private boolean done;
+    /** A sync round whose task throws on one partition. */
+    private static final class FailsOn implements RoundTask {
+        private static final long serialVersionUID = 1L;
+        private final int partition;
+        private final RoundTask task = new SyncRoundTask(MLP, 1, 8, false);
 
-        CancelBlockOnce(int epoch, int round) {
-            this.epoch = epoch;
-            this.round = round;
+        FailsOn(int partition) {
+            this.partition = partition;
         }
 
         @Override
-        public void onRound(RoundMetrics m) {
-            if (m.epoch() == epoch) {
-                roundsSeen.add(m.round());
+        public TaskOutput run(RoundPlan plan, int p, DataBlock rows, Carry carry) {
+            if (p == partition) {
+                throw new IllegalStateException("injected failure on partition " + p);
             }
-            if (!done && m.epoch() == epoch && m.round() == round) {
-                done = true;
-                sc.cancelAllJobs();
-                while (sc.statusTracker().getActiveJobIds().length > 0) {
-                    Thread.onSpinWait();
-                }
-            }
+            return task.run(plan, p, rows, carry);
         }
+    }
 
-        @Override
-        public void onEpoch(EpochMetrics m) {
+    @Test
+    void aWorkerInTheMiddleOfTheChainThatFailsIsReportedThroughTheWorkersAfterIt() throws Exception {
+        SparkTransport transport = SparkTransport.channel(sc, ExchangeTopology.TREE);
+        RoundPlan plan = new RoundPlan(1, 0, new ParameterSnapshot(0, MLP.initialParameters(1, DataType.FLOAT)
+                .toFloatVector()), null);
+        try (RoundSession session = transport.open(data, null)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> session.run(plan,
+                    new FailsOn(2)));
+            assertEquals("a worker failed: worker 2: java.lang.IllegalStateException: injected failure on partition 2",
+                    e.getMessage());
         }
+        transport.releaseWorkers();
+        sc.sc().listenerBus().waitUntilEmpty();
+        assertEquals(0, sc.statusTracker().getActiveJobIds().length, "the failed block's job must end");
     }
 }
