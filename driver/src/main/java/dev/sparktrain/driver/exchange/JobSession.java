@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
@@ -9,7 +10,6 @@ import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.driver.modes.RoundSession;
 import dev.sparktrain.driver.modes.RoundTask;
 import dev.sparktrain.driver.modes.TaskOutput;
-import dev.sparktrain.driver.ExchangeTopology;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
