@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.driver.modes.RoundSession;
@@ -41,6 +42,7 @@ final class ChannelTransport implements SparkTransport {
     static final long DEFAULT_SPIN_MICROS = 200;
 
     private final JavaSparkContext sc;
+    private final ExchangeTopology topology;
     private final boolean inMemory;
     private boolean warnedFallback;
     private boolean loggedSecurity;
@@ -48,13 +50,16 @@ final class ChannelTransport implements SparkTransport {
     private Workers workers;
     /** The session using the workers, if one is open. */
     private ChannelSession open;
+    /** Bytes through links closed so far. */
+    private LinkBytes closedLinks = LinkBytes.ZERO;
 
     /** A running barrier job serving {@code data}'s partitions. */
-    record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions) {
+    record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions, TreeShape tree) {
     }
 
-    ChannelTransport(JavaSparkContext sc) {
+    ChannelTransport(JavaSparkContext sc, ExchangeTopology topology) {
         this.sc = sc;
+        this.topology = topology;
         this.inMemory = inMemory(sc);
     }
 
@@ -85,7 +90,7 @@ final class ChannelTransport implements SparkTransport {
                         + "now: rounds run as one Spark job each until it has enough", partitions, slots);
                 warnedFallback = true;
             }
-            return new JobSession(sc, data, carries);
+            return new JobSession(sc, data, carries, topology);
         }
         if (warnedFallback) {
             LOG.info("Spark has {} task slots again: rounds go over the channel", slots);
@@ -109,9 +114,10 @@ final class ChannelTransport implements SparkTransport {
         try {
             links = openLinks(partitions);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
-            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint()), false,
-                    tag);
-            workers = new Workers(JavaRDD.fromRDD(tasks, tag).countAsync(), links, data, partitions);
+            TreeShape tree = topology == ExchangeTopology.TREE ? new TreeShape(partitions) : null;
+            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint(), tree),
+                    false, tag);
+            workers = new Workers(JavaRDD.fromRDD(tasks, tag).countAsync(), links, data, partitions, tree);
             links.awaitWorkers();
             return workers;
         } catch (IOException e) {
@@ -181,9 +187,20 @@ final class ChannelTransport implements SparkTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            workers.links().close();
+            closeLinks(workers.links());
             workers = null;
         }
+    }
+
+    private void closeLinks(WorkerLinks links) {
+        closedLinks = closedLinks.plus(links.bytes());
+        links.close();
+    }
+
+    @Override
+    public LinkBytes driverLinkBytes() {
+        Workers w = workers;
+        return w == null ? closedLinks : closedLinks.plus(w.links().bytes());
     }
 
     /**
@@ -196,7 +213,7 @@ final class ChannelTransport implements SparkTransport {
         if (aborted == null) {
             return;
         }
-        aborted.links().close();
+        closeLinks(aborted.links());
         aborted.job().cancel(true);
         try {
             aborted.job().get();

@@ -53,6 +53,8 @@ final class MemoryLinks implements WorkerLinks {
     private static final class Mailbox {
         private final Queue<Envelope> toWorker = new ConcurrentLinkedQueue<>();
         private final BlockingQueue<Envelope> toDriver = new LinkedBlockingQueue<>();
+        /** Messages from other workers ({@code tree} exchange), by sender. */
+        private final Map<Integer, BlockingQueue<Envelope>> fromPeers = new ConcurrentHashMap<>();
         private final AtomicBoolean taken = new AtomicBoolean();
         /** The worker's thread, once it has connected. */
         private volatile Thread worker;
@@ -77,6 +79,10 @@ final class MemoryLinks implements WorkerLinks {
 
         boolean hasMail() {
             return !toWorker.isEmpty();
+        }
+
+        BlockingQueue<Envelope> from(int peer) {
+            return fromPeers.computeIfAbsent(peer, p -> new LinkedBlockingQueue<>());
         }
     }
 
@@ -209,13 +215,58 @@ final class MemoryLinks implements WorkerLinks {
     /** The job's key in this JVM's registry. */
     private record Endpoint(long key) implements WorkerEndpoint {
 
-        @Override
-        public DriverLink connect(int partition) throws IOException {
+        private MemoryLinks links() throws IOException {
             MemoryLinks links = OPEN.get(key);
             if (links == null) {
                 throw new IOException("no in-memory channel " + key + " in this JVM: the workers' job has ended, or "
                         + "this worker runs in another process than the driver");
             }
+            return links;
+        }
+
+        /** Queues between the workers' threads, by sender; a wait ends when the driver closes the channel. */
+        @Override
+        public PeerLinks peers(int partition, TreeShape shape, String host, PeerLinks.AddressBook book)
+                throws IOException {
+            MemoryLinks links = links();
+            return new PeerLinks() {
+                @Override
+                public void send(int peer, byte type, Object body) {
+                    links.mailboxes[peer].from(partition).add(new Envelope(type, body));
+                }
+
+                @Override
+                public Envelope receive(int peer) throws IOException {
+                    BlockingQueue<Envelope> queue = links.mailboxes[partition].from(peer);
+                    try {
+                        Envelope message;
+                        while ((message = queue.poll(RECHECK_NANOS, TimeUnit.NANOSECONDS)) == null) {
+                            if (OPEN.get(key) != links) {
+                                throw new IOException("the driver closed the channel");
+                            }
+                        }
+                        return message;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for worker " + peer);
+                    }
+                }
+
+                @Override
+                public boolean sendsCopies() {
+                    return false;
+                }
+
+                @Override
+                public void close() {
+                    // the driver's close ends the job's queues
+                }
+            };
+        }
+
+        @Override
+        public DriverLink connect(int partition) throws IOException {
+            MemoryLinks links = links();
             if (partition < 0 || partition >= links.mailboxes.length
                     || !links.mailboxes[partition].taken.compareAndSet(false, true)) {
                 throw new IOException("worker partition must be a new one in [0, " + links.mailboxes.length

@@ -68,6 +68,8 @@ final class MessageChannel implements AutoCloseable {
     /** While the link opens: the time by which it must have opened ({@link #openWithin}), or 0 once it has. */
     private long openBy;
     private int openingMillis;
+    private long bytesSent;
+    private long bytesReceived;
 
     private MessageChannel(SocketChannel channel, Selector selector, int pollMillis, Liveness liveness) {
         this.channel = channel;
@@ -238,7 +240,13 @@ final class MessageChannel implements AutoCloseable {
                 : Math.min(Integer.MAX_VALUE, 2L * buffer.capacity()))).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** Bytes sent and received through this channel so far. */
+    LinkBytes bytes() {
+        return new LinkBytes(bytesSent, bytesReceived);
+    }
+
     private void writeFully(ByteBuffer bytes) throws IOException {
+        bytesSent += bytes.remaining();
         while (bytes.hasRemaining()) {
             if (channel.write(bytes) == 0) {
                 await(SelectionKey.OP_WRITE);
@@ -249,6 +257,7 @@ final class MessageChannel implements AutoCloseable {
     /** Fills {@code bytes}; an end of stream is a truncated message if {@code inMessage} or anything was read. */
     private void readFully(ByteBuffer bytes, boolean inMessage) throws IOException {
         int wanted = bytes.remaining();
+        bytesReceived += bytes.remaining();
         while (bytes.hasRemaining()) {
             int n = channel.read(bytes);
             if (n < 0) {

@@ -117,6 +117,17 @@ final class SocketLinks implements WorkerLinks {
     }
 
     @Override
+    public LinkBytes bytes() {
+        LinkBytes total = LinkBytes.ZERO;
+        for (MessageLink worker : workers) {
+            if (worker != null) {
+                total = total.plus(worker.channel().bytes());
+            }
+        }
+        return total;
+    }
+
+    @Override
     public void close() {
         for (MessageLink worker : workers) {
             closeQuietly(worker);
@@ -170,6 +181,12 @@ final class SocketLinks implements WorkerLinks {
                     link.close();
                 }
             };
+        }
+
+        @Override
+        public PeerLinks peers(int partition, TreeShape shape, String workerHost, PeerLinks.AddressBook book)
+                throws IOException {
+            return SocketPeers.open(partition, shape, workerHost, security, book);
         }
 
         @Override

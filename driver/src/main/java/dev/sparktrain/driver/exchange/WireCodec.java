@@ -2,6 +2,7 @@ package dev.sparktrain.driver.exchange;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.aggregate.TaskStats;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.driver.modes.RoundTask;
@@ -12,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -150,6 +152,19 @@ final class WireCodec {
             out.writeLong(counter);
         }
         writeNamed(out, arrays, parts.sums());
+        // One worker's 16-bit vectors travel as their 16 bits (the reason to round them), in the fields.
+        out.writeInt(parts.rounded().size());
+        if (!parts.rounded().isEmpty()) {
+            out.writeByte(parts.roundedPrecision().ordinal());
+        }
+        for (Map.Entry<String, short[]> e : parts.rounded().entrySet()) {
+            out.writeUTF(e.getKey());
+            short[] bits = e.getValue();
+            out.writeInt(bits.length);
+            ByteBuffer bytes = ByteBuffer.allocate(2 * bits.length);
+            bytes.asShortBuffer().put(bits);
+            out.write(bytes.array());
+        }
     }
 
     private static RoundSums readSums(Fields in) throws IOException {
@@ -161,8 +176,37 @@ final class WireCodec {
         for (int i = 0; i < counters.length; i++) {
             counters[i] = in.data.readLong();
         }
-        return RoundSums.of(new RoundSums.Parts(readNamed(in), weightedLoss, count, maxStep, firstNonFinite,
-                TaskStats.of(counters)));
+        Map<String, float[]> sums = readNamed(in);
+        int roundedCount = in.data.readInt();
+        if (roundedCount < 0 || roundedCount > 64) {
+            throw in.malformed(roundedCount + " 16-bit vectors");
+        }
+        WirePrecision precision = null;
+        Map<String, short[]> rounded = new LinkedHashMap<>();
+        if (roundedCount > 0) {
+            int ordinal = in.data.readUnsignedByte();
+            if (ordinal >= WirePrecision.values().length || !WirePrecision.values()[ordinal].halves()) {
+                throw in.malformed("16-bit precision " + ordinal);
+            }
+            precision = WirePrecision.values()[ordinal];
+        }
+        for (int i = 0; i < roundedCount; i++) {
+            String name = in.data.readUTF();
+            int length = in.data.readInt();
+            if (length < 0 || 2L * length > in.data.available()) {
+                throw in.malformed("a 16-bit vector of " + length + " values with " + in.data.available()
+                        + " bytes left");
+            }
+            byte[] bytes = new byte[2 * length];
+            in.data.readFully(bytes);
+            short[] bits = new short[length];
+            ByteBuffer.wrap(bytes).asShortBuffer().get(bits);
+            if (rounded.put(name, bits) != null || sums.containsKey(name)) {
+                throw in.malformed("the name '" + name + "' twice");
+            }
+        }
+        return RoundSums.of(new RoundSums.Parts(sums, rounded, precision, weightedLoss, count, maxStep,
+                firstNonFinite, TaskStats.of(counters)));
     }
 
     private static void writeNamed(DataOutputStream out, List<float[]> arrays, Map<String, float[]> named)

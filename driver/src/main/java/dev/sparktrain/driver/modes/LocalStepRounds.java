@@ -1,6 +1,7 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
@@ -18,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * next H mini-batches; the driver takes the sample-weighted mean of the workers' parameters and either adopts it
  * ({@code average}) or feeds θ − mean to the server's outer optimizer ({@code outer}). The inner optimizer state
  * follows {@code training.inner_state}: averaged like the parameters and sent with the next plan, reset, or kept by
- * each worker as its carry.
+ * each worker as its carry. With {@code training.exchange.pseudo_gradient} in 16 bits, the workers send their rounded
+ * pseudo-gradients instead, and the mean is θ − their mean.
  */
 public final class LocalStepRounds implements RoundStrategy {
 
@@ -30,6 +32,9 @@ public final class LocalStepRounds implements RoundStrategy {
     private final int batchSize;
     private final boolean dropLastBatch;
     private final LocalStepsTask task;
+    private final WirePrecision pseudoGradient;
+    /** The workers' mean parameters θ − mean(pseudo-gradient) when pseudo-gradients travel in 16 bits. */
+    private float[] fromPseudoGradient;
     /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
     /**
@@ -44,7 +49,7 @@ public final class LocalStepRounds implements RoundStrategy {
      * as its gradient, otherwise the server adopts the mean.
      */
     public LocalStepRounds(NetworkSpec spec, Optimizer inner, InnerStatePolicy policy, boolean outer, long seed,
-                           int localSteps, int batchSize, boolean dropLastBatch) {
+                           int localSteps, int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient) {
         this.spec = spec;
         this.inner = inner;
         this.policy = policy;
@@ -52,7 +57,9 @@ public final class LocalStepRounds implements RoundStrategy {
         this.localSteps = localSteps;
         this.batchSize = batchSize;
         this.dropLastBatch = dropLastBatch;
-        this.task = new LocalStepsTask(spec, inner, policy, seed, localSteps, batchSize, dropLastBatch);
+        this.pseudoGradient = pseudoGradient;
+        this.task = new LocalStepsTask(spec, inner, policy, seed, localSteps, batchSize, dropLastBatch,
+                pseudoGradient);
     }
 
     @Override
@@ -68,7 +75,7 @@ public final class LocalStepRounds implements RoundStrategy {
 
     @Override
     public boolean carriesWorkerState() {
-        return policy == InnerStatePolicy.KEEP;
+        return task.carries();
     }
 
     @Override
@@ -85,7 +92,7 @@ public final class LocalStepRounds implements RoundStrategy {
      */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
-        float[] mean = merged.mean(RoundSums.PARAMS);
+        float[] mean = pseudoGradient.halves() ? workersMean(plan, merged) : merged.mean(RoundSums.PARAMS);
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(merged) : null;
         // In average mode the change is the pseudo-gradient, measured once.
         ParameterServer.Update update = (outer ? server.applyOuterStep(mean, meanInner)
@@ -97,6 +104,19 @@ public final class LocalStepRounds implements RoundStrategy {
         // The workers' rate at their last local step (schedules count inner steps).
         double learningRate = inner.learningRateAt(Math.max(0, merged.maxStep() - 1));
         return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
+    }
+
+    /** θ − mean(pseudo-gradient): the workers' mean parameters as far as 16-bit pseudo-gradients tell them. */
+    private float[] workersMean(RoundPlan plan, RoundSums merged) {
+        float[] theta = plan.params().params();
+        float[] meanPseudoGradient = merged.mean(RoundSums.PSEUDO_GRADIENT);
+        if (fromPseudoGradient == null || fromPseudoGradient.length != theta.length) {
+            fromPseudoGradient = new float[theta.length];
+        }
+        for (int i = 0; i < theta.length; i++) {
+            fromPseudoGradient[i] = theta[i] - meanPseudoGradient[i];
+        }
+        return fromPseudoGradient;
     }
 
     private OptimizerState meanInnerState(RoundSums merged) {

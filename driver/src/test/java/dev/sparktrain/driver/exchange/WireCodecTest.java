@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.data.TestBlocks;
 import dev.sparktrain.driver.modes.Carry;
 import dev.sparktrain.driver.modes.InnerState;
@@ -105,6 +107,30 @@ class WireCodecTest {
     }
 
     @Test
+    void aWorkersSixteenBitPseudoGradientTravelsInSixteenBitsAndArrivesTheSame() throws IOException {
+        short[] bits = new short[1000];
+        for (int i = 0; i < bits.length; i++) {
+            bits[i] = WirePrecision.BF16.encode((i - 500) * 0.37f);
+        }
+        RoundSums sent = RoundSums.ofRounded(RoundSums.PSEUDO_GRADIENT, bits, WirePrecision.BF16,
+                Map.of(), 0.5, 12, 3);
+        WireCodec.Encoded encoded = WireCodec.encode(MessageChannel.RESULT, sent);
+        assertTrue(encoded.arrays().isEmpty() && encoded.fields().length < 2 * bits.length + 200,
+                "2 bytes a value: " + encoded.fields().length + " bytes of fields, " + encoded.arrays().size()
+                        + " arrays");
+        RoundSums received = (RoundSums) WireCodec.decode(new MessageChannel.Message(MessageChannel.RESULT, encoded),
+                MessageChannel.RESULT);
+        assertEquals(12, received.count());
+        float[] expected = sent.mean(RoundSums.PSEUDO_GRADIENT);
+        float[] actual = received.mean(RoundSums.PSEUDO_GRADIENT);
+        assertEquals(bits.length, actual.length);
+        for (int i = 0; i < bits.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "value " + i);
+            assertEquals(WirePrecision.BF16.decode(bits[i]), actual[i], "value " + i);
+        }
+    }
+
+    @Test
     void aMessageOfATypeTheReceiverDoesNotExpectIsRefused() throws IOException {
         WireCodec.Encoded sums = WireCodec.encode(MessageChannel.RESULT, RoundSums.empty());
         IOException e = assertThrows(IOException.class, () -> WireCodec.decode(
@@ -145,7 +171,8 @@ class WireCodecTest {
     @Test
     void theRoundTasksOfEveryModeDecodeThroughTheAllowList() throws IOException {
         RoundTask sync = new SyncRoundTask(SPEC, 5, 8, true);
-        RoundTask local = new LocalStepsTask(SPEC, Adam.defaults(0.02), InnerStatePolicy.KEEP, 5, 3, 8, false);
+        RoundTask local = new LocalStepsTask(SPEC, Adam.defaults(0.02), InnerStatePolicy.KEEP, 5, 3, 8, false,
+                WirePrecision.BF16);
         for (RoundTask task : List.of(sync, local)) {
             assertInstanceOf(task.getClass(), roundTrip(MessageChannel.TASK_CODE, task));
         }
