@@ -13,9 +13,12 @@ import picocli.CommandLine.Command;
         description = "Data-parallel neural-network training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
                 InspectCommand.class, ExportCommand.class, GradcheckCommand.class, SanityCommand.class,
-                BenchCommand.class},
+                BenchCommand.class, ScaleRunCommand.class, ScaleModelCommand.class},
         footer = {"", "  submit     Run a command on a Spark cluster with spark-submit (bin/sparktrain only):",
                 "             bin/sparktrain submit [--master URL] [SPARK-SUBMIT OPTIONS] -- train CONFIG ...",
+                "  bench-scale  Scaling benchmark on simulated hosts (bin/sparktrain only, root; scale-run and"
+                + " scale-model are its parts):",
+                "             bin/sparktrain bench-scale CONFIG [--full] [--workers 1,2,4] [--links 100mbit,none] ...",
                 "", "Exit codes: 0 done, 1 the run failed, 2 bad input, 3 environment fault (files, memory, network,"
                 + " cluster), 130 interrupted."})
 public final class SparkTrain implements Runnable {

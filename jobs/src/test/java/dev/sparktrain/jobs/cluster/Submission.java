@@ -32,8 +32,19 @@ final class Submission {
 
     /** Starts {@code bin/sparktrain submit --master URL -- train ARGS...}; logs go to {@code logPrefix.out/.err}. */
     static Submission start(Path repoRoot, String masterUrl, Path logPrefix, String... trainArgs) throws IOException {
-        List<String> command = new ArrayList<>(List.of(repoRoot.resolve("bin/sparktrain").toString(), "submit",
-                "--master", masterUrl, "--", "train"));
+        return start(repoRoot, List.of(), masterUrl, List.of(), logPrefix, trainArgs);
+    }
+
+    /**
+     * As above, the command run through {@code launcher} (e.g. {@code bin/netns-cluster exec driver --}, which execs
+     * into it, so the process is still the driver) with {@code sparkOptions} before the {@code --}.
+     */
+    static Submission start(Path repoRoot, List<String> launcher, String masterUrl, List<String> sparkOptions,
+                            Path logPrefix, String... trainArgs) throws IOException {
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(List.of(repoRoot.resolve("bin/sparktrain").toString(), "submit", "--master", masterUrl));
+        command.addAll(sparkOptions);
+        command.addAll(List.of("--", "train"));
         command.addAll(List.of(trainArgs));
         Path out = Path.of(logPrefix + ".out");
         Path err = Path.of(logPrefix + ".err");
