@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -82,35 +81,6 @@ final class LocalCluster implements AutoCloseable {
                     StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return "";
-        }
-    }
-
-    /**
-     * Waits until process {@code pid} uses (nearly) a whole core for 50 ms, as an executor does while it computes a
-     * task; returns false if that did not happen within {@code limit} (or the process is gone).
-     */
-    static boolean awaitBusy(long pid, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        long before = cpuTicks(pid);
-        while (before >= 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            long now = cpuTicks(pid);
-            if (now - before >= 4) { // clock ticks of 10 ms: at least 40 of the last 50 ms on a CPU
-                return true;
-            }
-            before = now;
-        }
-        return false;
-    }
-
-    /** User + system CPU time of a process in clock ticks (fields 14 and 15 of /proc/PID/stat); -1 if it is gone. */
-    private static long cpuTicks(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        } catch (IOException | RuntimeException e) {
-            return -1;
         }
     }
 

@@ -57,6 +57,26 @@ final class Submission {
         return process.isAlive();
     }
 
+    /**
+     * SIGSTOP: the driver freezes between two instructions, so a fault injected now lands at a known round however
+     * fast rounds run; {@link #resume()} lets it go on. Spark's heartbeat timeouts are far longer than the pause.
+     */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            fail("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGKILL: the driver dies without any chance to clean up, as when its machine fails. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
