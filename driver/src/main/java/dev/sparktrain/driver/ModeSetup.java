@@ -31,7 +31,7 @@ public final class ModeSetup {
             case SYNC -> new SyncRounds(spec, config.seed(), config.batchSizePerWorker(), config.dropLastBatch());
             case AVERAGE, OUTER -> new LocalStepRounds(spec, optimizer, config.innerState(),
                     config.mode() == TrainingMode.OUTER, config.seed(), config.localSteps(),
-                    config.batchSizePerWorker(), config.dropLastBatch());
+                    config.batchSizePerWorker(), config.dropLastBatch(), config.exchange().pseudoGradient());
         };
     }
 }

@@ -78,13 +78,31 @@ public final class Trainer {
         this.strategy = ModeSetup.strategy(b.spec, b.optimizer, b.config);
         this.listeners = List.copyOf(b.listeners);
         this.transport = switch (b.config.transport()) {
-            case JOB -> SparkTransport.jobs(b.sc);
-            case CHANNEL -> SparkTransport.channel(b.sc);
+            case JOB -> SparkTransport.jobs(b.sc, b.config.exchange().topology());
+            case CHANNEL -> SparkTransport.channel(b.sc, b.config.exchange().topology());
         };
+        warnIfHalvesSaveNothing(b.config);
         this.checkpoints = b.checkpoints;
         this.checkpointPolicy = b.checkpointPolicy;
         this.earlyStopping = b.earlyStopping;
         this.stop = b.stop;
+    }
+
+    /** 16-bit pseudo-gradients save bytes on the star channel only: a legal but suspicious setting elsewhere. */
+    private static void warnIfHalvesSaveNothing(TrainingConfig config) {
+        String precision = config.exchange().pseudoGradient().configName();
+        if (!config.exchange().pseudoGradient().halves()) {
+            return;
+        }
+        if (config.transport() == RoundTransport.JOB) {
+            LOG.warn("training.exchange.pseudo_gradient {} saves nothing over training.transport job: each round's "
+                    + "error-feedback residuals travel to the driver and back with the workers' carries; use the "
+                    + "channel transport", precision);
+        } else if (config.exchange().topology() == ExchangeTopology.TREE) {
+            LOG.warn("training.exchange.pseudo_gradient {} saves nothing under training.exchange.topology tree: the "
+                    + "workers' running sums travel in float32; it still rounds what each worker contributes",
+                    precision);
+        }
     }
 
     /**

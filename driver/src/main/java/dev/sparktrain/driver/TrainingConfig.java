@@ -21,10 +21,13 @@ import dev.sparktrain.ps.optim.Optimizer;
  *                           pseudo-gradient θ − mean(θ_workers); null in the other modes
  * @param transport          {@code training.transport}: one Spark job per round, or a barrier job per block of rounds
  *                           talking to the driver over TCP ({@link RoundTransport})
+ * @param exchange           {@code training.exchange}: the shape of the exchange and the precision of the local-step
+ *                           modes' pseudo-gradients ({@link ExchangeConfig})
  */
 public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWorker, int workers, long seed,
                              boolean dropLastBatch, int evalBatchSize, int localSteps, InnerStatePolicy innerState,
-                             Optimizer outerOptimizer, RoundTransport transport) {
+                             Optimizer outerOptimizer, RoundTransport transport,
+                             ExchangeConfig exchange) {
 
     public TrainingConfig {
         if (mode == null) {
@@ -51,6 +54,13 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
         if (transport == null) {
             throw new IllegalArgumentException("training.transport must be set");
         }
+        if (exchange == null) {
+            throw new IllegalArgumentException("training.exchange must be set");
+        }
+        if (mode == TrainingMode.SYNC && exchange.pseudoGradient().halves()) {
+            throw new IllegalArgumentException("training.exchange.pseudo_gradient " + exchange.pseudoGradient()
+                    .configName() + " applies to the average and outer modes only; sync mode sends float32 gradients");
+        }
         if ((mode == TrainingMode.OUTER) != (outerOptimizer != null)) {
             throw new IllegalArgumentException(mode == TrainingMode.OUTER
                     ? "training.outer_optimizer is required in outer mode"
@@ -62,26 +72,32 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
     public static TrainingConfig sync(int epochs, int batchSizePerWorker, int workers, long seed) {
         TrainingConfig d = defaults();
         return new TrainingConfig(TrainingMode.SYNC, epochs, batchSizePerWorker, workers, seed, d.dropLastBatch(),
-                d.evalBatchSize(), d.localSteps(), d.innerState(), null, d.transport());
+                d.evalBatchSize(), d.localSteps(), d.innerState(), null, d.transport(), d.exchange());
     }
 
     /** The same settings in another mode. */
     public TrainingConfig withMode(TrainingMode newMode, int newLocalSteps, InnerStatePolicy newInnerState,
                                    Optimizer newOuterOptimizer) {
         return new TrainingConfig(newMode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                newLocalSteps, newInnerState, newOuterOptimizer, transport);
+                newLocalSteps, newInnerState, newOuterOptimizer, transport, exchange);
     }
 
     /** The same settings for another number of epochs. */
     public TrainingConfig withEpochs(int newEpochs) {
         return new TrainingConfig(mode, newEpochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                localSteps, innerState, outerOptimizer, transport);
+                localSteps, innerState, outerOptimizer, transport, exchange);
     }
 
     /** The same settings with another transport. */
     public TrainingConfig withTransport(RoundTransport newTransport) {
         return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                localSteps, innerState, outerOptimizer, newTransport);
+                localSteps, innerState, outerOptimizer, newTransport, exchange);
+    }
+
+    /** The same settings with another exchange. */
+    public TrainingConfig withExchange(ExchangeConfig newExchange) {
+        return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
+                localSteps, innerState, outerOptimizer, transport, newExchange);
     }
 
     /** Whether workers run local optimizer steps (average, outer) rather than return gradients (sync). */
@@ -92,7 +108,7 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
     /** The defaults, in one place. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(TrainingMode.SYNC, 5, 64, 2, 42L, false, 2048, 8, InnerStatePolicy.AVERAGE, null,
-                RoundTransport.JOB);
+                RoundTransport.JOB, ExchangeConfig.defaults());
     }
 
     /** Rows the optimizer sees per round when every worker has a full batch. */

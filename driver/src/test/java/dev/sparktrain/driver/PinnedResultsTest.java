@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Final parameters, bit for bit, of a few small runs in every mode and inner-state policy, pinned as SHA-256 prefixes
  * computed on the code before the round pipeline was redesigned (issue #20): the same config and seed must keep
- * giving exactly these parameters, over every transport, and in process without Spark. The two batch-norm runs were
- * pinned again on main after its batch-norm layer moved to Java-heap loops (other arithmetic, the same pipeline): main
- * without the redesign gives these values too.
+ * giving exactly these parameters, over every transport and exchange topology, and in process without Spark. The two
+ * batch-norm runs were pinned again on main after its batch-norm layer moved to Java-heap loops (other arithmetic, the
+ * same pipeline): main without the redesign gives these values too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PinnedResultsTest {
@@ -97,8 +97,9 @@ class PinnedResultsTest {
         SparkFixture.stop();
     }
 
-    private float[] train(Case c, RoundTransport transport, Path dir) {
-        TrainingConfig config = c.config().withTransport(transport);
+    private float[] train(Case c, RoundTransport transport, ExchangeTopology topology, Path dir) {
+        TrainingConfig config = c.config().withTransport(transport).withExchange(c.config().exchange()
+                .withTopology(topology));
         Trainer.Builder builder = Trainer.builder(sc, c.spec(), c.optimizer(), config);
         if (c.checkpointEvery() > 0) {
             builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(dir, 2), Map.of("model", "pinned"),
@@ -136,10 +137,13 @@ class PinnedResultsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
-    void finalParametersAreThoseOfBeforeTheRedesignOverEachSparkTransport(Case c, @TempDir Path dir) {
+    void finalParametersAreThoseOfBeforeTheRedesignOverEachSparkTransportAndExchange(Case c, @TempDir Path dir) {
         for (RoundTransport transport : RoundTransport.values()) {
-            assertEquals(c.sha256Prefix(), sha256Prefix(train(c, transport, dir.resolve(transport.configName()))),
-                    c.name() + " over " + transport.configName());
+            for (ExchangeTopology topology : ExchangeTopology.values()) {
+                String name = transport.configName() + "-" + topology.configName();
+                assertEquals(c.sha256Prefix(), sha256Prefix(train(c, transport, topology, dir.resolve(name))),
+                        c.name() + " over " + name);
+            }
         }
     }
 }

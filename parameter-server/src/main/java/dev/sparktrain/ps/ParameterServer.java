@@ -3,9 +3,13 @@ package dev.sparktrain.ps;
 import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ops.runtime.ScratchWorkspace;
+import dev.sparktrain.ps.fused.UpdatePasses;
+import dev.sparktrain.ps.optim.ChunkStep;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -27,23 +31,45 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pages), more than the Adam step itself; an update copies nothing but the gradient and the previous parameters
  * (for the update's norm) into arrays it keeps.
  *
- * <p>Each update is one pass of whole-vector ND4J ops. Splitting a 10M-element Adam update into chunks on parallel
- * threads was measured ({@code UpdateBenchmark}, 2 busy cores): with OMP_NUM_THREADS=2 one whole-vector update took
- * ~360 ms against ~690 ms in 2 chunks; with OMP_NUM_THREADS=1, ~820 ms against ~690 ms. ND4J's own threads win,
- * so there is no chunking here.
+ * <p>The round's updates from Java arrays ({@link #applyMeanGradient(float[])}, {@link #applyParameterAverage(float[],
+ * InnerStatePolicy, OptimizerState)}, {@link #applyOuterStep(float[], OptimizerState)}) run as fused passes over the
+ * vector on the driver's cores ({@link UpdatePasses}) when the optimizer has an element-wise step
+ * ({@link Optimizer#chunkStep}): bitwise the parameters of the whole-vector step, which the other optimizers still
+ * take. Those passes also leave the new parameters in a Java array, which the next {@link #snapshot(ParameterSnapshot)}
+ * hands out instead of copying them again.
  */
 public final class ParameterServer {
 
     private final Optimizer optimizer;
     private final long length;
     private final INDArray params;
-    /** Scratch for norms of differences: the parameters before an update, then the change (BLAS works in place). */
+    /**
+     * Scratch for norms of differences: the parameters before an update, then the change (BLAS works in place); the
+     * change, written by the fused passes.
+     */
     private final INDArray previous;
-    /** The optimizer's gradient argument: in-place steps may overwrite it, and the caller's array must not change. */
+    /**
+     * The optimizer's gradient argument: in-place steps may overwrite it, and the caller's array must not change. The
+     * fused passes leave the gradient (or the mean they adopt) in it.
+     */
     private final INDArray gradient;
     private OptimizerState optimizerState;
     private OptimizerState inner;
     private long version;
+    /**
+     * The parameters as a Java array, written by the fused passes for the next snapshot: current only while
+     * {@code mirrorCurrent}. Never an array a caller holds: a snapshot that hands it out takes the caller's released
+     * array in its place.
+     */
+    private float[] mirror;
+    private boolean mirrorCurrent;
+    /** ‖params‖₂ as the last fused pass measured it, valid while the version is {@code normVersion}. */
+    private double paramsNorm;
+    private long normVersion = -1;
+
+    /** The L2 norms an update measured: of the gradient it applied and of the parameter change. */
+    public record Update(double gradientNorm, double updateNorm) {
+    }
 
     public ParameterServer(INDArray initialParams, Optimizer optimizer) {
         if (optimizer == null) {
@@ -67,12 +93,29 @@ public final class ParameterServer {
      * knows nobody reads {@code reuse} any more (the round it was shared with has ended).
      */
     public synchronized ParameterSnapshot snapshot(ParameterSnapshot reuse) {
-        return new ParameterSnapshot(version, NativeFloats.toArray(params, reuse == null ? null : reuse.params()));
+        float[] released = reuse != null && reuse.params().length == length ? reuse.params() : null;
+        if (mirrorCurrent) {
+            // The last update left the parameters in the mirror already: hand it out, keep the released array.
+            float[] current = mirror;
+            mirror = released;
+            mirrorCurrent = false;
+            return new ParameterSnapshot(version, current);
+        }
+        ParameterSnapshot snapshot = new ParameterSnapshot(version, NativeFloats.toArray(params, released));
+        if (mirror == null && released != null) {
+            // A caller that hands its arrays back: from now on the updates write the next snapshot themselves.
+            mirror = new float[(int) length];
+        }
+        return snapshot;
     }
 
-    /** The L2 norm of the current parameters (no copy). */
+    /** The L2 norm of the current parameters (no copy; the last fused pass measured it already). */
     public synchronized double paramsNorm() {
-        return BlasVectors.norm2(params);
+        if (normVersion != version) {
+            paramsNorm = BlasVectors.norm2(params);
+            normVersion = version;
+        }
+        return paramsNorm;
     }
 
     /** The L2 distance from the current parameters to {@code other}. */
@@ -151,6 +194,7 @@ public final class ParameterServer {
             s.innerState().slots().forEach((name, slot) -> checkLength("inner state slot '" + name + "'", slot));
         }
         params.assign(s.params().reshape(length));
+        changed();
         optimizerState = opt.copy();
         inner = s.innerState() == null ? null : s.innerState().copy();
         version = s.version();
@@ -188,16 +232,11 @@ public final class ParameterServer {
     public synchronized double applyParameterAverage(INDArray meanParams, InnerStatePolicy policy,
             OptimizerState meanInnerState) {
         checkLength("mean parameters", meanParams);
-        if (policy == InnerStatePolicy.AVERAGE && meanInnerState == null) {
-            throw new IllegalArgumentException("inner state policy 'average' needs the mean inner state, got null");
-        }
-        if (policy != InnerStatePolicy.AVERAGE && meanInnerState != null) {
-            throw new IllegalArgumentException("inner state policy '" + policy.configName()
-                    + "' holds no central inner state, got one with slots " + meanInnerState.slots().keySet());
-        }
+        checkInnerPolicy(policy, meanInnerState);
         checkInner(meanInnerState);
         previous.assign(params);
         params.assign(flat(meanParams));
+        changed();
         holdInner(meanInnerState);
         version++;
         return BlasVectors.distanceInto(params, previous);
@@ -236,6 +275,130 @@ public final class ParameterServer {
         try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
             params.muli(m.rsub(1)).addi(flat(values).mul(m));
         }
+        changed();
+    }
+
+    /**
+     * Synchronous mode, from the mean gradient in a Java array (not modified): the optimizer steps on it and the
+     * norms of the gradient and of the change are measured in the same pass ({@link UpdatePasses}), or, for an
+     * optimizer without an element-wise step, the whole-vector step runs on a native copy.
+     */
+    public synchronized Update applyMeanGradient(float[] meanGradient) {
+        return applyMeanGradient(meanGradient, 1);
+    }
+
+    /**
+     * As {@link #applyMeanGradient(float[])} with the mean given as sample-weighted sums Σ nᵢ·gᵢ (not modified) and
+     * their sample count n: the pass divides each sum once, as taking the mean in place would.
+     */
+    public synchronized Update applyMeanGradient(float[] gradientSums, long samples) {
+        checkLength("gradient", gradientSums.length);
+        if (samples <= 0) {
+            throw new IllegalArgumentException("a mean gradient needs at least one sample, got " + samples);
+        }
+        float divisor = samples;
+        ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
+        if (step != null) {
+            return fusedStep(step, gradientSums, divisor, false);
+        }
+        float[] mean = gradientSums;
+        if (divisor != 1f) {
+            mean = new float[gradientSums.length];
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = gradientSums[i] / divisor;
+            }
+        }
+        NativeFloats.copyInto(gradient, mean);
+        double gradientNorm = BlasVectors.norm2(gradient);
+        return new Update(gradientNorm, applyStep(gradient));
+    }
+
+    /**
+     * Averaging mode from the workers' mean parameters in a Java array (not modified), as
+     * {@link #applyParameterAverage(INDArray, InnerStatePolicy, OptimizerState)}; empty, with the server unchanged,
+     * when some mean value is NaN or infinite. The change's norm is the pseudo-gradient's norm.
+     */
+    public synchronized Optional<Update> applyParameterAverage(float[] meanParams, InnerStatePolicy policy,
+                                                               OptimizerState meanInnerState) {
+        checkLength("mean parameters", meanParams.length);
+        checkInnerPolicy(policy, meanInnerState);
+        checkInner(meanInnerState);
+        if (!fusable()) {
+            INDArray mean = NativeFloats.copyOf(meanParams);
+            if (!Double.isFinite(BlasVectors.norm2(mean))) {
+                return Optional.empty();
+            }
+            double norm = applyParameterAverage(mean, policy, meanInnerState);
+            return Optional.of(new Update(norm, norm));
+        }
+        UpdatePasses.Norms norms = UpdatePasses.measureAdoption(meanParams, params, gradient, previous);
+        if (!norms.finite()) {
+            return Optional.empty();
+        }
+        UpdatePasses.adopt(gradient, params, mirror);
+        holdInner(meanInnerState);
+        version++;
+        published(norms.params());
+        return Optional.of(new Update(norms.update(), norms.update()));
+    }
+
+    /**
+     * Outer step from the workers' mean parameters in a Java array (not modified), as
+     * {@link #applyOuterStep(INDArray, OptimizerState)}: one fused pass forms θ − mean, steps, and measures; empty,
+     * with the server unchanged, when some mean value is NaN or infinite.
+     */
+    public synchronized Optional<Update> applyOuterStep(float[] meanWorkerParams, OptimizerState meanInnerState) {
+        checkLength("mean worker parameters", meanWorkerParams.length);
+        checkInner(meanInnerState);
+        ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
+        Update update;
+        if (step != null) {
+            if (!UpdatePasses.measureAdoption(meanWorkerParams, params, gradient, previous).finite()) {
+                return Optional.empty();
+            }
+            update = fusedStep(step, meanWorkerParams, 1, true);
+        } else {
+            NativeFloats.copyInto(gradient, meanWorkerParams);
+            if (!Double.isFinite(BlasVectors.norm2(gradient))) {
+                return Optional.empty();
+            }
+            gradient.rsubi(params);
+            double pseudoGradientNorm = BlasVectors.norm2(gradient);
+            update = new Update(pseudoGradientNorm, applyStep(gradient));
+        }
+        holdInner(meanInnerState);
+        return Optional.of(update);
+    }
+
+    /** Whether the parameters and the optimizer's slots suit the fused passes (float32, one buffer each). */
+    private boolean fusable() {
+        return UpdatePasses.fits(params, List.copyOf(optimizerState.slots().values()));
+    }
+
+    private Update fusedStep(ChunkStep step, float[] source, float divisor, boolean pseudoGradient) {
+        List<INDArray> slots = new ArrayList<>();
+        for (String name : step.slots()) {
+            slots.add(optimizerState.slot(name));
+        }
+        UpdatePasses.Norms norms = UpdatePasses.step(step, source, divisor, pseudoGradient, params, slots, gradient,
+                previous, mirror);
+        optimizerState = step.after(optimizerState);
+        version++;
+        published(norms.params());
+        return new Update(norms.gradient(), norms.update());
+    }
+
+    /** After a fused pass: the mirror holds the parameters (when there is one), and their norm is known. */
+    private void published(double norm) {
+        mirrorCurrent = mirror != null;
+        paramsNorm = norm;
+        normVersion = version;
+    }
+
+    /** After any other change of the parameters: the mirror is stale. */
+    private void changed() {
+        mirrorCurrent = false;
+        normVersion = -1;
     }
 
     /** One optimizer step on {@code g}, which it may overwrite; returns the norm of the change. */
@@ -250,8 +413,19 @@ public final class ParameterServer {
             }
             optimizerState = step.state().outsideWorkspace(optimizerState);
         }
+        changed();
         version++;
         return BlasVectors.distanceInto(params, previous);
+    }
+
+    private static void checkInnerPolicy(InnerStatePolicy policy, OptimizerState meanInnerState) {
+        if (policy == InnerStatePolicy.AVERAGE && meanInnerState == null) {
+            throw new IllegalArgumentException("inner state policy 'average' needs the mean inner state, got null");
+        }
+        if (policy != InnerStatePolicy.AVERAGE && meanInnerState != null) {
+            throw new IllegalArgumentException("inner state policy '" + policy.configName()
+                    + "' holds no central inner state, got one with slots " + meanInnerState.slots().keySet());
+        }
     }
 
     private void checkInner(OptimizerState meanInnerState) {
@@ -278,8 +452,12 @@ public final class ParameterServer {
     }
 
     private void checkLength(String what, INDArray a) {
-        if (a.length() != length) {
-            throw new IllegalArgumentException(what + " has " + a.length() + " elements, parameters have " + length);
+        checkLength(what, a.length());
+    }
+
+    private void checkLength(String what, long elements) {
+        if (elements != length) {
+            throw new IllegalArgumentException(what + " has " + elements + " elements, parameters have " + length);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.sparktrain.driver.aggregate;
 
 import dev.sparktrain.ops.params.NativeFloats;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,8 +30,16 @@ public final class RoundSums implements java.io.Serializable {
     public static final String GRADIENT = "gradient";
     /** The name of the workers' parameters' sums. */
     public static final String PARAMS = "params";
+    /** The name of the sums of the workers' pseudo-gradients θ − θ_worker, when they travel in 16 bits. */
+    public static final String PSEUDO_GRADIENT = "pseudo_gradient";
 
     private final LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
+    /**
+     * One worker's vectors in 16 bits ({@link #ofRounded}), as they travel; each becomes a weighted sum
+     * (0 + count·value, exactly what {@link #add} makes of the same values in float) before anything else reads it.
+     */
+    private final LinkedHashMap<String, short[]> rounded = new LinkedHashMap<>();
+    private WirePrecision roundedPrecision;
     private double weightedLoss;
     private long count;
     private long maxStep;
@@ -52,6 +62,9 @@ public final class RoundSums implements java.io.Serializable {
      */
     public RoundSums add(Map<String, INDArray> vectors, double meanLoss, long samples, long step) {
         requireOpen();
+        if (!rounded.isEmpty()) {
+            throw new IllegalStateException("a result with rounded vectors is one worker's: nothing can be added");
+        }
         if (samples <= 0) {
             throw new IllegalArgumentException("a result needs at least one sample, got " + samples);
         }
@@ -76,6 +89,40 @@ public final class RoundSums implements java.io.Serializable {
     }
 
     /**
+     * One worker's result whose {@code name} vector travels as {@code bits} in {@code precision} (2 bytes a value)
+     * and whose {@code others} travel in float, otherwise as {@link #add} makes it.
+     */
+    public static RoundSums ofRounded(String name, short[] bits, WirePrecision precision, Map<String, INDArray> others,
+                                      double meanLoss, long samples, long step) {
+        if (!precision.halves()) {
+            throw new IllegalArgumentException("rounded vectors travel in bf16 or fp16, got " + precision.configName());
+        }
+        if (others.containsKey(name)) {
+            throw new IllegalArgumentException("vector '" + name + "' given both rounded and in float");
+        }
+        RoundSums result = new RoundSums().add(others, meanLoss, samples, step);
+        result.rounded.put(name, bits);
+        result.roundedPrecision = precision;
+        return result;
+    }
+
+    /** Turns rounded vectors into weighted float sums: what merging, cutting and averaging work on. */
+    private void expandRounded() {
+        if (rounded.isEmpty()) {
+            return;
+        }
+        float weight = count;
+        rounded.forEach((name, bits) -> {
+            float[] values = FloatArrays.take(bits.length);
+            for (int i = 0; i < bits.length; i++) {
+                values[i] = 0f + roundedPrecision.decode(bits[i]) * weight;
+            }
+            sums.put(name, values);
+        });
+        rounded.clear();
+    }
+
+    /**
      * Marks {@code partition} as having produced a NaN or infinite loss or vector instead of adding its result, so the
      * driver can stop the run naming it, without Spark retrying a deterministic failure.
      */
@@ -91,6 +138,8 @@ public final class RoundSums implements java.io.Serializable {
     public RoundSums merge(RoundSums other) {
         requireOpen();
         other.requireOpen();
+        expandRounded();
+        other.expandRounded();
         taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
                 || other.firstNonFinitePartition < firstNonFinitePartition)) {
@@ -122,6 +171,74 @@ public final class RoundSums implements java.io.Serializable {
         return this;
     }
 
+    /**
+     * This result cut into {@code parts} pieces for a reduction that moves them separately ({@code tree} exchange):
+     * piece k holds elements [k·n/parts, (k+1)·n/parts) of every n-element vector and this result's count; piece 0
+     * also holds the loss, the step, the non-finite mark and the task stats. Merging piece k of one result into piece k
+     * of another does, element for element, what merging the whole results does, so {@link #join} of the merged pieces
+     * is bitwise the merged whole. This result is spent.
+     */
+    public List<RoundSums> split(int parts) {
+        requireOpen();
+        expandRounded();
+        if (parts < 1) {
+            throw new IllegalArgumentException("parts must be >= 1, got " + parts);
+        }
+        List<RoundSums> pieces = new ArrayList<>(parts);
+        for (int k = 0; k < parts; k++) {
+            RoundSums piece = new RoundSums();
+            piece.count = count;
+            for (Map.Entry<String, float[]> e : sums.entrySet()) {
+                float[] whole = e.getValue();
+                int from = (int) ((long) k * whole.length / parts);
+                int to = (int) ((long) (k + 1) * whole.length / parts);
+                float[] part = FloatArrays.take(to - from);
+                System.arraycopy(whole, from, part, 0, to - from);
+                piece.sums.put(e.getKey(), part);
+            }
+            pieces.add(piece);
+        }
+        RoundSums first = pieces.get(0);
+        first.weightedLoss = weightedLoss;
+        first.maxStep = maxStep;
+        first.firstNonFinitePartition = firstNonFinitePartition;
+        first.taskStats.merge(taskStats);
+        release();
+        return pieces;
+    }
+
+    /** The result whose {@link #split} gave {@code pieces} (each possibly merged with the same pieces of others). */
+    public static RoundSums join(List<RoundSums> pieces) {
+        RoundSums first = pieces.get(0);
+        RoundSums whole = new RoundSums();
+        whole.count = first.count;
+        whole.weightedLoss = first.weightedLoss;
+        whole.maxStep = first.maxStep;
+        whole.firstNonFinitePartition = first.firstNonFinitePartition;
+        whole.taskStats.merge(first.taskStats);
+        for (String name : first.sums.keySet()) {
+            int length = 0;
+            for (RoundSums piece : pieces) {
+                piece.requireOpen();
+                if (piece.count != first.count || !piece.sums.keySet().equals(first.sums.keySet())) {
+                    throw new IllegalArgumentException("pieces of different results: counts " + first.count + " and "
+                            + piece.count + ", vectors " + first.sums.keySet() + " and " + piece.sums.keySet());
+                }
+                length += piece.sums.get(name).length;
+            }
+            float[] joined = FloatArrays.take(length);
+            int at = 0;
+            for (RoundSums piece : pieces) {
+                float[] part = piece.sums.get(name);
+                System.arraycopy(part, 0, joined, at, part.length);
+                at += part.length;
+            }
+            whole.sums.put(name, joined);
+        }
+        pieces.forEach(RoundSums::release);
+        return whole;
+    }
+
     /** The cost of the tasks merged into this result; a task records into it with {@link TaskStats#record}. */
     public TaskStats taskStats() {
         return taskStats;
@@ -147,11 +264,12 @@ public final class RoundSums implements java.io.Serializable {
 
     /** The names of the summed vectors, in the order they were added. */
     public Set<String> names() {
+        expandRounded();
         return Collections.unmodifiableSet(sums.keySet());
     }
 
     public boolean has(String name) {
-        return sums.containsKey(name);
+        return sums.containsKey(name) || rounded.containsKey(name);
     }
 
     /** Sample-weighted mean loss. */
@@ -172,6 +290,7 @@ public final class RoundSums implements java.io.Serializable {
      */
     public float[] mean(String name) {
         requireNonEmpty();
+        expandRounded();
         float[] values = sums.get(name);
         if (values == null) {
             throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
@@ -188,11 +307,79 @@ public final class RoundSums implements java.io.Serializable {
         return values;
     }
 
+    /**
+     * The sample-weighted sums Σ nᵢ·xᵢ of {@code name}'s vectors, before {@link #mean} turns them into means: for a
+     * caller that divides by {@link #count()} as it reads them. The array is this result's, valid until {@link #mean}
+     * or {@link #release}.
+     */
+    public float[] sums(String name) {
+        requireNonEmpty();
+        if (averaged) {
+            throw new IllegalStateException("the sums have become means already");
+        }
+        float[] values = sums.get(name);
+        if (values == null) {
+            throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
+        }
+        return values;
+    }
+
     /** Hands this result's arrays on to later results: the caller is done with it and its means. */
     public void release() {
         sums.values().forEach(FloatArrays::give);
         sums.clear();
+        rounded.clear();
         count = 0;
+    }
+
+    /**
+     * What these sums hold, to send them over a link: the named sums (this result's arrays), one worker's vectors still
+     * in 16 bits with their precision (null when there are none), the summed loss, the sample count, the largest
+     * step, the lowest non-finite partition and the tasks' cost. Sums already turned into means cannot travel.
+     */
+    public record Parts(Map<String, float[]> sums, Map<String, short[]> rounded, WirePrecision roundedPrecision,
+                        double weightedLoss, long count, long maxStep, int firstNonFinitePartition,
+                        TaskStats taskStats) {
+    }
+
+    public Parts parts() {
+        requireOpen();
+        return new Parts(Collections.unmodifiableMap(sums), Collections.unmodifiableMap(rounded),
+                rounded.isEmpty() ? null : roundedPrecision, weightedLoss, count, maxStep, firstNonFinitePartition,
+                taskStats);
+    }
+
+    /** Sums made of received {@code parts}, whose arrays they take over; throws when the parts do not fit together. */
+    public static RoundSums of(Parts parts) {
+        boolean empty = parts.sums().isEmpty() && parts.rounded().isEmpty();
+        if (parts.count() < 0 || (parts.count() == 0) != empty) {
+            List<String> names = new ArrayList<>(parts.sums().keySet());
+            names.addAll(parts.rounded().keySet());
+            throw new IllegalArgumentException("sums of " + parts.count() + " samples cannot hold vectors " + names);
+        }
+        if (parts.firstNonFinitePartition() < -1 || parts.maxStep() < 0) {
+            throw new IllegalArgumentException("expected a non-finite partition of at least -1 and a step of at "
+                    + "least 0, got " + parts.firstNonFinitePartition() + " and " + parts.maxStep());
+        }
+        if (!parts.rounded().isEmpty() && (parts.roundedPrecision() == null || !parts.roundedPrecision().halves())) {
+            throw new IllegalArgumentException("16-bit vectors " + parts.rounded().keySet() + " need bf16 or fp16, got "
+                    + parts.roundedPrecision());
+        }
+        for (String name : parts.rounded().keySet()) {
+            if (parts.sums().containsKey(name)) {
+                throw new IllegalArgumentException("vector '" + name + "' given both rounded and in float");
+            }
+        }
+        RoundSums out = new RoundSums();
+        out.sums.putAll(parts.sums());
+        out.rounded.putAll(parts.rounded());
+        out.roundedPrecision = parts.rounded().isEmpty() ? null : parts.roundedPrecision();
+        out.weightedLoss = parts.weightedLoss();
+        out.count = parts.count();
+        out.maxStep = parts.maxStep();
+        out.firstNonFinitePartition = parts.firstNonFinitePartition();
+        out.taskStats.merge(parts.taskStats());
+        return out;
     }
 
     /** {@code 0 + weight·values} in place, as summing into a zeroed array would give (−0 becomes +0). */

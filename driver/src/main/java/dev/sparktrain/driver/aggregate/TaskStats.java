@@ -33,6 +33,26 @@ public final class TaskStats implements java.io.Serializable {
         tasks += other.tasks;
     }
 
+    /** The stats as sent over a link: max fetch, max compute and total compute nanoseconds, result bytes, tasks. */
+    public long[] counters() {
+        return new long[] {maxFetchNanos, maxComputeNanos, totalComputeNanos, resultBytes, tasks};
+    }
+
+    /** Stats received as {@link #counters}. */
+    public static TaskStats of(long[] counters) {
+        if (counters.length != 5 || counters[4] < 0 || counters[4] > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("expected 5 task counters with a task count in [0, 2^31), got "
+                    + java.util.Arrays.toString(counters));
+        }
+        TaskStats out = new TaskStats();
+        out.maxFetchNanos = counters[0];
+        out.maxComputeNanos = counters[1];
+        out.totalComputeNanos = counters[2];
+        out.resultBytes = counters[3];
+        out.tasks = (int) counters[4];
+        return out;
+    }
+
     public double maxFetchSeconds() {
         return maxFetchNanos / 1e9;
     }

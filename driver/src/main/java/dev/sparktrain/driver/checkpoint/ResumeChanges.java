@@ -23,7 +23,7 @@ public final class ResumeChanges {
 
     /** Fields (and everything under them) of the compared sections that a resumed run may change. */
     public static final List<String> MAY_CHANGE = List.of("training.epochs", "training.early_stopping",
-            "training.eval_batch_size", "training.transport");
+            "training.eval_batch_size", "training.transport", "training.exchange.topology");
 
     private ResumeChanges() {
     }
@@ -97,6 +97,12 @@ public final class ResumeChanges {
     }
 
     private static void collect(String path, Object a, Object b, List<String> out) {
+        // A section on one side only is compared field by field against none: its fields are what differs.
+        if (a == null && b instanceof Map<?, ?>) {
+            a = Map.of();
+        } else if (b == null && a instanceof Map<?, ?>) {
+            b = Map.of();
+        }
         if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
             TreeSet<String> keys = new TreeSet<>();
             ma.keySet().forEach(k -> keys.add(String.valueOf(k)));

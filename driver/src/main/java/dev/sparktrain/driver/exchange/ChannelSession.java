@@ -6,7 +6,9 @@ import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.driver.modes.RoundSession;
 import dev.sparktrain.driver.modes.RoundTask;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,16 +22,23 @@ final class ChannelSession implements RoundSession {
     private final ChannelTransport transport;
     private final ChannelTransport.Workers workers;
     private final boolean carries;
+    /** Whether the workers exchange in a {@link TreeShape}: the driver talks to worker 0 and the last worker only. */
+    private final boolean tree;
     private boolean closed;
 
-    /** Sends each worker its carry from {@code carries} (none when it has no entry) unless {@code carries} is null. */
+    /**
+     * Sends each worker its carry from {@code carries} (none when it has no entry) unless {@code carries} is null and
+     * the workers form a star; in a tree, this message opens the block for every worker.
+     */
     ChannelSession(ChannelTransport transport, ChannelTransport.Workers workers, Map<Integer, InnerState> carries) {
         this.transport = transport;
         this.workers = workers;
         this.carries = carries != null;
-        if (carries != null) {
+        this.tree = workers.tree() != null;
+        if (carries != null || tree) {
             for (int partition = 0; partition < workers.partitions(); partition++) {
-                send(partition, MessageChannel.CARRY, new ChannelWorker.CarryIn(carries.get(partition)));
+                send(partition, MessageChannel.CARRY, new ChannelWorker.CarryIn(carries == null ? null
+                        : carries.get(partition)));
             }
         }
     }
@@ -39,6 +48,9 @@ final class ChannelSession implements RoundSession {
         requireOpen();
         if (workers.job().isDone()) {
             transport.checkAlive();
+        }
+        if (tree) {
+            return runTree(plan, task);
         }
         try {
             workers.links().sendToAll(workers.partitions(), MessageChannel.TASK, new ChannelWorker.Round(plan, task));
@@ -52,17 +64,37 @@ final class ChannelSession implements RoundSession {
         return folded;
     }
 
+    /**
+     * The round under the {@code tree} exchange: the task goes to worker 0, which passes it down the tree, and the sum
+     * comes from the last worker of the chain in pieces.
+     */
+    private RoundSums runTree(RoundPlan plan, RoundTask task) {
+        send(0, MessageChannel.TASK, new ChannelWorker.Round(plan, task));
+        int last = workers.partitions() - 1;
+        int pieces = TreeShape.pieces(plan.params().params().length);
+        List<RoundSums> sums = new ArrayList<>(pieces);
+        for (int k = 0; k < pieces; k++) {
+            sums.add((RoundSums) receive(last, MessageChannel.RESULT));
+        }
+        return RoundSums.join(sums);
+    }
+
     @Override
     public Map<Integer, InnerState> finish() {
         requireOpen();
         Map<Integer, InnerState> out = new HashMap<>();
-        if (carries) {
+        if (tree) {
+            // The block's end travels down the tree like a task; every worker answers with its carry.
+            send(0, MessageChannel.CARRY_BACK, "");
+        } else if (carries) {
             for (int partition = 0; partition < workers.partitions(); partition++) {
                 send(partition, MessageChannel.CARRY_BACK, "");
             }
+        }
+        if (carries || tree) {
             for (int partition = 0; partition < workers.partitions(); partition++) {
                 InnerState carry = ((ChannelWorker.CarryIn) receive(partition, MessageChannel.CARRY)).state();
-                if (carry != null) {
+                if (carry != null && carries) {
                     out.put(partition, carry);
                 }
             }
@@ -102,7 +134,8 @@ final class ChannelSession implements RoundSession {
         }
         if (reply.type() == MessageChannel.FAILED) {
             // A task is a pure function of its inputs: running it again would fail the same way.
-            throw new IllegalStateException("worker " + partition + " failed: " + reply.body());
+            throw new IllegalStateException(tree ? "a worker failed: " + reply.body()
+                    : "worker " + partition + " failed: " + reply.body());
         }
         if (reply.type() != type) {
             throw lost("worker " + partition + " sent message type " + reply.type() + ", expected " + type, null);

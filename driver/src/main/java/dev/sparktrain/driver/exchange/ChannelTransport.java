@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.driver.modes.RoundSession;
@@ -35,21 +36,30 @@ final class ChannelTransport implements SparkTransport {
     private static final int POLL_MILLIS = 200;
     /** Spark setting: whether local mode's channel goes through memory (the default) or TCP. */
     static final String IN_MEMORY = "spark.sparktrain.channel.inMemory";
+    /** Spark setting: how long the in-memory channel's ends spin for a message before they park. */
+    static final String SPIN_MICROS = "spark.sparktrain.channel.spinMicros";
+    /** The spin's default, in microseconds (docs/performance.md: measured against 0 and longer spins). */
+    static final long DEFAULT_SPIN_MICROS = 200;
 
     private final JavaSparkContext sc;
+    private final ExchangeTopology topology;
     private final boolean inMemory;
     private boolean warnedFallback;
+    private boolean loggedSecurity;
     /** The workers' barrier job and their links, open across blocks; null when no job runs. */
     private Workers workers;
     /** The session using the workers, if one is open. */
     private ChannelSession open;
+    /** Bytes through links closed so far. */
+    private LinkBytes closedLinks = LinkBytes.ZERO;
 
     /** A running barrier job serving {@code data}'s partitions. */
-    record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions) {
+    record Workers(JavaFutureAction<Long> job, WorkerLinks links, CachedBlocks data, int partitions, TreeShape tree) {
     }
 
-    ChannelTransport(JavaSparkContext sc) {
+    ChannelTransport(JavaSparkContext sc, ExchangeTopology topology) {
         this.sc = sc;
+        this.topology = topology;
         this.inMemory = inMemory(sc);
     }
 
@@ -80,7 +90,7 @@ final class ChannelTransport implements SparkTransport {
                         + "now: rounds run as one Spark job each until it has enough", partitions, slots);
                 warnedFallback = true;
             }
-            return new JobSession(sc, data, carries);
+            return new JobSession(sc, data, carries, topology);
         }
         if (warnedFallback) {
             LOG.info("Spark has {} task slots again: rounds go over the channel", slots);
@@ -104,9 +114,10 @@ final class ChannelTransport implements SparkTransport {
         try {
             links = openLinks(partitions);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
-            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint()), false,
-                    tag);
-            workers = new Workers(JavaRDD.fromRDD(tasks, tag).countAsync(), links, data, partitions);
+            TreeShape tree = topology == ExchangeTopology.TREE ? new TreeShape(partitions) : null;
+            RDD<Integer> tasks = data.rdd().rdd().barrier().mapPartitions(new ChannelWorker(links.endpoint(), tree),
+                    false, tag);
+            workers = new Workers(JavaRDD.fromRDD(tasks, tag).countAsync(), links, data, partitions, tree);
             links.awaitWorkers();
             return workers;
         } catch (IOException e) {
@@ -120,12 +131,37 @@ final class ChannelTransport implements SparkTransport {
 
     private WorkerLinks openLinks(int partitions) throws IOException {
         if (inMemory) {
-            return MemoryLinks.open(partitions, POLL_MILLIS, this::checkAlive);
+            return MemoryLinks.open(partitions, POLL_MILLIS, spinNanos(sc), this::checkAlive);
         }
         // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
         String host = sc.getConf().get("spark.driver.host");
+        LinkSecurity security = LinkSecurity.forJob(sc.getConf(), sc.env().securityManager());
+        if (!loggedSecurity) {
+            LOG.info("The channel's links are {}", security.describe());
+            loggedSecurity = true;
+        }
         return SocketLinks.listen(sc.getConf().get("spark.driver.bindAddress", host), host, partitions, POLL_MILLIS,
-                this::checkAlive);
+                SocketLinks.OPENING_MILLIS, this::checkAlive, security);
+    }
+
+    /** {@value #SPIN_MICROS} in nanoseconds; one clear line when it is not microseconds in [0, 1 s]. */
+    static long spinNanos(JavaSparkContext sc) {
+        return spinNanos(sc.getConf().get(SPIN_MICROS, Long.toString(DEFAULT_SPIN_MICROS)));
+    }
+
+    /** A {@value #SPIN_MICROS} value in nanoseconds. */
+    static long spinNanos(String setting) {
+        String value = setting.trim();
+        try {
+            long micros = Long.parseLong(value);
+            if (micros >= 0 && micros <= 1_000_000) {
+                return micros * 1000;
+            }
+        } catch (NumberFormatException e) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException(SPIN_MICROS + " must be a whole number of microseconds in [0, 1000000], got '"
+                + value + "'");
     }
 
     @Override
@@ -151,9 +187,20 @@ final class ChannelTransport implements SparkTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            workers.links().close();
+            closeLinks(workers.links());
             workers = null;
         }
+    }
+
+    private void closeLinks(WorkerLinks links) {
+        closedLinks = closedLinks.plus(links.bytes());
+        links.close();
+    }
+
+    @Override
+    public LinkBytes driverLinkBytes() {
+        Workers w = workers;
+        return w == null ? closedLinks : closedLinks.plus(w.links().bytes());
     }
 
     /**
@@ -166,7 +213,7 @@ final class ChannelTransport implements SparkTransport {
         if (aborted == null) {
             return;
         }
-        aborted.links().close();
+        closeLinks(aborted.links());
         aborted.job().cancel(true);
         try {
             aborted.job().get();

@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
@@ -9,8 +10,10 @@ import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.driver.modes.RoundSession;
 import dev.sparktrain.driver.modes.RoundTask;
 import dev.sparktrain.driver.modes.TaskOutput;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -23,12 +26,15 @@ public final class JobSession implements RoundSession {
 
     private final JavaSparkContext sc;
     private final CachedBlocks data;
+    /** Whether the round's results are summed on the executors ({@link ShuffledReduction}) rather than here. */
+    private final boolean tree;
     /** The workers' carries by partition, or null when they carry nothing. */
     private final HashMap<Integer, InnerState> carries;
 
-    JobSession(JavaSparkContext sc, CachedBlocks data, Map<Integer, InnerState> carries) {
+    JobSession(JavaSparkContext sc, CachedBlocks data, Map<Integer, InnerState> carries, ExchangeTopology topology) {
         this.sc = sc;
         this.data = data;
+        this.tree = topology == ExchangeTopology.TREE;
         this.carries = carries == null ? null : new HashMap<>(carries);
     }
 
@@ -36,7 +42,9 @@ public final class JobSession implements RoundSession {
     public RoundSums run(RoundPlan plan, RoundTask task) {
         Broadcast<Shared> shared = sc.broadcast(new Shared(plan, carries == null ? null : new HashMap<>(carries)));
         try {
-            Reply merged = OrderedMerge.run(data.rdd(), new Task(task, shared), Reply.empty(), Reply::merge);
+            Task perPartition = new Task(task, shared);
+            Reply merged = tree ? ShuffledReduction.run(data.rdd(), perPartition)
+                    : OrderedMerge.run(data.rdd(), perPartition, Reply.empty(), Reply::merge);
             if (carries != null) {
                 carries.putAll(merged.carries);
             }
@@ -86,6 +94,23 @@ public final class JobSession implements RoundSession {
             result.merge(other.result);
             carries.putAll(other.carries);
             return this;
+        }
+
+        /** This reply in {@code parts} pieces ({@link RoundSums#split}); the first holds the carries. */
+        List<Reply> split(int parts) {
+            List<Reply> pieces = new ArrayList<>(parts);
+            for (RoundSums piece : result.split(parts)) {
+                pieces.add(new Reply(piece));
+            }
+            pieces.get(0).carries.putAll(carries);
+            return pieces;
+        }
+
+        /** The reply whose {@link #split} gave {@code pieces}, each merged with the same pieces of other replies. */
+        static Reply join(List<Reply> pieces) {
+            Reply whole = new Reply(RoundSums.join(pieces.stream().map(piece -> piece.result).toList()));
+            pieces.forEach(piece -> whole.carries.putAll(piece.carries));
+            return whole;
         }
     }
 

@@ -24,6 +24,12 @@ import java.util.concurrent.locks.LockSupport;
  * another from the driver left the second worker waiting for the driver (the first one woken took the driver's core,
  * and the scheduler moved the driver to the idle one only at its next tick; docs/performance.md, session 9): a round
  * lasts as long as its last worker.
+ * <p>A wait that has been short lately spins for up to {@code spinNanos} before it parks: a wake-up from a park costs
+ * tens of microseconds, more on a busy machine, twice per round, and a spin that catches the message costs none.
+ * Each end of each link keeps a running mean of its waits and spins only while that mean is within the spin: a
+ * worker waiting for its next task (the driver's update, short) spins, the driver waiting for results (the workers'
+ * compute, long) parks at once, and on a loaded machine, where every wait grows, nobody spins on cores that others
+ * need. A spin yields the core every few checks (docs/performance.md has the measured costs).
  */
 final class MemoryLinks implements WorkerLinks {
 
@@ -36,6 +42,7 @@ final class MemoryLinks implements WorkerLinks {
 
     private final long key;
     private final int pollMillis;
+    private final long spinNanos;
     private final MessageChannel.Liveness liveness;
     private final Mailbox[] mailboxes;
 
@@ -46,9 +53,14 @@ final class MemoryLinks implements WorkerLinks {
     private static final class Mailbox {
         private final Queue<Envelope> toWorker = new ConcurrentLinkedQueue<>();
         private final BlockingQueue<Envelope> toDriver = new LinkedBlockingQueue<>();
+        /** Messages from other workers ({@code tree} exchange), by sender. */
+        private final Map<Integer, BlockingQueue<Envelope>> fromPeers = new ConcurrentHashMap<>();
         private final AtomicBoolean taken = new AtomicBoolean();
         /** The worker's thread, once it has connected. */
         private volatile Thread worker;
+        /** Running means of the worker's waits for messages and of the driver's waits for results. */
+        private final Wait workerWaits = new Wait();
+        private final Wait driverWaits = new Wait();
 
         void post(Envelope message) {
             toWorker.add(message);
@@ -68,11 +80,16 @@ final class MemoryLinks implements WorkerLinks {
         boolean hasMail() {
             return !toWorker.isEmpty();
         }
+
+        BlockingQueue<Envelope> from(int peer) {
+            return fromPeers.computeIfAbsent(peer, p -> new LinkedBlockingQueue<>());
+        }
     }
 
-    private MemoryLinks(long key, int workers, int pollMillis, MessageChannel.Liveness liveness) {
+    private MemoryLinks(long key, int workers, int pollMillis, long spinNanos, MessageChannel.Liveness liveness) {
         this.key = key;
         this.pollMillis = pollMillis;
+        this.spinNanos = spinNanos;
         this.liveness = liveness;
         this.mailboxes = new Mailbox[workers];
         for (int p = 0; p < workers; p++) {
@@ -80,10 +97,16 @@ final class MemoryLinks implements WorkerLinks {
         }
     }
 
-    /** Opens {@code workers} workers' queues; waits check {@code liveness} every {@code pollMillis}. */
-    static MemoryLinks open(int workers, int pollMillis, MessageChannel.Liveness liveness) {
+    /**
+     * Opens {@code workers} workers' queues; waits spin for up to {@code spinNanos} before they park, and check
+     * {@code liveness} every {@code pollMillis}.
+     */
+    static MemoryLinks open(int workers, int pollMillis, long spinNanos, MessageChannel.Liveness liveness) {
+        if (spinNanos < 0) {
+            throw new IllegalArgumentException("a spin must be >= 0 ns, got " + spinNanos);
+        }
         while (true) {
-            MemoryLinks links = new MemoryLinks(RANDOM.nextLong(), workers, pollMillis, liveness);
+            MemoryLinks links = new MemoryLinks(RANDOM.nextLong(), workers, pollMillis, spinNanos, liveness);
             if (OPEN.putIfAbsent(links.key, links) == null) {
                 return links;
             }
@@ -126,15 +149,57 @@ final class MemoryLinks implements WorkerLinks {
 
     @Override
     public Envelope receive(int partition) throws IOException {
+        BlockingQueue<Envelope> queue = mailboxes[partition].toDriver;
+        Wait waits = mailboxes[partition].driverWaits;
+        long start = System.nanoTime();
+        Envelope message = waits.spin(queue::poll, spinNanos);
         try {
-            Envelope message;
-            while ((message = mailboxes[partition].toDriver.poll(pollMillis, TimeUnit.MILLISECONDS)) == null) {
+            while (message == null && (message = queue.poll(pollMillis, TimeUnit.MILLISECONDS)) == null) {
                 liveness.check();
             }
+            waits.record(System.nanoTime() - start, spinNanos);
             return message;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for worker " + partition);
+        }
+    }
+
+    /** One waiting end of a link: the running mean of its waits, and its spin. Used by one thread at a time. */
+    private static final class Wait {
+        private long meanNanos;
+
+        /**
+         * Adds a wait to the running mean (weight 1/8: a few rounds follow a change of pace), counting a long wait
+         * (between blocks, an evaluation) as twice the spin: long enough to stop spinning, short enough to start again
+         * within a few rounds once the waits are short.
+         */
+        void record(long nanos, long spinNanos) {
+            meanNanos += (Math.min(nanos, 2 * spinNanos) - meanNanos) / 8;
+        }
+
+        /**
+         * {@code take}'s first message within {@code spinNanos}, when the waits have been that short lately; else
+         * null at once. Yields every few checks: on a machine with fewer cores than runnable threads, the thread it
+         * waits for may need this core.
+         */
+        Envelope spin(java.util.function.Supplier<Envelope> take, long spinNanos) {
+            Envelope message = take.get();
+            if (message != null || spinNanos == 0 || meanNanos > spinNanos) {
+                return message;
+            }
+            long until = System.nanoTime() + spinNanos;
+            for (int checks = 1; ; checks++) {
+                if ((checks & 15) == 0) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+                message = take.get();
+                if (message != null || System.nanoTime() - until > 0) {
+                    return message;
+                }
+            }
         }
     }
 
@@ -150,13 +215,58 @@ final class MemoryLinks implements WorkerLinks {
     /** The job's key in this JVM's registry. */
     private record Endpoint(long key) implements WorkerEndpoint {
 
-        @Override
-        public DriverLink connect(int partition) throws IOException {
+        private MemoryLinks links() throws IOException {
             MemoryLinks links = OPEN.get(key);
             if (links == null) {
                 throw new IOException("no in-memory channel " + key + " in this JVM: the workers' job has ended, or "
                         + "this worker runs in another process than the driver");
             }
+            return links;
+        }
+
+        /** Queues between the workers' threads, by sender; a wait ends when the driver closes the channel. */
+        @Override
+        public PeerLinks peers(int partition, TreeShape shape, String host, PeerLinks.AddressBook book)
+                throws IOException {
+            MemoryLinks links = links();
+            return new PeerLinks() {
+                @Override
+                public void send(int peer, byte type, Object body) {
+                    links.mailboxes[peer].from(partition).add(new Envelope(type, body));
+                }
+
+                @Override
+                public Envelope receive(int peer) throws IOException {
+                    BlockingQueue<Envelope> queue = links.mailboxes[partition].from(peer);
+                    try {
+                        Envelope message;
+                        while ((message = queue.poll(RECHECK_NANOS, TimeUnit.NANOSECONDS)) == null) {
+                            if (OPEN.get(key) != links) {
+                                throw new IOException("the driver closed the channel");
+                            }
+                        }
+                        return message;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while waiting for worker " + peer);
+                    }
+                }
+
+                @Override
+                public boolean sendsCopies() {
+                    return false;
+                }
+
+                @Override
+                public void close() {
+                    // the driver's close ends the job's queues
+                }
+            };
+        }
+
+        @Override
+        public DriverLink connect(int partition) throws IOException {
+            MemoryLinks links = links();
             if (partition < 0 || partition >= links.mailboxes.length
                     || !links.mailboxes[partition].taken.compareAndSet(false, true)) {
                 throw new IOException("worker partition must be a new one in [0, " + links.mailboxes.length
@@ -178,14 +288,16 @@ final class MemoryLinks implements WorkerLinks {
 
                 @Override
                 public Envelope receive() throws IOException {
-                    Envelope message;
-                    while ((message = mailbox.toWorker.poll()) == null) {
+                    long start = System.nanoTime();
+                    Envelope message = mailbox.workerWaits.spin(mailbox.toWorker::poll, links.spinNanos);
+                    while (message == null && (message = mailbox.toWorker.poll()) == null) {
                         LockSupport.parkNanos(this, RECHECK_NANOS);
                         if (Thread.interrupted()) {
                             Thread.currentThread().interrupt();
                             throw new InterruptedIOException("interrupted while waiting for the driver");
                         }
                     }
+                    mailbox.workerWaits.record(System.nanoTime() - start, links.spinNanos);
                     links.wakeChildren(partition);
                     if (message == CLOSED) {
                         throw new IOException("the driver closed the channel");

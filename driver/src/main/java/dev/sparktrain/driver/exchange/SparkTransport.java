@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.modes.InnerState;
 import dev.sparktrain.driver.modes.RoundSession;
@@ -9,16 +10,17 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * How a round's plan and task reach the workers on Spark's executors and their results come back: one Spark job per
  * round ({@link #jobs}), or a channel to each worker of one barrier job that serves block after block
- * ({@link #channel}). Either opens a {@link RoundSession} per block of rounds.
+ * ({@link #channel}). Either opens a {@link RoundSession} per block of rounds, and moves results and parameters in
+ * the {@link ExchangeTopology} it was made with: the same results either way.
  */
 public interface SparkTransport {
 
-    static SparkTransport jobs(JavaSparkContext sc) {
-        return new JobTransport(sc);
+    static SparkTransport jobs(JavaSparkContext sc, ExchangeTopology topology) {
+        return new JobTransport(sc, topology);
     }
 
-    static SparkTransport channel(JavaSparkContext sc) {
-        return new ChannelTransport(sc);
+    static SparkTransport channel(JavaSparkContext sc, ExchangeTopology topology) {
+        return new ChannelTransport(sc, topology);
     }
 
     /** The channel as it runs on {@code sc}: {@code channel (in memory)} or {@code channel (tcp)}. */
@@ -38,5 +40,14 @@ public interface SparkTransport {
      * again.
      */
     default void releaseWorkers() {
+    }
+
+    /**
+     * Bytes through the driver's own connections to the workers since this transport was made: the channel's over
+     * TCP. One Spark job per round moves its data through Spark's broadcast and task results, which Spark's own
+     * metrics count, and an in-memory channel encodes nothing: both give {@link LinkBytes#ZERO}.
+     */
+    default LinkBytes driverLinkBytes() {
+        return LinkBytes.ZERO;
     }
 }

@@ -34,6 +34,11 @@ interface WorkerLinks extends AutoCloseable {
         }
     }
 
+    /** Bytes through these links so far ({@link LinkBytes#ZERO} in memory, where nothing is encoded). */
+    default LinkBytes bytes() {
+        return LinkBytes.ZERO;
+    }
+
     /** The next message from {@code partition}'s worker. */
     Envelope receive(int partition) throws IOException;
 
@@ -46,6 +51,13 @@ interface WorkerLinks extends AutoCloseable {
 
         /** {@code partition}'s end of its connection to the driver. */
         DriverLink connect(int partition) throws IOException;
+
+        /**
+         * {@code partition}'s links to the workers it exchanges with in {@code shape}, once all of them are open; a
+         * worker that listens for others does so on {@code host}, and the workers learn each other's addresses through
+         * {@code book}.
+         */
+        PeerLinks peers(int partition, TreeShape shape, String host, PeerLinks.AddressBook book) throws IOException;
     }
 
     /** A worker's end of its connection to the driver; waits block. */

@@ -35,6 +35,20 @@ public final class InnerState implements java.io.Serializable {
         return new OptimizerState(step, arrays);
     }
 
+    /** This state with {@code slot} set to {@code values} (the other slots shared, not copied). */
+    public InnerState with(String slot, float[] values) {
+        Map<String, float[]> more = new LinkedHashMap<>(slots);
+        more.put(slot, values);
+        return new InnerState(step, more);
+    }
+
+    /** This state without {@code slot} (the other slots shared, not copied). */
+    public InnerState without(String slot) {
+        Map<String, float[]> fewer = new LinkedHashMap<>(slots);
+        fewer.remove(slot);
+        return new InnerState(step, fewer);
+    }
+
     public long step() {
         return step;
     }

@@ -1,8 +1,8 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.ParameterServer;
@@ -19,7 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * next H mini-batches; the driver takes the sample-weighted mean of the workers' parameters and either adopts it
  * ({@code average}) or feeds θ − mean to the server's outer optimizer ({@code outer}). The inner optimizer state
  * follows {@code training.inner_state}: averaged like the parameters and sent with the next plan, reset, or kept by
- * each worker as its carry.
+ * each worker as its carry. With {@code training.exchange.pseudo_gradient} in 16 bits, the workers send their rounded
+ * pseudo-gradients instead, and the mean is θ − their mean.
  */
 public final class LocalStepRounds implements RoundStrategy {
 
@@ -31,9 +32,15 @@ public final class LocalStepRounds implements RoundStrategy {
     private final int batchSize;
     private final boolean dropLastBatch;
     private final LocalStepsTask task;
+    private final WirePrecision pseudoGradient;
+    /** The workers' mean parameters θ − mean(pseudo-gradient) when pseudo-gradients travel in 16 bits. */
+    private float[] fromPseudoGradient;
     /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
-    /** The round's mean parameters and inner-state slots, in native arrays kept across rounds: the server copies them. */
+    /**
+     * The round's mean parameters (only for networks with running statistics) and inner-state slots, in native arrays
+     * kept across rounds: the server copies them.
+     */
     private INDArray meanParams;
     private final Map<String, INDArray> meanSlots = new HashMap<>();
 
@@ -42,7 +49,7 @@ public final class LocalStepRounds implements RoundStrategy {
      * as its gradient, otherwise the server adopts the mean.
      */
     public LocalStepRounds(NetworkSpec spec, Optimizer inner, InnerStatePolicy policy, boolean outer, long seed,
-                           int localSteps, int batchSize, boolean dropLastBatch) {
+                           int localSteps, int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient) {
         this.spec = spec;
         this.inner = inner;
         this.policy = policy;
@@ -50,7 +57,9 @@ public final class LocalStepRounds implements RoundStrategy {
         this.localSteps = localSteps;
         this.batchSize = batchSize;
         this.dropLastBatch = dropLastBatch;
-        this.task = new LocalStepsTask(spec, inner, policy, seed, localSteps, batchSize, dropLastBatch);
+        this.pseudoGradient = pseudoGradient;
+        this.task = new LocalStepsTask(spec, inner, policy, seed, localSteps, batchSize, dropLastBatch,
+                pseudoGradient);
     }
 
     @Override
@@ -66,7 +75,7 @@ public final class LocalStepRounds implements RoundStrategy {
 
     @Override
     public boolean carriesWorkerState() {
-        return policy == InnerStatePolicy.KEEP;
+        return task.carries();
     }
 
     @Override
@@ -77,27 +86,37 @@ public final class LocalStepRounds implements RoundStrategy {
         return new RoundPlan(epoch, round, lastSnapshot, shared);
     }
 
+    /**
+     * The server adopts the workers' mean parameters, or steps on θ − mean, where the mean lies (a Java array, fused
+     * passes); a mean with a NaN or infinite value leaves it unchanged.
+     */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
-        meanParams = NativeFloats.refill(meanParams, merged.mean(RoundSums.PARAMS));
-        if (!BlasVectors.allFinite(meanParams)) {
-            throw new NonFiniteLossException(plan.epoch(), plan.round(), -1);
-        }
+        float[] mean = pseudoGradient.halves() ? workersMean(plan, merged) : merged.mean(RoundSums.PARAMS);
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(merged) : null;
-        double pseudoGradientNorm;
-        double updateNorm;
-        if (outer) {
-            pseudoGradientNorm = server.distanceTo(meanParams);
-            updateNorm = server.applyOuterStep(meanParams, meanInner);
-        } else {
-            // Averaging moves the parameters to the workers' mean: the change is the pseudo-gradient, computed once.
-            updateNorm = server.applyParameterAverage(meanParams, policy, meanInner);
-            pseudoGradientNorm = updateNorm;
+        // In average mode the change is the pseudo-gradient, measured once.
+        ParameterServer.Update update = (outer ? server.applyOuterStep(mean, meanInner)
+                : server.applyParameterAverage(mean, policy, meanInner))
+                .orElseThrow(() -> new NonFiniteLossException(plan.epoch(), plan.round(), -1));
+        if (spec.layout().trainableLength() < spec.layout().totalLength()) {
+            RunningState.adoptWorkerMean(server, spec, meanParams = NativeFloats.refill(meanParams, mean));
         }
-        RunningState.adoptWorkerMean(server, spec, meanParams);
         // The workers' rate at their last local step (schedules count inner steps).
         double learningRate = inner.learningRateAt(Math.max(0, merged.maxStep() - 1));
-        return new Applied(pseudoGradientNorm, updateNorm, learningRate);
+        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
+    }
+
+    /** θ − mean(pseudo-gradient): the workers' mean parameters as far as 16-bit pseudo-gradients tell them. */
+    private float[] workersMean(RoundPlan plan, RoundSums merged) {
+        float[] theta = plan.params().params();
+        float[] meanPseudoGradient = merged.mean(RoundSums.PSEUDO_GRADIENT);
+        if (fromPseudoGradient == null || fromPseudoGradient.length != theta.length) {
+            fromPseudoGradient = new float[theta.length];
+        }
+        for (int i = 0; i < theta.length; i++) {
+            fromPseudoGradient[i] = theta[i] - meanPseudoGradient[i];
+        }
+        return fromPseudoGradient;
     }
 
     private OptimizerState meanInnerState(RoundSums merged) {

@@ -1,12 +1,14 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.Seeds;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
+import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
@@ -19,7 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * its next H mini-batches of this epoch's order, from the plan's parameters and an inner optimizer state that the
  * policy picks: fresh ({@code reset}), the plan's shared one ({@code average}), or the worker's own carry
  * ({@code keep}). Returns its final parameters (and, under {@code average}, its inner state's slots), weighted by the
- * samples it used; under {@code keep} it carries its state on. A pure function of its inputs.
+ * samples it used; under {@code keep} it carries its state on. With {@code training.exchange.pseudo_gradient} in 16
+ * bits it returns its rounded pseudo-gradient instead of its parameters and carries the rounding's residual
+ * ({@link ErrorFeedback}). A pure function of its inputs.
  */
 public final class LocalStepsTask implements RoundTask {
 
@@ -34,9 +38,14 @@ public final class LocalStepsTask implements RoundTask {
     private final int localSteps;
     private final int batchSize;
     private final boolean dropLastBatch;
+    private final WirePrecision pseudoGradient;
 
+    /**
+     * With {@code pseudoGradient} in 16 bits, the task returns its pseudo-gradient θ − θ_worker rounded with
+     * {@link ErrorFeedback} instead of its parameters, and carries the residual.
+     */
     public LocalStepsTask(NetworkSpec spec, Optimizer optimizer, InnerStatePolicy policy, long seed, int localSteps,
-                          int batchSize, boolean dropLastBatch) {
+                          int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient) {
         this.spec = spec;
         this.optimizer = optimizer;
         this.policy = policy;
@@ -44,6 +53,12 @@ public final class LocalStepsTask implements RoundTask {
         this.localSteps = localSteps;
         this.batchSize = batchSize;
         this.dropLastBatch = dropLastBatch;
+        this.pseudoGradient = pseudoGradient;
+    }
+
+    /** Whether workers carry state from round to round: a kept inner state, or an error-feedback residual. */
+    public boolean carries() {
+        return policy == InnerStatePolicy.KEEP || pseudoGradient.halves();
     }
 
     @Override
@@ -53,8 +68,8 @@ public final class LocalStepsTask implements RoundTask {
         int round = plan.round();
         int firstRow = round * localSteps * batchSize;
         if (firstRow >= block.rows() || (dropLastBatch && block.rows() - firstRow < batchSize)) {
-            // No step to take: a kept state goes on as it came.
-            return new TaskOutput(result, policy == InnerStatePolicy.KEEP ? carry : Carry.NONE);
+            // No step to take: a kept state and a residual go on as they came.
+            return new TaskOutput(result, carries() ? carry : Carry.NONE);
         }
         long start = System.nanoTime();
         // The network computes on its own copy of the plan's parameters, updated in place step by step.
@@ -83,14 +98,33 @@ public final class LocalStepsTask implements RoundTask {
             samples += rows;
         }
         Map<String, INDArray> vectors = new LinkedHashMap<>();
-        vectors.put(RoundSums.PARAMS, network.params());
+        if (!pseudoGradient.halves()) {
+            vectors.put(RoundSums.PARAMS, network.params());
+        }
         if (policy == InnerStatePolicy.AVERAGE) {
             state.slots().forEach((name, slot) -> vectors.put(SLOT + name, slot));
         }
+        long length = network.params().length();
+        if (pseudoGradient.halves()) {
+            ErrorFeedback.Rounded sent = ErrorFeedback.round(plan.params().params(),
+                    NativeFloats.toArray(network.params()), residual(carry), pseudoGradient);
+            result = RoundSums.ofRounded(RoundSums.PSEUDO_GRADIENT, sent.bits(), pseudoGradient, vectors,
+                    lossSum / samples, samples, state.step());
+            result.taskStats().record(fetched - start, System.nanoTime() - fetched,
+                    length * (2 + (long) Float.BYTES * vectors.size()));
+            InnerState kept = policy == InnerStatePolicy.KEEP ? InnerState.of(state) : new InnerState(0, Map.of());
+            return new TaskOutput(result, Carry.sent(kept.with(ErrorFeedback.RESIDUAL, sent.residual())));
+        }
         result.add(vectors, lossSum / samples, samples, state.step());
-        long payload = network.params().length() * vectors.size();
-        result.taskStats().record(fetched - start, System.nanoTime() - fetched, payload * Float.BYTES);
+        result.taskStats().record(fetched - start, System.nanoTime() - fetched,
+                length * vectors.size() * Float.BYTES);
         return new TaskOutput(result, policy == InnerStatePolicy.KEEP ? new Carry.Live(state) : Carry.NONE);
+    }
+
+    /** The error-feedback residual the carry holds, or null (none yet). */
+    private static float[] residual(Carry carry) {
+        InnerState state = carry.toInnerState();
+        return state == null ? null : state.slots().get(ErrorFeedback.RESIDUAL);
     }
 
     /**
@@ -105,8 +139,12 @@ public final class LocalStepsTask implements RoundTask {
                 if (carry instanceof Carry.Live live) {
                     yield live.state();
                 }
-                yield carry instanceof Carry.Sent sent ? sent.state().toOptimizerState()
-                        : scratch.freshOwned(optimizer);
+                if (carry instanceof Carry.Sent sent) {
+                    // A residual is no part of the optimizer's state.
+                    yield (pseudoGradient.halves() ? sent.state().without(ErrorFeedback.RESIDUAL) : sent.state())
+                            .toOptimizerState();
+                }
+                yield scratch.freshOwned(optimizer);
             }
         };
     }

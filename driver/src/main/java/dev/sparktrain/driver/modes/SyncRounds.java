@@ -2,11 +2,9 @@ package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.ops.network.NetworkSpec;
-import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.ParameterSnapshot;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * {@code sync} mode: one mini-batch per worker per round; the driver applies the optimizer to the sample-weighted
@@ -20,8 +18,6 @@ public final class SyncRounds implements RoundStrategy {
     private final SyncRoundTask task;
     /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
-    /** The round's mean gradient, in a native array kept across rounds: the server's step overwrites it. */
-    private INDArray meanGradient;
 
     public SyncRounds(NetworkSpec spec, long seed, int batchSize, boolean dropLastBatch) {
         this.spec = spec;
@@ -51,16 +47,17 @@ public final class SyncRounds implements RoundStrategy {
         return new RoundPlan(epoch, round, lastSnapshot, null);
     }
 
+    /**
+     * The server steps on the merged gradient sums where they lie, a Java array, dividing by the sample count as it
+     * reads them (one fused pass, no copies).
+     */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
-        meanGradient = NativeFloats.refill(meanGradient, merged.gradient());
         double learningRate = server.optimizer().learningRateAt(server.step());
-        double gradientNorm = BlasVectors.norm2(meanGradient);
-        // The step may overwrite meanGradient: it is refilled next round.
-        double updateNorm = server.applyMeanGradientOverwriting(meanGradient);
+        ParameterServer.Update update = server.applyMeanGradient(merged.sums(RoundSums.GRADIENT), merged.count());
         if (merged.has(RoundSums.PARAMS)) {
             RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(merged.mean(RoundSums.PARAMS)));
         }
-        return new Applied(gradientNorm, updateNorm, learningRate);
+        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
     }
 }

@@ -42,6 +42,17 @@ class RoundSumsTest {
     }
 
     @Test
+    void sumsAreReadableUntilTheyBecomeMeans() {
+        RoundSums sum = RoundSums.empty().add(vectors(new float[] {1, 2}, null), 0.5, 3, 0)
+                .merge(RoundSums.empty().add(vectors(new float[] {4, -1}, null), 2.0, 1, 0));
+        assertArrayEquals(new float[] {7, 5}, sum.sums(RoundSums.GRADIENT));
+        assertThrows(IllegalArgumentException.class, () -> sum.sums(RoundSums.PARAMS));
+        assertArrayEquals(new float[] {7f / 4, 5f / 4}, sum.gradient());
+        assertThrows(IllegalStateException.class, () -> sum.sums(RoundSums.GRADIENT));
+        assertThrows(IllegalStateException.class, () -> RoundSums.empty().sums(RoundSums.GRADIENT));
+    }
+
+    @Test
     void emptyIsTheIdentityOnBothSides() {
         RoundSums left = RoundSums.empty().merge(of(new float[] {2, 3}, 1.0, 2));
         RoundSums right = of(new float[] {2, 3}, 1.0, 2).merge(RoundSums.empty());
@@ -121,5 +132,96 @@ class RoundSumsTest {
         assertNotSame(live.gradient(), next.gradient());
         assertArrayEquals(new float[] {5, 6}, live.gradient());
         assertArrayEquals(new float[] {7, 8}, next.gradient());
+    }
+
+    /** A result of {@code length}-element vectors of values at many scales, so that summation order shows. */
+    private static RoundSums random(java.util.Random random, int length, long samples) {
+        float[] gradient = new float[length];
+        float[] params = new float[length];
+        for (int i = 0; i < length; i++) {
+            gradient[i] = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(8) - 4));
+            params[i] = (float) random.nextGaussian();
+        }
+        return RoundSums.empty().add(vectors(gradient, params), random.nextDouble(), samples, random.nextInt(9));
+    }
+
+    @Test
+    void piecesMergedPieceByPieceJoinToTheMergedWholeBitForBit() {
+        int workers = 5;
+        int length = 1001;
+        RoundSums whole = RoundSums.empty();
+        for (int p = 0; p < workers; p++) {
+            whole.merge(random(new java.util.Random(p), length, 3 + p));
+        }
+        for (int parts : new int[] {1, 3, 7, 2000}) {
+            java.util.List<RoundSums> folded = null;
+            for (int p = 0; p < workers; p++) {
+                java.util.List<RoundSums> pieces = random(new java.util.Random(p), length, 3 + p).split(parts);
+                assertEquals(parts, pieces.size());
+                if (folded == null) {
+                    folded = new java.util.ArrayList<>();
+                    for (RoundSums piece : pieces) {
+                        folded.add(RoundSums.empty().merge(piece));
+                    }
+                } else {
+                    for (int k = 0; k < parts; k++) {
+                        folded.get(k).merge(pieces.get(k));
+                    }
+                }
+            }
+            RoundSums joined = RoundSums.join(folded);
+            assertEquals(whole.count(), joined.count());
+            assertEquals(whole.maxStep(), joined.maxStep());
+            assertEquals(whole.meanLoss(), joined.meanLoss());
+            assertArrayEquals(copy(whole, RoundSums.GRADIENT), joined.mean(RoundSums.GRADIENT));
+            assertArrayEquals(copy(whole, RoundSums.PARAMS), joined.mean(RoundSums.PARAMS));
+        }
+        // Merged in another order, the sums differ: the test data can tell orders apart.
+        RoundSums reversed = RoundSums.empty();
+        for (int p = workers - 1; p >= 0; p--) {
+            reversed.merge(random(new java.util.Random(p), length, 3 + p));
+        }
+        assertTrue(!java.util.Arrays.equals(copy(whole, RoundSums.GRADIENT), reversed.mean(RoundSums.GRADIENT)));
+    }
+
+    @Test
+    void aNonFiniteMarkAndTheTaskStatsTravelInTheFirstPiece() {
+        RoundSums marked = RoundSums.empty().markNonFinite(4);
+        marked.taskStats().record(1, 2, 3);
+        java.util.List<RoundSums> pieces = marked.split(3);
+        assertEquals(4, pieces.get(0).firstNonFinitePartition());
+        assertEquals(-1, pieces.get(1).firstNonFinitePartition());
+        RoundSums joined = RoundSums.join(pieces);
+        assertEquals(4, joined.firstNonFinitePartition());
+        assertEquals(1, joined.taskStats().tasks());
+        assertTrue(joined.isEmpty());
+    }
+
+    private static float[] copy(RoundSums sums, String name) {
+        return sums.mean(name).clone();
+    }
+
+    @Test
+    void aRoundedVectorMergesAsItsDecodedValuesAddedInFloatWould() {
+        float[] values = {0.5f, -1.25f, 3f, 1e-3f};
+        short[] bits = new short[values.length];
+        float[] decoded = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bits[i] = WirePrecision.BF16.encode(values[i]);
+            decoded[i] = WirePrecision.BF16.decode(bits[i]);
+        }
+        Map<String, INDArray> none = Map.of();
+        RoundSums first = of(new float[] {1, 2, 3, 4}, 0.5, 3);
+        RoundSums rounded = RoundSums.empty().merge(RoundSums.ofRounded(RoundSums.GRADIENT, bits,
+                WirePrecision.BF16, none, 1.5, 5, 2));
+        RoundSums inFloat = RoundSums.empty().merge(of(decoded, 1.5, 5));
+        assertTrue(rounded.has(RoundSums.GRADIENT));
+        assertArrayEquals(copy(inFloat, RoundSums.GRADIENT), copy(rounded, RoundSums.GRADIENT));
+        RoundSums mixed = of(new float[] {1, 2, 3, 4}, 0.5, 3).merge(RoundSums.ofRounded(RoundSums.GRADIENT, bits,
+                WirePrecision.BF16, none, 1.5, 5, 2));
+        assertArrayEquals(first.merge(of(decoded, 1.5, 5)).gradient(), mixed.gradient());
+        assertEquals(8, mixed.count());
+        assertThrows(IllegalStateException.class, () -> RoundSums.ofRounded(RoundSums.GRADIENT, bits,
+                WirePrecision.BF16, none, 1, 1, 0).add(none, 1, 1, 0));
     }
 }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.driver.ExchangeConfig;
 import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.ModeSetup;
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.TestBlocks;
@@ -27,6 +29,7 @@ import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.checkpoint.CheckpointStore;
 import dev.sparktrain.ps.optim.Adam;
+import dev.sparktrain.ps.optim.Sgd;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +128,15 @@ class ResumeTest {
                 InnerStatePolicy.KEEP, null);
         // 70 rows / 8 = 9 batches, 2 per round → 5 rounds; checkpoints every 2 rounds; crash after round 3 of
         // epoch 2 (its checkpoint after round 1 + the one at the end of round 3).
+        stopAndResumeEqualsUninterrupted(config, new CheckpointPolicy(1, 2, 2), 2, 3, dir);
+    }
+
+    @Test
+    void outerRunWithBf16PseudoGradientsStoppedMidEpochAndResumedEqualsTheUninterruptedRun(@TempDir Path dir) {
+        // Nothing but the workers' error-feedback residuals is carried: the checkpoint must hold them.
+        TrainingConfig config = TrainingConfig.sync(3, 8, 2, 13).withMode(TrainingMode.OUTER, 2,
+                InnerStatePolicy.RESET, Sgd.nesterov(0.7, 0.5)).withTransport(RoundTransport.CHANNEL)
+                .withExchange(ExchangeConfig.defaults().withPseudoGradient(WirePrecision.BF16));
         stopAndResumeEqualsUninterrupted(config, new CheckpointPolicy(1, 2, 2), 2, 3, dir);
     }
 

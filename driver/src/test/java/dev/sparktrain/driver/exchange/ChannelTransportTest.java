@@ -15,8 +15,6 @@ import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.data.TestBlocks;
-import dev.sparktrain.driver.listen.EpochMetrics;
-import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
@@ -30,7 +28,6 @@ import dev.sparktrain.ps.checkpoint.CheckpointStore;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Sgd;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -135,36 +132,6 @@ class ChannelTransportTest {
         assertArrayEquals(job, channel);
     }
 
-    /** Cancels the running block's Spark job once, after the given round, and waits until Spark has ended it. */
-    private static final class CancelBlockOnce implements TrainingListener {
-        private final int epoch;
-        private final int round;
-        private final List<Integer> roundsSeen = new ArrayList<>();
-        private boolean done;
-
-        CancelBlockOnce(int epoch, int round) {
-            this.epoch = epoch;
-            this.round = round;
-        }
-
-        @Override
-        public void onRound(RoundMetrics m) {
-            if (m.epoch() == epoch) {
-                roundsSeen.add(m.round());
-            }
-            if (!done && m.epoch() == epoch && m.round() == round) {
-                done = true;
-                sc.cancelAllJobs();
-                while (sc.statusTracker().getActiveJobIds().length > 0) {
-                    Thread.onSpinWait();
-                }
-            }
-        }
-
-        @Override
-        public void onEpoch(EpochMetrics m) {
-        }
-    }
 
     /** Counts the Spark jobs started while it listens. */
     private static final class JobCount extends SparkListener {
@@ -206,7 +173,7 @@ class ChannelTransportTest {
     void aBlockWhoseJobIsLostRunsAgainFromItsStartAndGivesTheSameParameters() {
         TrainingConfig config = TrainingConfig.sync(2, 16, 2, 8).withTransport(RoundTransport.CHANNEL);
         float[] uninterrupted = train(config, List.of(), null, null).params().toFloatVector();
-        CancelBlockOnce cancel = new CancelBlockOnce(2, 2);
+        CancelBlockOnce cancel = new CancelBlockOnce(sc, 2, 2);
         float[] restarted = train(config, List.of(cancel), null, null).params().toFloatVector();
         assertArrayEquals(uninterrupted, restarted, "a restarted block must give bitwise the same parameters");
         // Epoch 2 (6 rounds) ran rounds 0..2, lost its job, and ran again from round 0.
@@ -220,7 +187,7 @@ class ChannelTransportTest {
         TrainingConfig config = TrainingConfig.sync(2, 8, 2, 11).withMode(TrainingMode.AVERAGE, 2,
                 InnerStatePolicy.KEEP, null).withTransport(RoundTransport.CHANNEL);
         float[] uninterrupted = train(config, List.of(), null, null).params().toFloatVector();
-        CancelBlockOnce cancel = new CancelBlockOnce(2, 3);
+        CancelBlockOnce cancel = new CancelBlockOnce(sc, 2, 3);
         float[] restarted = train(config, List.of(cancel), null, null).params().toFloatVector();
         assertArrayEquals(uninterrupted, restarted);
         assertEquals(List.of(0, 1, 2, 3, 0, 1, 2, 3, 4, 5), cancel.roundsSeen);

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The in-memory links: a round's task posted to every worker reaches each one through the wake-up tree, replies come
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class MemoryLinksTest {
 
     private static final int WORKERS = 6;
+    private static final long SPIN = 200_000;
 
     /** Worker threads that each connect, then echo every task back with their partition until the channel ends. */
     private static List<CompletableFuture<Integer>> echoWorkers(MemoryLinks links) {
@@ -65,9 +68,11 @@ class MemoryLinksTest {
         }
     }
 
-    @Test
-    void everyWorkerGetsEveryRoundsTaskAndRepliesInItsOwnQueue() throws Exception {
-        MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
+    /** With no spin every wait parks; with a spin most messages arrive while their receiver spins. */
+    @ParameterizedTest(name = "spin {0} ns")
+    @ValueSource(longs = {0, 200_000, 50_000_000})
+    void everyWorkerGetsEveryRoundsTaskAndRepliesInItsOwnQueue(long spinNanos) throws Exception {
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, spinNanos, () -> { });
         try {
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
             for (int round = 0; round < 200; round++) {
@@ -82,7 +87,7 @@ class MemoryLinksTest {
 
     @Test
     void aTaskSentBeforeAWorkerConnectsWaitsForIt() throws Exception {
-        MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, SPIN, () -> { });
         try {
             links.sendToAll(WORKERS, MessageChannel.TASK, "early");
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
@@ -95,7 +100,7 @@ class MemoryLinksTest {
 
     @Test
     void closingEndsEveryWaitingWorkerWithAnError() throws Exception {
-        MemoryLinks links = MemoryLinks.open(WORKERS, 50, () -> { });
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, SPIN, () -> { });
         List<CompletableFuture<Integer>> workers = echoWorkers(links);
         // One round first: every worker has connected, and waits for the next task when the driver closes.
         links.sendToAll(WORKERS, MessageChannel.TASK, "only");
@@ -112,7 +117,7 @@ class MemoryLinksTest {
 
     @Test
     void anInterruptedWorkerStopsWaiting() throws Exception {
-        MemoryLinks links = MemoryLinks.open(1, 50, () -> { });
+        MemoryLinks links = MemoryLinks.open(1, 50, SPIN, () -> { });
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
             Thread worker = new Thread(() -> {
@@ -134,8 +139,21 @@ class MemoryLinksTest {
     }
 
     @Test
+    void aSpinIsAWholeNumberOfMicrosecondsFromZeroToASecond() {
+        assertEquals(0, ChannelTransport.spinNanos("0"));
+        assertEquals(200_000, ChannelTransport.spinNanos(" 200 "));
+        for (String bad : List.of("-1", "1.5", "2000000", "soon")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ChannelTransport.spinNanos(bad));
+            assertEquals(ChannelTransport.SPIN_MICROS + " must be a whole number of microseconds in [0, 1000000], got '"
+                    + bad.trim() + "'", e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> MemoryLinks.open(1, 50, -1, () -> { }));
+    }
+
+    @Test
     void aPartitionConnectsOnce() throws Exception {
-        MemoryLinks links = MemoryLinks.open(2, 50, () -> { });
+        MemoryLinks links = MemoryLinks.open(2, 50, SPIN, () -> { });
         try {
             WorkerLinks.DriverLink first = links.endpoint().connect(1);
             assertSame(IOException.class, assertThrows(IOException.class, () -> links.endpoint().connect(1))

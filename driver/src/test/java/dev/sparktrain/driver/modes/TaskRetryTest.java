@@ -3,6 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
@@ -92,11 +93,14 @@ class TaskRetryTest {
         CachedBlocks unreliable = new CachedBlocks(flaky, healthy.rowsPerPartition(), FEATURES);
         for (TrainingConfig config : List.of(TrainingConfig.sync(2, 8, 2, 4),
                 TrainingConfig.sync(2, 8, 2, 4).withMode(TrainingMode.AVERAGE, 2, InnerStatePolicy.KEEP, null))) {
-            FAILURES.set(0);
             float[] expected = train(healthy, config);
-            float[] actual = train(unreliable, config);
-            assertTrue(FAILURES.get() > 0, "failures were injected");
-            assertArrayEquals(expected, actual, config.mode().configName());
+            // Under the tree, the failing tasks are those of the shuffled reduction's first stage.
+            for (ExchangeTopology topology : ExchangeTopology.values()) {
+                FAILURES.set(0);
+                float[] actual = train(unreliable, config.withExchange(config.exchange().withTopology(topology)));
+                assertTrue(FAILURES.get() > 0, "failures were injected");
+                assertArrayEquals(expected, actual, config.mode().configName() + " " + topology.configName());
+            }
         }
     }
 
@@ -114,6 +118,8 @@ class TaskRetryTest {
         TrainingConfig config = TrainingConfig.sync(2, 8, 2, 4);
         float[] expected = train(two, config);
         assertArrayEquals(expected, train(emptyLast, config));
+        assertArrayEquals(expected, train(emptyLast, config.withExchange(config.exchange()
+                .withTopology(ExchangeTopology.TREE))), "an empty partition's pieces are empty under the tree too");
         float[] middle = train(withEmpty, config);
         for (float v : middle) {
             assertTrue(Float.isFinite(v));

@@ -59,7 +59,8 @@ class TasksOnOneThreadTest {
     void twoLocalStepTasksKeepingTheirStateOnOneThreadEachContinueTheirOwn() {
         // Two workers of the keep policy on one thread: each one's carried state must stay its own.
         LocalStepsTask task = new LocalStepsTask(SPEC, dev.sparktrain.ps.optim.Adam.defaults(0.01),
-                dev.sparktrain.ps.InnerStatePolicy.KEEP, 5, 1, 4, false);
+                dev.sparktrain.ps.InnerStatePolicy.KEEP, 5, 1, 4, false,
+                dev.sparktrain.driver.aggregate.WirePrecision.FLOAT32);
         Carry alone = task.run(plan(), 0, ROWS_0, Carry.NONE).carry();
         float[] aloneNext = task.run(new RoundPlan(1, 1, plan().params(), null), 0, ROWS_0, alone).result()
                 .mean(RoundSums.PARAMS).clone();

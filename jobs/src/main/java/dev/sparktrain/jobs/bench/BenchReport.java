@@ -113,14 +113,17 @@ public final class BenchReport {
         modes.add(r);
         if (modes.size() == 1) {
             out.printf(Locale.ROOT, "3. Spark training (after untimed one-epoch runs as long as the kernel's warm-up;"
-                    + " medians of epochs 2..N; round split: means per round, ms)%n");
+                    + " medians of epochs 2..N; round split: means per round, ms: the driver's snapshot, the slowest"
+                    + " worker's read and compute, the hand-off (%s: the rest of the round trip, with the driver's"
+                    + " merge of the results), the driver's update; then the driver's time between rounds)%n",
+                    run.training().transport().configName().equals("job") ? "one Spark job" : "the channel");
         }
-        out.printf(Locale.ROOT, "   %-8s %8.0f samples/s  %6.2f s/epoch  round %6.2f ms = broadcast %.2f + read"
-                        + " %.2f + compute %.2f + spark %.2f + driver %.2f; %s KiB broadcast, %s KiB returned;"
-                        + " final train loss %.4f%n", r.mode(), r.samplesPerSecond(), r.secondsPerEpoch(),
-                1e3 * r.roundSeconds(), 1e3 * r.broadcastSeconds(), 1e3 * r.fetchSeconds(), 1e3 * r.computeSeconds(),
-                1e3 * r.sparkSeconds(), 1e3 * r.driverSeconds(), r.broadcastBytes() / 1024, r.resultBytes() / 1024,
-                r.finalTrainLoss());
+        out.printf(Locale.ROOT, "   %-8s %8.0f samples/s  %6.2f s/epoch  round %6.2f ms = snapshot %.3f + read"
+                        + " %.3f + compute %.3f + hand-off %.3f + update %.3f; between rounds %.3f; %s KiB broadcast,"
+                        + " %s KiB returned; final train loss %.4f%n", r.mode(), r.samplesPerSecond(),
+                r.secondsPerEpoch(), 1e3 * r.roundSeconds(), 1e3 * r.broadcastSeconds(), 1e3 * r.fetchSeconds(),
+                1e3 * r.computeSeconds(), 1e3 * r.sparkSeconds(), 1e3 * r.driverSeconds(), 1e3 * r.betweenSeconds(),
+                r.broadcastBytes() / 1024, r.resultBytes() / 1024, r.finalTrainLoss());
         String m = r.mode();
         put(m + "_samples_per_sec", r.samplesPerSecond());
         put(m + "_sec_per_epoch", r.secondsPerEpoch());
@@ -130,6 +133,7 @@ public final class BenchReport {
         put(m + "_compute_ms", 1e3 * r.computeSeconds());
         put(m + "_spark_ms", 1e3 * r.sparkSeconds());
         put(m + "_driver_ms", 1e3 * r.driverSeconds());
+        put(m + "_between_ms", 1e3 * r.betweenSeconds());
         put(m + "_broadcast_bytes", r.broadcastBytes());
         put(m + "_result_bytes", r.resultBytes());
         put(m + "_warmup_epochs", r.warmupEpochs());

@@ -3,6 +3,7 @@ package dev.sparktrain.jobs.bench;
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.data.DataBlock;
 import dev.sparktrain.driver.inprocess.InProcessSession;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.modes.LocalStepsTask;
 import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -36,7 +37,7 @@ public final class KernelThroughput {
                     + " rows, the sample has " + rows.rows());
         }
         LocalStepsTask task = new LocalStepsTask(spec, optimizer, InnerStatePolicy.KEEP, seed, localSteps, batchSize,
-                true);
+                true, WirePrecision.FLOAT32);
         int rounds = Math.max(1, rows.rows() / batchSize / localSteps);
         return Replicas.throughput(threads, index -> {
             ParameterSnapshot params = new ParameterSnapshot(0, spec.initialParameters(seed, DataType.FLOAT)

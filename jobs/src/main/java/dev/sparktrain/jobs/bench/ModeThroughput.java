@@ -23,11 +23,14 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 public final class ModeThroughput {
 
-    /** Medians over the measured epochs; the round split holds means over their rounds. */
+    /**
+     * Medians over the measured epochs; the round split holds means over their rounds, and {@code betweenSeconds} is
+     * the epochs' training time per round outside the rounds (the driver's bookkeeping: metrics, listeners).
+     */
     public record Result(String mode, int warmupEpochs, int epochs, double samplesPerSecond, double secondsPerEpoch,
                          double roundSeconds, double broadcastSeconds, double fetchSeconds, double computeSeconds,
-                         double sparkSeconds, double driverSeconds, long broadcastBytes, long resultBytes,
-                         double finalTrainLoss, List<ProcessMemory> memoryAfterEpoch) {
+                         double sparkSeconds, double driverSeconds, double betweenSeconds, long broadcastBytes,
+                         long resultBytes, double finalTrainLoss, List<ProcessMemory> memoryAfterEpoch) {
     }
 
     private ModeThroughput() {
@@ -61,12 +64,15 @@ public final class ModeThroughput {
         int firstMeasured = epochs.size() > 1 ? 2 : 1;
         List<EpochMetrics> measured = epochs.stream().filter(e -> e.epoch() >= firstMeasured).toList();
         List<RoundMetrics> measuredRounds = rounds.stream().filter(r -> r.epoch() >= firstMeasured).toList();
+        double perRound = measured.stream().mapToDouble(EpochMetrics::trainSeconds).sum()
+                / Math.max(1, measuredRounds.size());
+        double roundSeconds = mean(measuredRounds, RoundMetrics::seconds);
         return new Result(config.mode().configName(), warmupEpochs, epochs.size(),
                 median(measured, e -> e.samples() / e.trainSeconds()), median(measured, EpochMetrics::trainSeconds),
-                mean(measuredRounds, RoundMetrics::seconds), mean(measuredRounds, RoundMetrics::broadcastSeconds),
+                roundSeconds, mean(measuredRounds, RoundMetrics::broadcastSeconds),
                 mean(measuredRounds, RoundMetrics::fetchSeconds), mean(measuredRounds, RoundMetrics::computeSeconds),
                 mean(measuredRounds, RoundMetrics::sparkSeconds), mean(measuredRounds, RoundMetrics::driverSeconds),
-                (long) mean(measuredRounds, RoundMetrics::broadcastBytes),
+                Math.max(0, perRound - roundSeconds), (long) mean(measuredRounds, RoundMetrics::broadcastBytes),
                 (long) mean(measuredRounds, RoundMetrics::resultBytes),
                 epochs.get(epochs.size() - 1).trainLoss(), List.copyOf(memory));
     }

@@ -1,9 +1,12 @@
 package dev.sparktrain.jobs.config;
 
 import dev.sparktrain.driver.stopping.EarlyStopping;
+import dev.sparktrain.driver.ExchangeConfig;
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.DataFormat;
@@ -184,10 +187,22 @@ public final class RunConfigParser {
                 o.integer("local_steps", d.localSteps(), 1, MAX_COUNT),
                 InnerStatePolicy.parse(o.field("inner_state"), o.string("inner_state", d.innerState().configName())),
                 outer,
-                RoundTransport.parse(o.field("transport"), o.string("transport", d.transport().configName())));
+                RoundTransport.parse(o.field("transport"), o.string("transport", d.transport().configName())),
+                o.has("exchange") ? exchange(o.sub("exchange")) : d.exchange());
         o.done(Set.of("mode", "epochs", "batch_size_per_worker", "workers", "seed", "drop_last_batch",
-                "eval_batch_size", "local_steps", "inner_state", "outer_optimizer", "early_stopping", "transport"));
+                "eval_batch_size", "local_steps", "inner_state", "outer_optimizer", "early_stopping", "transport",
+                "exchange"));
         return t;
+    }
+
+    private static ExchangeConfig exchange(Options o) {
+        ExchangeConfig d = ExchangeConfig.defaults();
+        ExchangeConfig exchange = new ExchangeConfig(
+                ExchangeTopology.parse(o.field("topology"), o.string("topology", d.topology().configName())),
+                WirePrecision.parse(o.field("pseudo_gradient"), o.string("pseudo_gradient",
+                        d.pseudoGradient().configName())));
+        o.done(Set.of("topology", "pseudo_gradient"));
+        return exchange;
     }
 
     private static EarlyStopping earlyStopping(Options o) {

@@ -77,7 +77,8 @@ class ResumeExtendTest {
         assertFalse(o.hasCliStackTrace(), o.err());
         assertEquals("error: checkpoint " + checkpoint + " does not fit this config: optimizer.schedule.decay_steps"
                 + " is 30 in the run, 60 now (also training.batch_size_per_worker); a resumed run may change only"
-                + " training.epochs, training.early_stopping, training.eval_batch_size, training.transport and the"
+                + " training.epochs, training.early_stopping, training.eval_batch_size, training.transport,"
+                + " training.exchange.topology and the"
                 + " data, checkpoint and spark sections; for other changes start a new run (another --out) or"
                 + " replace this one with --overwrite", o.errorLine());
         assertEquals(before, FileHashes.of(dir), "nothing changed");

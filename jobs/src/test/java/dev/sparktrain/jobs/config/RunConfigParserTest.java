@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.driver.ExchangeConfig;
+import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingMode;
+import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.jobs.tracking.MlflowConfig;
 import java.nio.file.Path;
@@ -86,6 +89,24 @@ class RunConfigParserTest {
         assertEquals(0.99, ((Adam) run.optimizer()).beta2());
         assertEquals(RoundTransport.CHANNEL, parse(MLP, "training.transport=channel").training().transport());
         assertEquals(4 * 16 + 16 + 16 * 3 + 3, run.model().layout().totalLength());
+    }
+
+    @Test
+    void theExchangeSectionIsOptionalValidatedAndDefaulted() {
+        assertEquals(ExchangeConfig.defaults(), parse(MLP).training().exchange());
+        assertEquals(new ExchangeConfig(ExchangeTopology.TREE, WirePrecision.BF16), parse(MLP,
+                "training.mode=outer", "training.exchange.topology=tree", "training.exchange.pseudo_gradient=bf16")
+                .training().exchange());
+        assertEquals(WirePrecision.FP16, parse(MLP, "training.mode=average", "training.exchange.pseudo_gradient=fp16")
+                .training().exchange().pseudoGradient());
+        assertEquals("training.exchange.topology must be one of [star, tree], got 'ring'",
+                error(MLP, "training.exchange.topology=ring"));
+        assertEquals("training.exchange.pseudo_gradient must be one of [float32, bf16, fp16], got 'int8'",
+                error(MLP, "training.mode=average", "training.exchange.pseudo_gradient=int8"));
+        assertEquals("training.exchange.pseudo_gradient bf16 applies to the average and outer modes only; sync mode "
+                + "sends float32 gradients", error(MLP, "training.exchange.pseudo_gradient=bf16"));
+        assertEquals("unknown field 'training.exchange.topolgy'; did you mean 'topology'?",
+                error(MLP, "training.exchange.topolgy=tree"));
     }
 
     @Test

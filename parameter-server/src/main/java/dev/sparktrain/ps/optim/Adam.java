@@ -6,6 +6,7 @@ import dev.sparktrain.ops.config.InvalidField;
 import dev.sparktrain.ops.config.Kind;
 import dev.sparktrain.ops.config.Options;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -116,13 +117,52 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         INDArray m = state.slot("m");
         INDArray v = state.slot("v");
         if (AdamLoop.applies(g, m, v, params)) {
-            double stepSize = lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
-            AdamLoop.step(g, m, v, params, beta1, beta2, eps, stepSize);
+            AdamLoop.step(g, m, v, params, beta1, beta2, eps, stepSize(lr, t));
         } else {
             // The op's iteration counts from 0 and bias-corrects with iteration + 1.
             Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, Math.toIntExact(t - 1)));
             params.subi(g);
         }
+        return new Step(params, finish(t, m, v));
+    }
+
+    /**
+     * The in-place step ({@link #stepInPlace}) element by element, for float32 state without AMSGrad: the same
+     * coefficients and the same arithmetic ({@link AdamLoop.Kernel}), then the same flush.
+     */
+    @Override
+    public ChunkStep chunkStep(OptimizerState state, double lr) {
+        if (amsgrad) {
+            return null;
+        }
+        long t = state.step() + 1;
+        double eps = convention == EpsilonConvention.PYTORCH ? epsilon * Math.sqrt(1 - Math.pow(beta2, t)) : epsilon;
+        AdamLoop.Kernel kernel = new AdamLoop.Kernel(beta1, beta2, eps, stepSize(lr, t));
+        return new ChunkStep() {
+            @Override
+            public List<String> slots() {
+                return List.of("m", "v");
+            }
+
+            @Override
+            public void apply(float[] g, float[][] slots, float[] params, int len) {
+                kernel.apply(g, slots, params, len);
+            }
+
+            @Override
+            public OptimizerState after(OptimizerState before) {
+                return finish(t, before.slot("m"), before.slot("v"));
+            }
+        };
+    }
+
+    /** The TensorFlow-form step size at step t: lr·√(1 − β2ᵗ)/(1 − β1ᵗ). */
+    private double stepSize(double lr, long t) {
+        return lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+    }
+
+    /** The state after step t of the in-place paths: tiny moments flushed every {@value #FLUSH_EVERY} steps. */
+    private static OptimizerState finish(long t, INDArray m, INDArray v) {
         if (t % FLUSH_EVERY == 0) {
             BooleanIndexing.replaceWhere(m, 0.0, Conditions.absLessThan(FLUSH_BELOW));
             BooleanIndexing.replaceWhere(v, 0.0, Conditions.absLessThan(FLUSH_BELOW));
@@ -130,7 +170,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         Map<String, INDArray> next = new LinkedHashMap<>();
         next.put("m", m);
         next.put("v", v);
-        return new Step(params, new OptimizerState(t, next));
+        return new OptimizerState(t, next);
     }
 
     @Override

@@ -15,6 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * array, the arithmetic in a plain loop over those arrays (which HotSpot compiles to SIMD instructions, square root
  * and division included; it does not vectorize loops over native buffers), and a bulk copy of m, v and θ back.
  * The coefficients are rounded to float32 from their double values, so 1 − β2 is 0.001f, not 1 − 0.999f.
+ * The same arithmetic serves the driver's chunked passes ({@link Kernel}, as a {@link ChunkStep}).
  */
 final class AdamLoop {
 
@@ -67,6 +68,7 @@ final class AdamLoop {
             ms.get(from, mc, 0, len);
             vs.get(from, vc, 0, len);
             ps.get(from, pc, 0, len);
+            // The same arithmetic as Kernel.apply (FusedUpdateTest holds the two to the same bits).
             for (int i = 0; i < len; i++) {
                 float gi = gc[i];
                 float mi = b1 * mc[i] + c1 * gi;
@@ -78,6 +80,44 @@ final class AdamLoop {
             ms.put(from, mc, 0, len);
             vs.put(from, vc, 0, len);
             ps.put(from, pc, 0, len);
+        }
+    }
+
+    /** The step's arithmetic on chunks of Java arrays: m and v are {@code moments[0]} and {@code moments[1]}. */
+    static final class Kernel {
+        private final float b1;
+        private final float b2;
+        private final float c1;
+        private final float c2;
+        private final float eps;
+        private final float lr;
+
+        Kernel(double beta1, double beta2, double epsilon, double stepSize) {
+            b1 = (float) beta1;
+            b2 = (float) beta2;
+            c1 = (float) (1 - beta1);
+            c2 = (float) (1 - beta2);
+            eps = (float) epsilon;
+            lr = (float) stepSize;
+        }
+
+        void apply(float[] gc, float[][] moments, float[] pc, int len) {
+            float[] mc = moments[0];
+            float[] vc = moments[1];
+            float b1 = this.b1;
+            float b2 = this.b2;
+            float c1 = this.c1;
+            float c2 = this.c2;
+            float eps = this.eps;
+            float lr = this.lr;
+            for (int i = 0; i < len; i++) {
+                float gi = gc[i];
+                float mi = b1 * mc[i] + c1 * gi;
+                float vi = b2 * vc[i] + c2 * gi * gi;
+                mc[i] = mi;
+                vc[i] = vi;
+                pc[i] -= lr * mi / ((float) Math.sqrt(vi) + eps);
+            }
         }
     }
 }

@@ -62,6 +62,15 @@ public interface Optimizer extends java.io.Serializable {
         return new Step(params, next.state());
     }
 
+    /**
+     * The next in-place step ({@link #stepInPlace} from {@code state}) as element-by-element arithmetic on chunks of
+     * float32 vectors, bitwise the same as the whole step, or null when this optimizer has no such form (then callers
+     * take {@link #stepInPlace}). The state's slots must be float32 vectors of the parameters' length.
+     */
+    default ChunkStep chunkStep(OptimizerState state) {
+        return null;
+    }
+
     /** Parameters and state after one step. */
     record Step(INDArray params, OptimizerState state) {
     }

@@ -49,6 +49,11 @@ public record Scheduled(UpdateRule rule, Schedule schedule) implements UpdateRul
         return rule.stepInPlace(g, state, params, lr * schedule.factor(state.step()));
     }
 
+    @Override
+    public ChunkStep chunkStep(OptimizerState state, double lr) {
+        return rule.chunkStep(state, lr * schedule.factor(state.step()));
+    }
+
     /** Runs the rule with the scheduled rate; {@code lr} here is the base rate the schedule scales. */
     @Override
     public OptimizerUpdate update(INDArray g, OptimizerState state, INDArray params, double lr) {

@@ -4,6 +4,7 @@ import dev.sparktrain.ops.config.Check;
 import dev.sparktrain.ops.config.ConfigKey;
 import dev.sparktrain.ops.config.InvalidField;
 import dev.sparktrain.ops.config.Kind;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -64,6 +65,45 @@ public record Sgd(double learningRate, double momentum, boolean nesterov) implem
     public OptimizerState init(INDArray params) {
         return momentum > 0 ? new OptimizerState(0, Map.of("momentum", params.ulike().assign(0)))
                 : new OptimizerState(0, Map.of());
+    }
+
+    /**
+     * The in-place step element by element, each term rounded to float32 as the whole-vector ND4J ops round it (their
+     * scalars are float32): b ← b·μ + g, then θ ← θ + (g, b or b·μ + g)·(−lr).
+     */
+    @Override
+    public ChunkStep chunkStep(OptimizerState state, double lr) {
+        long t = state.step() + 1;
+        float minusLr = (float) -lr;
+        float mu = (float) momentum;
+        return new ChunkStep() {
+            @Override
+            public List<String> slots() {
+                return momentum == 0 ? List.of() : List.of("momentum");
+            }
+
+            @Override
+            public void apply(float[] g, float[][] slots, float[] params, int len) {
+                if (momentum == 0) {
+                    for (int i = 0; i < len; i++) {
+                        params[i] += g[i] * minusLr;
+                    }
+                    return;
+                }
+                float[] b = slots[0];
+                for (int i = 0; i < len; i++) {
+                    float gi = g[i];
+                    float bi = b[i] * mu + gi;
+                    b[i] = bi;
+                    params[i] += (nesterov ? bi * mu + gi : bi) * minusLr;
+                }
+            }
+
+            @Override
+            public OptimizerState after(OptimizerState before) {
+                return new OptimizerState(t, before.slots());
+            }
+        };
     }
 
     @Override

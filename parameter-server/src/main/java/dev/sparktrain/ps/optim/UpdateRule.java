@@ -27,6 +27,16 @@ public interface UpdateRule extends Optimizer {
         return stepInPlace(gradient, state, params, learningRate());
     }
 
+    /** As {@link Optimizer#chunkStep} with the learning rate {@code lr}; null where the rule has no element form. */
+    default ChunkStep chunkStep(OptimizerState state, double lr) {
+        return null;
+    }
+
+    @Override
+    default ChunkStep chunkStep(OptimizerState state) {
+        return chunkStep(state, learningRate());
+    }
+
     @Override
     default double learningRateAt(long step) {
         return learningRate();
