@@ -9,6 +9,8 @@ import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -16,13 +18,17 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Where a training step's time goes, by op: the kernel's step (forward, backward, optimizer update at the per-worker
  * batch size) on one thread, every layer timed on its own ({@link TimedLayer}); "loss" is what the network's
  * forward + backward takes besides its layers (the loss, its gradient, the penalty), "optimizer" the update.
+ * Warm-up and measurement run for their seconds of the thread's CPU time.
  */
 public final class OpProfile {
 
     private OpProfile() {
     }
 
-    /** Own CPU nanoseconds per op over {@code seconds} of steps, after as long a warm-up; and the steps taken. */
+    /**
+     * Own CPU nanoseconds per op over {@code seconds} of the thread's CPU time in steps, after a warm-up of
+     * {@code warmupSeconds} (on the CPU and the wall clock); and the steps taken.
+     */
     public record Result(Map<String, Long> selfNanos, long steps) {
     }
 
@@ -35,11 +41,21 @@ public final class OpProfile {
         int batches = rows.rows() / batchSize;
         BatchBuffer buffer = new BatchBuffer();
         long steps = 0;
-        long start = System.nanoTime();
-        long warmupEnd = start + (long) (warmupSeconds * 1e9);
-        long end = warmupEnd + (long) (seconds * 1e9);
-        for (long now = start; now < end; now = System.nanoTime()) {
-            boolean measuring = now >= warmupEnd;
+        // Warm-up and measuring time both on this thread's CPU clock (the warm-up on the wall clock too), so that a
+        // loaded machine gives as many warm steps as a quiet one (Replicas.warmUp).
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long warmupWallEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        long warmupCpuEnd = cpu.getCurrentThreadCpuTime() + (long) (warmupSeconds * 1e9);
+        long measureCpuEnd = Long.MAX_VALUE;
+        while (true) {
+            long cpuNow = cpu.getCurrentThreadCpuTime();
+            boolean measuring = measureCpuEnd != Long.MAX_VALUE;
+            if (!measuring && System.nanoTime() >= warmupWallEnd && cpuNow >= warmupCpuEnd) {
+                measuring = true;
+                measureCpuEnd = cpuNow + (long) (seconds * 1e9);
+            } else if (cpuNow >= measureCpuEnd) {
+                break;
+            }
             times.recording(measuring);
             Batch batch = buffer.gather(rows, order, (int) (steps % batches) * batchSize, batchSize);
             times.enter();

@@ -1,5 +1,7 @@
 package dev.sparktrain.jobs.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -10,7 +12,9 @@ import java.util.concurrent.Future;
 /**
  * Runs the same timed loop on N threads at once, one replica per core as executors' task threads run, and returns
  * the total work per second: each replica sets itself up, all start together after a warm-up, and each counts
- * the work units it completes until the deadline.
+ * the work units it completes until the deadline. The warm-up lasts until the replica's thread has had the warm-up's
+ * time on a core, not just on the clock: on a machine that other processes load, a replica given a tenth of a core
+ * would otherwise be measured while its Java loops still run interpreted (docs/performance.md).
  */
 final class Replicas {
 
@@ -36,10 +40,7 @@ final class Replicas {
                 int index = t;
                 results.add(pool.submit(() -> {
                     Replica replica = factory.create(index);
-                    long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-                    while (System.nanoTime() < warmEnd) {
-                        replica.runUnit();
-                    }
+                    warmUp(replica, warmupSeconds);
                     start.await();
                     long begin = System.nanoTime();
                     long end = begin + (long) (seconds * 1e9);
@@ -62,6 +63,17 @@ final class Replicas {
             throw new IllegalStateException("benchmark replica failed: " + e, e);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Runs units until {@code seconds} have passed on the clock and in this thread's CPU time. */
+    static void warmUp(Replica replica, double seconds) {
+        long nanos = (long) (seconds * 1e9);
+        long wallEnd = System.nanoTime() + nanos;
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        long cpuEnd = cpu.getCurrentThreadCpuTime() + nanos;
+        while (System.nanoTime() < wallEnd || cpu.getCurrentThreadCpuTime() < cpuEnd) {
+            replica.runUnit();
         }
     }
 }

@@ -52,6 +52,11 @@ public final class ActivationBuffer {
         return current;
     }
 
+    /** The bytes of the array kept for the largest batch so far (0 before the first {@link #get}). */
+    public long keptBytes() {
+        return full == null ? 0 : full.length() * full.dataType().width();
+    }
+
     private INDArrayIndex[] firstRows(long batch) {
         INDArrayIndex[] index = new INDArrayIndex[rowShape.length + 1];
         Arrays.fill(index, NDArrayIndex.all());

@@ -8,22 +8,31 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The maths of {@link Conv2d} as matrix products over the whole batch ({@link Patches}): forward, im2col into a
- * kept column matrix, one product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes
- * NCHW; backward, one pass that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out
- * as the product's rows, then dW = dZ·colsᵀ, and (except for the network's first layer) dcols = Wᵀ·dZ and col2im.
- * Other activations run as their own op between the product and the layout pass. Every array is kept from pass to
- * pass (dcols reuses the column matrix, dZ the product's) except the column matrix's Java-heap copy, which lives
- * only within a call and is the thread's {@linkplain HeapValues#scratch scratch}; the products are libnd4j's
- * matmul, prepared once.
+ * The maths of {@link Conv2d} as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
+ * product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes NCHW; backward, one pass
+ * that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out as the product's rows, then
+ * dW = dZ·colsᵀ, and (except for the network's first layer) dcols = Wᵀ·dZ and col2im. Other activations run as their
+ * own op between the product and the layout pass.
+ *
+ * <p>The column matrix is C·kH·kW times larger than the layer's input, so it is built for a chunk of the batch's
+ * samples at a time, as many as fit a byte budget ({@link #COLUMN_BUDGET_BYTES}): an evaluation batch of thousands of
+ * rows then keeps no larger a matrix than a training batch. A batch that fits (the examples' training batches do) is
+ * one chunk, whose columns backward finds kept; with several chunks, backward builds each chunk's columns again and dW
+ * is the sum of the chunks' products. Every array is kept from pass to pass (dcols reuses the column matrix, dZ the
+ * product's) except the column matrix's Java-heap copy, which lives only within a call and is the thread's
+ * {@linkplain HeapValues#scratch scratch}; the products are libnd4j's matmul, prepared once.
  */
 final class Conv2dLayer implements Layer {
+
+    /** The most bytes a layer's column matrix (and the heap copy it is built in) holds, unless one sample needs more. */
+    static final long COLUMN_BUDGET_BYTES = 32L << 20;
 
     private final Activation activation;
     private final boolean relu;
     private final boolean fused;
     private final Patches patches;
     private final int filters;
+    private final long columnBudgetBytes;
     private final INDArray weights;
     private final INDArray bias;
     private final INDArray gradWeights;
@@ -35,6 +44,7 @@ final class Conv2dLayer implements Layer {
     private final ActivationBuffer gradPreActivationBuffer;
     private final ActivationBuffer gradInputBuffer;
     private final ActivationBuffer weightGradientBuffer;
+    private final ActivationBuffer weightGradientChunkBuffer;
     private final ActivationBuffer biasGradientBuffer;
     private final PreparedOp product = PreparedOp.matmul(false, false);
     private final PreparedOp weightGradient = PreparedOp.matmul(false, true);
@@ -42,34 +52,59 @@ final class Conv2dLayer implements Layer {
     private HeapValues inputValues;
     private HeapValues productValues;
     private HeapValues outputValues;
+    private HeapValues gradOutputValues;
     private HeapValues imageValues;
     private HeapValues biasValues;
     private INDArray input;
-    private INDArray cols;
     private INDArray preActivation;
     private INDArray output;
     private int batch;
+    /** Samples per chunk in the last forward pass. */
+    private int chunk;
+    /** The column matrix of samples {@code colsFirst} .. colsFirst + colsCount − 1, or dcols when colsFirst is −1. */
+    private INDArray cols;
+    private int colsFirst = -1;
+    private int colsCount;
 
     Conv2dLayer(Conv2d spec, Shape inputShape, INDArray weights, INDArray bias, INDArray gradWeights,
                 INDArray gradBias) {
+        this(spec, inputShape, weights, bias, gradWeights, gradBias, COLUMN_BUDGET_BYTES);
+    }
+
+    /** With another budget for the column matrix (tests make batches of several chunks with a small one). */
+    Conv2dLayer(Conv2d spec, Shape inputShape, INDArray weights, INDArray bias, INDArray gradWeights,
+                INDArray gradBias, long columnBudgetBytes) {
         this.activation = spec.activation();
         this.relu = activation instanceof Relu;
         this.fused = relu || activation instanceof Identity;
         this.patches = Patches.of(spec.window(), inputShape);
         this.filters = spec.filters();
+        this.columnBudgetBytes = columnBudgetBytes;
         this.weights = weights;
         this.bias = bias;
         this.gradWeights = gradWeights;
         this.gradBias = gradBias;
         int area = patches.outArea();
-        this.colsBuffer = new ActivationBuffer((long) patches.patchLength() * area);
+        this.colsBuffer = new ActivationBuffer(patches.columnValuesPerSample());
         this.productBuffer = new ActivationBuffer((long) filters * area);
         this.preActivationBuffer = new ActivationBuffer(filters, patches.outHeight(), patches.outWidth());
         this.outputBuffer = new ActivationBuffer(filters, patches.outHeight(), patches.outWidth());
         this.gradPreActivationBuffer = new ActivationBuffer(filters, patches.outHeight(), patches.outWidth());
         this.gradInputBuffer = new ActivationBuffer(inputShape.dims());
         this.weightGradientBuffer = new ActivationBuffer(patches.patchLength());
+        this.weightGradientChunkBuffer = new ActivationBuffer(patches.patchLength());
         this.biasGradientBuffer = new ActivationBuffer(filters);
+    }
+
+    /** Samples per chunk for a batch of {@code rows}: as many as the budget holds, at least one, at most the batch. */
+    static int chunkSamples(long budgetBytes, long valuesPerSample, DataType type, int rows) {
+        long fit = budgetBytes / (valuesPerSample * type.width());
+        return (int) Math.max(1, Math.min(rows, fit));
+    }
+
+    /** The bytes of the native column matrix this layer keeps (for the tests of its bound). */
+    long keptColumnBytes() {
+        return colsBuffer.keptBytes();
     }
 
     @Override
@@ -79,22 +114,25 @@ final class Conv2dLayer implements Layer {
             inputValues = HeapValues.of(type);
             productValues = HeapValues.of(type);
             outputValues = HeapValues.of(type);
+            gradOutputValues = HeapValues.of(type);
             imageValues = HeapValues.of(type);
         }
         input = x;
         batch = Math.toIntExact(x.size(0));
-        int columns = batch * patches.outArea();
-        cols = colsBuffer.get(batch, type).reshape(patches.patchLength(), columns);
+        chunk = chunkSamples(columnBudgetBytes, patches.columnValuesPerSample(), type, batch);
         inputValues.load(x);
-        HeapValues colsValues = HeapValues.scratch(type).ensure(HeapValues.length(cols));
-        patches.im2col(inputValues, batch, colsValues);
-        colsValues.store(cols);
-        INDArray z = productBuffer.get(batch, type).reshape(filters, columns);
-        product.exec(z, weights.reshape(filters, patches.patchLength()), cols);
-        productValues.load(z);
+        colsFirst = -1;
         output = outputBuffer.get(batch, type);
         outputValues.ensure(HeapValues.length(output));
-        layOut(productValues, outputValues, fused && relu);
+        double[] b = biasValues(type);
+        INDArray w = weights.reshape(filters, patches.patchLength());
+        for (int first = 0; first < batch; first += chunk) {
+            int n = Math.min(chunk, batch - first);
+            INDArray z = productBuffer.get(n, type).reshape(filters, (long) n * patches.outArea());
+            product.exec(z, w, columns(first, n, type));
+            productValues.load(z);
+            layOut(productValues, b, first, n, fused && relu, outputValues);
+        }
         if (fused) {
             outputValues.store(output);
         } else {
@@ -105,15 +143,28 @@ final class Conv2dLayer implements Layer {
         return output;
     }
 
-    /** y[n, o, p] = z[o, n·P + p] + b[o], through max(0, ·) when {@code rectify}. */
-    private void layOut(HeapValues z, HeapValues y, boolean rectify) {
-        double[] b = biasValues(z.dataType());
+    /** im2col of samples {@code first} .. first + n − 1 of the last forward input into the kept column matrix. */
+    private INDArray columns(int first, int n, DataType type) {
+        if (colsFirst == first && colsCount == n) {
+            return cols;
+        }
+        cols = colsBuffer.get(n, type).reshape(patches.patchLength(), (long) n * patches.outArea());
+        HeapValues colsValues = HeapValues.scratch(type).ensure(HeapValues.length(cols));
+        patches.im2col(inputValues, first, n, colsValues);
+        colsValues.store(cols);
+        colsFirst = first;
+        colsCount = n;
+        return cols;
+    }
+
+    /** y[first + s, o, p] = z[o, s·P + p] + b[o] for the chunk's n samples, through max(0, ·) when {@code rectify}. */
+    private void layOut(HeapValues z, double[] b, int first, int n, boolean rectify, HeapValues y) {
         int area = patches.outArea();
         for (int o = 0; o < filters; o++) {
             double bo = b[o];
-            int src = o * batch * area;
-            for (int n = 0; n < batch; n++) {
-                z.biasRun(src, bo, rectify, y, (n * filters + o) * area, area);
+            int src = o * n * area;
+            for (int s = 0; s < n; s++) {
+                z.biasRun(src, bo, rectify, y, ((first + s) * filters + o) * area, area);
                 src += area;
             }
         }
@@ -135,25 +186,16 @@ final class Conv2dLayer implements Layer {
 
     @Override
     public INDArray backward(INDArray gradOutput) {
-        INDArray gradZ = paramGradients(gradOutput);
-        // dcols = Wᵀ·dZ into the column matrix (its values were used by dW above), then back to the image.
-        colsGradient.exec(cols, weights.reshape(filters, patches.patchLength()), gradZ);
-        HeapValues colsValues = HeapValues.scratch(weights.dataType()).load(cols);
-        INDArray gradInput = gradInputBuffer.get(batch, weights.dataType());
-        int length = HeapValues.length(gradInput);
-        imageValues.ensure(length).zero(0, length);
-        patches.col2imAdd(colsValues, batch, imageValues);
-        imageValues.store(gradInput);
-        return gradInput;
+        return backward(gradOutput, true);
     }
 
     @Override
     public void backwardParamsOnly(INDArray gradOutput) {
-        paramGradients(gradOutput);
+        backward(gradOutput, false);
     }
 
-    /** dW and db into the gradient views; returns dZ as {@code [filters, N·P]}. */
-    private INDArray paramGradients(INDArray gradOutput) {
+    /** dW and db into the gradient views, chunk by chunk as forward went; dLoss/dx when {@code inputGradient}. */
+    private INDArray backward(INDArray gradOutput, boolean inputGradient) {
         if (input == null) {
             throw new IllegalStateException("conv2d: backward called before forward");
         }
@@ -164,24 +206,31 @@ final class Conv2dLayer implements Layer {
             activation.backwardInto(preActivation, output, gradOutput, gz);
             g = gz;
         }
-        HeapValues from = imageValues.load(g);
-        boolean mask = fused && relu;
-        int area = patches.outArea();
-        INDArray gradZ = productBuffer.get(batch, type).reshape(filters, batch * area);
-        HeapValues to = productValues.ensure(HeapValues.length(gradZ));
-        double[] db = new double[filters];
-        for (int o = 0; o < filters; o++) {
-            int dst = o * batch * area;
-            double sum = 0;
-            for (int n = 0; n < batch; n++) {
-                sum += from.maskedRun((n * filters + o) * area, mask ? outputValues : null, to, dst, area);
-                dst += area;
-            }
-            db[o] = sum;
+        HeapValues from = gradOutputValues.load(g);
+        if (inputGradient) {
+            imageValues.ensure(HeapValues.length(input)).zero(0, HeapValues.length(input));
         }
-        to.store(gradZ);
+        INDArray w = weights.reshape(filters, patches.patchLength());
         INDArray dW = weightGradientBuffer.get(filters, type);
-        weightGradient.exec(dW, gradZ, cols);
+        double[] db = new double[filters];
+        for (int first = 0; first < batch; first += chunk) {
+            int n = Math.min(chunk, batch - first);
+            INDArray chunkCols = columns(first, n, type);
+            INDArray gradZ = productGradient(from, first, n, db, type);
+            if (first == 0) {
+                weightGradient.exec(dW, gradZ, chunkCols);
+            } else {
+                INDArray part = weightGradientChunkBuffer.get(filters, type);
+                weightGradient.exec(part, gradZ, chunkCols);
+                dW.addi(part);
+            }
+            if (inputGradient) {
+                // dcols = Wᵀ·dZ into the column matrix (its values were used by dW above), then back to the image.
+                colsGradient.exec(chunkCols, w, gradZ);
+                colsFirst = -1;
+                patches.col2imAdd(HeapValues.scratch(type).load(chunkCols), first, n, imageValues);
+            }
+        }
         gradWeights.assign(dW.reshape(gradWeights.shape()));
         if (bias != null) {
             for (int o = 0; o < filters; o++) {
@@ -191,6 +240,31 @@ final class Conv2dLayer implements Layer {
             biasValues.store(kept);
             gradBias.assign(kept.reshape(gradBias.shape()));
         }
+        if (!inputGradient) {
+            return null;
+        }
+        INDArray gradInput = gradInputBuffer.get(batch, type);
+        imageValues.store(gradInput);
+        return gradInput;
+    }
+
+    /**
+     * dZ of the chunk's n samples as {@code [filters, n·P]} (dLoss/dy masked by ReLU's derivative when fused), adding
+     * each output channel's sum into {@code db}.
+     */
+    private INDArray productGradient(HeapValues from, int first, int n, double[] db, DataType type) {
+        boolean mask = fused && relu;
+        int area = patches.outArea();
+        INDArray gradZ = productBuffer.get(n, type).reshape(filters, (long) n * area);
+        HeapValues to = productValues.ensure(HeapValues.length(gradZ));
+        for (int o = 0; o < filters; o++) {
+            int dst = o * n * area;
+            for (int s = 0; s < n; s++) {
+                db[o] += from.maskedRun(((first + s) * filters + o) * area, mask ? outputValues : null, to, dst, area);
+                dst += area;
+            }
+        }
+        to.store(gradZ);
         return gradZ;
     }
 }

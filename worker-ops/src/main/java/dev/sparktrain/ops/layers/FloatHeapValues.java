@@ -16,6 +16,11 @@ final class FloatHeapValues extends HeapValues {
     }
 
     @Override
+    int capacity() {
+        return values.length;
+    }
+
+    @Override
     HeapValues ensure(int length) {
         if (values.length < length) {
             values = new float[length];

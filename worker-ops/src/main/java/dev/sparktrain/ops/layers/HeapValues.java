@@ -45,6 +45,9 @@ abstract sealed class HeapValues permits FloatHeapValues, DoubleHeapValues {
     /** Makes room for {@code length} values; the contents are unspecified afterwards. */
     abstract HeapValues ensure(int length);
 
+    /** How many values the working array holds now (what the largest {@link #ensure} or {@link #load} asked for). */
+    abstract int capacity();
+
     /** Copies {@code a}'s values (row-major) into entries 0 .. a.length − 1. */
     abstract HeapValues load(INDArray a);
 

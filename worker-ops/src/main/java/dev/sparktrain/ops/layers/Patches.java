@@ -47,17 +47,28 @@ record Patches(int channels, int height, int width, Window window, int outHeight
         return channels * window.kernel().h() * window.kernel().w();
     }
 
-    /** Writes the column matrix of a batch of {@code n} samples ({@code x}, NCHW) into {@code cols}. */
-    void im2col(HeapValues x, int n, HeapValues cols) {
-        walk(x, n, cols, false);
+    /**
+     * Writes the column matrix of the {@code n} samples from sample {@code first} of a batch ({@code x}, NCHW) into
+     * {@code cols}, whose columns then run over those samples only.
+     */
+    void im2col(HeapValues x, int first, int n, HeapValues cols) {
+        walk(x, first, n, cols, false);
     }
 
-    /** The reverse: adds every column entry into the input position it came from; {@code dx} must start at 0. */
-    void col2imAdd(HeapValues cols, int n, HeapValues dx) {
-        walk(dx, n, cols, true);
+    /**
+     * The reverse: adds every entry of the column matrix of samples {@code first} .. first + n − 1 into the input
+     * position it came from; {@code dx} must start at 0.
+     */
+    void col2imAdd(HeapValues cols, int first, int n, HeapValues dx) {
+        walk(dx, first, n, cols, true);
     }
 
-    private void walk(HeapValues image, int n, HeapValues cols, boolean backward) {
+    /** The column matrix's values per sample, C·kH·kW·oH·oW. */
+    long columnValuesPerSample() {
+        return (long) patchLength() * outArea();
+    }
+
+    private void walk(HeapValues image, int first, int n, HeapValues cols, boolean backward) {
         int kh = window.kernel().h();
         int kw = window.kernel().w();
         int sh = window.stride().h();
@@ -67,8 +78,8 @@ record Patches(int channels, int height, int width, Window window, int outHeight
         int area = outArea();
         long columns = (long) n * area;
         if (columns * patchLength() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the im2col matrix of a batch of " + n + " (" + patchLength() + " x "
-                    + columns + ") exceeds 2^31 - 1 values: use a smaller batch");
+            throw new IllegalArgumentException("the im2col matrix of " + n + " samples (" + patchLength() + " x "
+                    + columns + ") exceeds 2^31 - 1 values");
         }
         int planeSize = height * width;
         for (int c = 0; c < channels; c++) {
@@ -86,7 +97,7 @@ record Patches(int channels, int height, int width, Window window, int outHeight
                     boolean inside = xFrom == 0 && xTo == outWidth;
                     for (int s = 0; s < n; s++) {
                         int dst = rowStart + s * area;
-                        int src = (s * channels + c) * planeSize + (yFrom * sh + rowOffset) * width
+                        int src = ((first + s) * channels + c) * planeSize + (yFrom * sh + rowOffset) * width
                                 + xFrom * sw + colOffset;
                         int at = dst + yFrom * outWidth + xFrom;
                         if (backward) {
