@@ -55,8 +55,8 @@ final class ScaleRunCommand implements Callable<Integer> {
     List<String> links = List.of("none");
 
     /**
-     * Reshapes the links before each rate's runs, so that one Spark application serves every rate: its start (the job
-     * jar, ~130 MB, to every executor) then crosses the links once, unshaped, rather than once per rate.
+     * Reshapes the links before each rate's runs, so that one Spark application serves every rate: its start (the whole job
+     * jar to every executor) then crosses the links once, unshaped, rather than once per rate.
      */
     @Option(names = "--shape-command", paramLabel = "CMD",
             description = "Shell command that shapes the links to {rate} (bench-scale: bin/netns-cluster shape ...);"
