@@ -18,7 +18,8 @@ public record Augmentation(int cropPadding, boolean horizontalFlip) implements j
 
     public Augmentation {
         if (cropPadding < 0) {
-            throw new IllegalArgumentException("data.augment.random_crop.padding must be >= 1, got " + cropPadding);
+            throw new IllegalArgumentException("data.augment.random_crop.padding must be >= 0 (0: no crop), got "
+                    + cropPadding);
         }
     }
 

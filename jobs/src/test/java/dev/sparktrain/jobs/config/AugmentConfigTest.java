@@ -1,7 +1,8 @@
 package dev.sparktrain.jobs.config;
 
+import static dev.sparktrain.jobs.config.RunConfigParserTest.error;
+import static dev.sparktrain.jobs.config.RunConfigParserTest.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sparktrain.driver.data.Augmentation;
 import org.junit.jupiter.api.Test;
@@ -25,18 +26,6 @@ class AugmentConfigTest {
               loss: softmax_cross_entropy
             optimizer: {type: adam, lr: 0.01}
             """;
-
-    private static RunConfig parse(String yaml, String... sets) {
-        ConfigTree tree = ConfigTree.parse("test.yaml", yaml);
-        for (String s : sets) {
-            tree.set(s);
-        }
-        return RunConfigParser.parse(tree);
-    }
-
-    private static String error(String yaml, String... sets) {
-        return assertThrows(IllegalArgumentException.class, () -> parse(yaml, sets)).getMessage();
-    }
 
     @Test
     void readsTheSectionIntoTheTrainingConfig() {
