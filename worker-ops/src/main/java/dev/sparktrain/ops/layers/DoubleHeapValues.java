@@ -146,6 +146,11 @@ final class DoubleHeapValues extends HeapValues {
     }
 
     @Override
+    int argmax2x2(int at, int rowStride) {
+        return argmax(at, 2, 2, rowStride);
+    }
+
+    @Override
     void moments(int from, int length, double shift, double[] acc) {
         double sum = 0;
         double squares = 0;

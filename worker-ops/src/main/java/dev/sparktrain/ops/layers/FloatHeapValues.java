@@ -74,10 +74,14 @@ final class FloatHeapValues extends HeapValues {
         for (int r = 0; r < rows; r++) {
             int src = from + r * rowStep;
             int dst = at + r * toRowStride;
-            if (colStep == 1) {
-                // Also for short rows (a small feature map's width): on this JVM arraycopy beat a plain loop there,
-                // 0.77 against 1.23 ms for LeNet's second im2col (docs/performance.md, session 12).
+            if (colStep == 1 && columns >= 16) {
                 System.arraycopy(values, src, target, dst, columns);
+            } else if (colStep == 1) {
+                // Short rows (a small feature map's width): a plain loop beats arraycopy's call for each; from 16
+                // values on arraycopy wins (LeNet's first im2col, 24 wide; docs/performance.md, session 12).
+                for (int k = 0; k < columns; k++) {
+                    target[dst + k] = values[src + k];
+                }
             } else {
                 for (int k = 0; k < columns; k++) {
                     target[dst + k] = values[src + k * colStep];
@@ -188,20 +192,9 @@ final class FloatHeapValues extends HeapValues {
     }
 
     @Override
-    void maxPool2x2(int planes, int height, int width, int outHeight, int outWidth, HeapValues to, int[] argmax) {
-        float[] target = ((FloatHeapValues) to).values;
-        int k = 0;
-        for (int plane = 0; plane < planes; plane++) {
-            for (int y = 0; y < outHeight; y++) {
-                int at = (plane * height + 2 * y) * width;
-                for (int x = 0; x < outWidth; x++, k++, at += 2) {
-                    int below = at + width;
-                    int best = larger(larger(at, at + 1), larger(below, below + 1));
-                    target[k] = values[best];
-                    argmax[k] = best;
-                }
-            }
-        }
+    int argmax2x2(int at, int rowStride) {
+        int below = at + rowStride;
+        return larger(larger(at, at + 1), larger(below, below + 1));
     }
 
     /** i or j, whichever holds the larger value (i when equal), without a branch. */

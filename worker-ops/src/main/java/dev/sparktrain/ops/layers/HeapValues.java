@@ -87,25 +87,8 @@ abstract sealed class HeapValues permits FloatHeapValues, DoubleHeapValues {
      */
     abstract int argmax(int at, int rows, int columns, int rowStride);
 
-    /**
-     * Max pooling of 2×2 windows at stride 2 (the usual pooling window) over {@code planes} planes of
-     * {@code height}×{@code width} values from entry 0, each window inside its plane: {@code to[k]} is the largest
-     * value of output k's window and {@code argmax[k]} its index here (the first of equal ones, row-major), outputs
-     * plane by plane, {@code outHeight}×{@code outWidth} per plane.
-     */
-    void maxPool2x2(int planes, int height, int width, int outHeight, int outWidth, HeapValues to, int[] argmax) {
-        int k = 0;
-        for (int plane = 0; plane < planes; plane++) {
-            for (int y = 0; y < outHeight; y++) {
-                int at = (plane * height + 2 * y) * width;
-                for (int x = 0; x < outWidth; x++, k++, at += 2) {
-                    int best = argmax(at, 2, 2, width);
-                    to.set(k, get(best));
-                    argmax[k] = best;
-                }
-            }
-        }
-    }
+    /** As {@link #argmax} for a 2×2 window, the usual pooling window, in straight-line code. */
+    abstract int argmax2x2(int at, int rowStride);
 
     /** The max-pool scatter: this[index[k]] += from[k] for k in [0, n). */
     abstract void scatterAdd(int[] index, HeapValues from, int n);

@@ -42,12 +42,7 @@ final class Pool2dLayer implements Layer {
         if (max && argmax.length < outputs) {
             argmax = new int[outputs];
         }
-        if (max && twoByTwoInside()) {
-            in.maxPool2x2(batch * patches.channels(), patches.height(), patches.width(), patches.outHeight(),
-                    patches.outWidth(), out, argmax);
-        } else {
-            walk(false);
-        }
+        walk(false);
         out.store(y);
         return y;
     }
@@ -68,14 +63,6 @@ final class Pool2dLayer implements Layer {
         }
         in.store(gradInput);
         return gradInput;
-    }
-
-    /** Whether the window is 2×2 at stride 2 and every window lies inside the image (no padding reached). */
-    private boolean twoByTwoInside() {
-        Window w = patches.window();
-        return w.kernel().h() == 2 && w.kernel().w() == 2 && w.stride().h() == 2 && w.stride().w() == 2
-                && patches.padTop() == 0 && patches.padLeft() == 0 && 2 * patches.outHeight() <= patches.height()
-                && 2 * patches.outWidth() <= patches.width();
     }
 
     /** Forward: out from in (and argmax); backward (average only): in += out spread over each window. */
@@ -103,7 +90,8 @@ final class Pool2dLayer implements Layer {
                         int rows = rowTo - rowFrom;
                         int columns = colTo - colFrom;
                         int at = base + rowFrom * width + colFrom;
-                        int best = in.argmax(at, rows, columns, width);
+                        int best = rows == 2 && columns == 2 ? in.argmax2x2(at, width)
+                                : in.argmax(at, rows, columns, width);
                         out.set(k, in.get(best));
                         argmax[k] = best;
                     } else {
