@@ -74,11 +74,10 @@ final class FloatHeapValues extends HeapValues {
         for (int r = 0; r < rows; r++) {
             int src = from + r * rowStep;
             int dst = at + r * toRowStride;
-            if (colStep == 1 && columns >= 16) {
+            if (colStep == 1 && columns > 32) {
                 System.arraycopy(values, src, target, dst, columns);
             } else if (colStep == 1) {
-                // Short rows (a small feature map's width): a plain loop beats arraycopy's call for each; from 16
-                // values on arraycopy wins (LeNet's first im2col, 24 wide; docs/performance.md, session 12).
+                // Short rows (a small feature map's width): a plain loop beats arraycopy's call for each.
                 for (int k = 0; k < columns; k++) {
                     target[dst + k] = values[src + k];
                 }
