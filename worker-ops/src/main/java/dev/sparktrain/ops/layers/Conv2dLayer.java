@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The maths of {@link Conv2d} as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
  * product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes NCHW; backward, one pass
  * that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out as the product's rows, then
- * dWᵀ = cols·dZᵀ ({@link WeightGradientProduct}), and (except for the network's first layer) dcols = Wᵀ·dZ and col2im. Other activations run as their
- * own op between the product and the layout pass.
+ * dWᵀ = cols·dZᵀ ({@link WeightGradientProduct}), and (except for the network's first layer) dcols = Wᵀ·dZ and
+ * col2im. Other activations run as their own op between the product and the layout pass.
  *
  * <p>The column matrix is C·kH·kW times larger than the layer's input, so it is built for a chunk of the batch's
  * samples at a time, as many as fit a byte budget ({@link #COLUMN_BUDGET_BYTES}): an evaluation batch of thousands of
@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one chunk, whose columns backward finds kept; with several chunks, backward builds each chunk's columns again and dW
  * is the sum of the chunks' products. Every array is kept from pass to pass (dcols reuses the column matrix, dZ the
  * product's) except the column matrix's Java-heap copy, which lives only within a call and is the thread's
- * {@linkplain HeapValues#scratch scratch}; the products are libnd4j's matmul, prepared once.
+ * {@linkplain HeapValues#scratch scratch}; the products are libnd4j's matmul, prepared once (a thin weight gradient
+ * OpenBLAS's gemm).
  */
 final class Conv2dLayer implements Layer {
 
