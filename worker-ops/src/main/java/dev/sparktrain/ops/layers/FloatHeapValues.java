@@ -129,8 +129,8 @@ final class FloatHeapValues extends HeapValues {
         if (mask == null) {
             System.arraycopy(values, from, target, at, length);
         } else {
-            // The mask by bit operations, in a loop of its own that the JIT vectorizes: whether a ReLU output is
-            // positive is a coin toss, and a branch on it mispredicted half the time (docs/performance.md, session 12).
+            // The mask by bit operations, in a loop of its own without a branch: whether a ReLU output is positive
+            // is a coin toss, and a branch on it mispredicted half the time (docs/performance.md, session 12).
             float[] m = ((FloatHeapValues) mask).values;
             for (int k = 0; k < length; k++) {
                 target[at + k] = kept(values[from + k], m[from + k]);

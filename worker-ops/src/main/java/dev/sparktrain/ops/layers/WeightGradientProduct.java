@@ -11,7 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A convolution's weight gradient, transposed: dWᵀ = cols·dZᵀ ({@code [C·kH·kW, n]·[filters, n]ᵀ}), which libnd4j's
- * matmul (oneDNN in this build) ran 10-50% faster than dW = dZ·colsᵀ at LeNet's and the ResNet example's shapes.
+ * matmul (oneDNN in this build) ran up to 2x faster than dW = dZ·colsᵀ at LeNet's and the ResNet example's shapes,
+ * never slower.
  * A thin product, whose output has at most {@link #THIN_OUTPUT_VALUES} entries (LeNet's first layer: 25 x 20 over
  * k = 36,864), goes to OpenBLAS's gemm directly instead, about 1.6x oneDNN's rate there (docs/performance.md,
  * session 12). One instance per layer, used by one thread at a time like the layer.

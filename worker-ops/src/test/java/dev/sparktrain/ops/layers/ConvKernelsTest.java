@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The convolution and pooling kernels that replaced plainer loops, against those loops' definitions: the ReLU mask by
+ * The convolution kernels that replaced plainer code, against those loops' definitions: the ReLU mask by
  * bit operations with its sum, and the transposed weight-gradient product on both of its routes.
  */
 class ConvKernelsTest {
