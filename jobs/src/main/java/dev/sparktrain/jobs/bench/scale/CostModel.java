@@ -45,10 +45,10 @@ public record CostModel(double alphaSeconds, Map<String, Double> kappaByLink, do
      * Bytes on the round's critical path, both phases (parameters out, results in), as if one link after another
      * carried them. Star: the driver's one link carries every worker's vector, N out and N in. Tree, as the channel
      * runs it: the task (a vector) fans out through a binary tree, worker p passing it whole to 2p + 1 and then
-     * to 2p + 2 over its one link, so worker p has it after {@link #fanOutVectors} vectors; the results are summed
-     * along the chain 0, 1, ..., N - 1 in pieces of 64k floats, pipelined, so after worker p has the task, its sum
-     * reaches the driver one vector (its own hop) plus one piece per later worker later. The round ends with the
-     * latest of these, over p.
+     * to 2p + 2 over its one link, so worker p has it after {@link #fanOutVectors} vectors, and its link is free
+     * again one vector per child later; the results are summed along the chain 0, 1, ..., N - 1 in pieces of 64k
+     * floats, pipelined, so once worker p's link is free its sum reaches the driver one vector (its own hop) plus one
+     * piece per later worker later. The round ends with the latest of these, over p (compute comes on top).
      */
     public static double criticalBytes(String exchange, int workers, long parameters) {
         double s = vectorBytes(parameters);
@@ -59,7 +59,8 @@ public record CostModel(double alphaSeconds, Map<String, Double> kappaByLink, do
                 double[] arrival = fanOutVectors(workers);
                 double last = 0;
                 for (int p = 0; p < workers; p++) {
-                    last = Math.max(last, (arrival[p] + 1) * s + (workers - 1 - p) * piece);
+                    int children = Math.max(0, Math.min(2, workers - (2 * p + 1)));
+                    last = Math.max(last, (arrival[p] + children + 1) * s + (workers - 1 - p) * piece);
                 }
                 yield last;
             }

@@ -22,16 +22,16 @@ class CostModelTest {
         assertEquals(16 * s, CostModel.criticalBytes("star", 8, P));
         double piece = 4.0 * 65_536;
         assertEquals(2 * s, CostModel.criticalBytes("tree", 1, P), "one worker: the task in, the sum out");
-        assertEquals(3 * s, CostModel.criticalBytes("tree", 2, P), "worker 1 has the task after 2 vectors");
-        assertEquals(4 * s, CostModel.criticalBytes("tree", 3, P), "worker 2 is worker 0's second child");
-        // 4 workers: worker 2 has the task after 3 vectors, then its sum and worker 3's last piece.
-        assertEquals(4 * s + piece, CostModel.criticalBytes("tree", 4, P), 1e-6);
-        // 8 workers: worker 6 (0 -> 2 -> 6, second child twice) has the task after 1 + 2 + 2 vectors.
+        // 2 workers: worker 0's link passes the task to worker 1 before its own sum, then worker 1's last piece.
+        assertEquals(3 * s + piece, CostModel.criticalBytes("tree", 2, P), 1e-6);
+        // 4 workers: worker 0's link is free after 1 + 2 vectors (the driver's, its two children's).
+        assertEquals(4 * s + 3 * piece, CostModel.criticalBytes("tree", 4, P), 1e-6);
+        // 8 workers: worker 2 (worker 0's second child) has the task after 3 vectors, passes it to 5 and 6.
         assertArrayEquals(new double[] {1, 2, 3, 3, 4, 4, 5, 4}, CostModel.fanOutVectors(8));
-        assertEquals(6 * s + piece, CostModel.criticalBytes("tree", 8, P), 1e-6);
+        assertEquals(6 * s + 5 * piece, CostModel.criticalBytes("tree", 8, P), 1e-6);
         // 256 workers: the chain's pieces, one hop per later worker, outweigh the fan-out's depth.
-        assertEquals(6 * s + 249 * piece, CostModel.criticalBytes("tree", 256, P), 1e-6);
-        assertEquals(3 * 4000.0, CostModel.criticalBytes("tree", 2, 1000), "a vector smaller than a piece is one");
+        assertEquals(8 * s + 249 * piece, CostModel.criticalBytes("tree", 256, P), 1e-6);
+        assertEquals(4 * 4000.0, CostModel.criticalBytes("tree", 2, 1000), "a vector smaller than a piece is one");
         assertThrows(IllegalArgumentException.class, () -> CostModel.criticalBytes("ring", 2, P));
     }
 
