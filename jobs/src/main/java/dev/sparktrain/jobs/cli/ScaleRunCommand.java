@@ -1,6 +1,5 @@
 package dev.sparktrain.jobs.cli;
 
-import dev.sparktrain.jobs.bench.scale.LinkCounters;
 import dev.sparktrain.jobs.bench.scale.LinkRate;
 import dev.sparktrain.jobs.bench.scale.ScaleMeasure;
 import dev.sparktrain.jobs.bench.scale.ScaleRun;
@@ -116,7 +115,7 @@ final class ScaleRunCommand implements Callable<Integer> {
                     for (String mode : modes) {
                         for (String exchange : exchanges) {
                             ScaleMeasure.Measured m = ScaleMeasure.measure(sc, runs.get(i++), data.train(), link,
-                                    exchange, warmupRounds, rounds, () -> LinkCounters.read(device));
+                                    exchange, warmupRounds, rounds, device);
                             ScaleRun r = m.run();
                             out.printf(Locale.ROOT, "%-26s round %8.4f s = compute %8.4f + comm %8.4f + update %7.4f;"
                                             + " efficiency %.3f; driver link %9.0f B in, %9.0f B out per round%n",

@@ -8,7 +8,6 @@ import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.jobs.config.RunConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
@@ -30,7 +29,7 @@ public final class ScaleMeasure {
     }
 
     public static Measured measure(JavaSparkContext sc, RunConfig run, CachedBlocks loaded, String link,
-                                   String exchange, int warmup, int rounds, Supplier<LinkCounters> counters) {
+                                   String exchange, int warmup, int rounds, String device) {
         TrainingConfig training = run.training().withEpochs(1);
         int steps = training.localStepsMode() ? training.localSteps() : 1;
         int all = warmup + rounds + 1;
@@ -45,17 +44,17 @@ public final class ScaleMeasure {
             public void onRound(RoundMetrics m) {
                 done++;
                 if (done == warmup) {
-                    marks[0] = counters.get();
+                    marks[0] = LinkCounters.read(device);
                 } else if (done > warmup && done <= warmup + rounds) {
                     measured.add(m);
                     if (done == warmup + rounds) {
-                        marks[1] = counters.get();
+                        marks[1] = LinkCounters.read(device);
                     }
                 }
             }
         };
         if (warmup == 0) {
-            marks[0] = counters.get();
+            marks[0] = LinkCounters.read(device);
         }
         try {
             Trainer.builder(sc, run.model(), run.optimizer(), training).listeners(List.of(listener)).build()
@@ -68,7 +67,7 @@ public final class ScaleMeasure {
                     + rounds);
         }
         LinkCounters traffic = marks[1].minus(marks[0]);
-        LinkCounters tail = counters.get().minus(marks[1]);
+        LinkCounters tail = LinkCounters.read(device).minus(marks[1]);
         return new Measured(new ScaleRun(training.workers(), link, training.mode().configName(), exchange,
                 run.model().layout().totalLength(), rounds, mean(measured, RoundMetrics::seconds),
                 mean(measured, RoundMetrics::computeSeconds), mean(measured, RoundMetrics::driverSeconds),
