@@ -292,7 +292,15 @@ public final class ParameterServer {
      * their sample count n: the pass divides each sum once, as taking the mean in place would.
      */
     public synchronized Update applyMeanGradient(float[] gradientSums, long samples) {
-        checkLength("gradient", gradientSums.length);
+        return applyMeanGradient(VectorSum.of(gradientSums), samples);
+    }
+
+    /**
+     * As {@link #applyMeanGradient(float[], long)} with the sums given as the workers' own, to be added in order
+     * (none of them is modified): the fused pass adds them as it reads them, bitwise the merged sums.
+     */
+    public synchronized Update applyMeanGradient(VectorSum gradientSums, long samples) {
+        checkLength("gradient", gradientSums.length());
         if (samples <= 0) {
             throw new IllegalArgumentException("a mean gradient needs at least one sample, got " + samples);
         }
@@ -301,11 +309,10 @@ public final class ParameterServer {
         if (step != null) {
             return fusedStep(step, gradientSums, divisor, false);
         }
-        float[] mean = gradientSums;
+        float[] mean = gradientSums.toArray();
         if (divisor != 1f) {
-            mean = new float[gradientSums.length];
             for (int i = 0; i < mean.length; i++) {
-                mean[i] = gradientSums[i] / divisor;
+                mean[i] = mean[i] / divisor;
             }
         }
         NativeFloats.copyInto(gradient, mean);
@@ -356,7 +363,7 @@ public final class ParameterServer {
             if (!UpdatePasses.measureAdoption(meanWorkerParams, params, gradient, previous).finite()) {
                 return Optional.empty();
             }
-            update = fusedStep(step, meanWorkerParams, 1, true);
+            update = fusedStep(step, VectorSum.of(meanWorkerParams), 1, true);
         } else {
             NativeFloats.copyInto(gradient, meanWorkerParams);
             if (!Double.isFinite(BlasVectors.norm2(gradient))) {
@@ -375,7 +382,7 @@ public final class ParameterServer {
         return UpdatePasses.fits(params, List.copyOf(optimizerState.slots().values()));
     }
 
-    private Update fusedStep(ChunkStep step, float[] source, float divisor, boolean pseudoGradient) {
+    private Update fusedStep(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient) {
         List<INDArray> slots = new ArrayList<>();
         for (String name : step.slots()) {
             slots.add(optimizerState.slot(name));

@@ -1,6 +1,9 @@
 package dev.sparktrain.driver.aggregate;
 
 import dev.sparktrain.ops.params.NativeFloats;
+import dev.sparktrain.ps.VectorSum;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,7 +22,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * float sums are not associative, so callers merge in partition order.
  * <p>The vectors are Java arrays owned by this result: {@link #add} copies into them, {@link #merge} takes the other
  * result's over (a result merged into another is spent), and {@link #release} hands them on to the next result of
- * the same length once the caller is done with the means. In float: a sample count is exact as a float, so a weighted
+ * the same length once the caller is done with the means. A merge into a non-empty result keeps the other's arrays as
+ * further terms, added in merge order when something first reads the sums; a reader that walks the vector anyway
+ * takes them as they are ({@link #sumOf}) and adds them as it reads, which spares the driver the merge's own walk. In float: a sample count is exact as a float, so a weighted
  * term is the same single rounding as a double product, and the JIT vectorizes the loops.
  */
 public final class RoundSums implements java.io.Serializable {
@@ -34,6 +39,8 @@ public final class RoundSums implements java.io.Serializable {
     public static final String PSEUDO_GRADIENT = "pseudo_gradient";
 
     private final LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
+    /** Merged results' arrays not yet added into {@code sums}, by name, in merge order ({@link #addTerms}). */
+    private final LinkedHashMap<String, List<float[]>> terms = new LinkedHashMap<>();
     /**
      * One worker's vectors in 16 bits ({@link #ofRounded}), as they travel; each becomes a weighted sum
      * (0 + count·value, exactly what {@link #add} makes of the same values in float) before anything else reads it.
@@ -68,6 +75,7 @@ public final class RoundSums implements java.io.Serializable {
         if (samples <= 0) {
             throw new IllegalArgumentException("a result needs at least one sample, got " + samples);
         }
+        addTerms();
         if (count > 0 && !sums.keySet().equals(vectors.keySet())) {
             throw new IllegalArgumentException("cannot add vectors " + vectors.keySet() + " to sums of "
                     + sums.keySet());
@@ -133,13 +141,15 @@ public final class RoundSums implements java.io.Serializable {
 
     /**
      * Adds {@code other} into this result in place and returns this. Takes {@code other}'s arrays over: an empty
-     * result adopts them, a non-empty one adds them and hands them on. {@code other} is spent.
+     * result adopts them, a non-empty one keeps them as further terms of its sums (added in this order by the first
+     * reader). {@code other} is spent.
      */
     public RoundSums merge(RoundSums other) {
         requireOpen();
         other.requireOpen();
         expandRounded();
         other.expandRounded();
+        other.addTerms();
         taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
                 || other.firstNonFinitePartition < firstNonFinitePartition)) {
@@ -156,12 +166,8 @@ public final class RoundSums implements java.io.Serializable {
                         + sums.keySet());
             }
             other.sums.forEach((name, values) -> {
-                float[] sum = sums.get(name);
-                requireLength(name, sum, values.length);
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += values[i];
-                }
-                FloatArrays.give(values);
+                requireLength(name, sums.get(name), values.length);
+                terms.computeIfAbsent(name, n -> new ArrayList<>()).add(values);
             });
         }
         other.sums.clear();
@@ -184,6 +190,7 @@ public final class RoundSums implements java.io.Serializable {
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be >= 1, got " + parts);
         }
+        addTerms();
         List<RoundSums> pieces = new ArrayList<>(parts);
         for (int k = 0; k < parts; k++) {
             RoundSums piece = new RoundSums();
@@ -209,6 +216,7 @@ public final class RoundSums implements java.io.Serializable {
 
     /** The result whose {@link #split} gave {@code pieces} (each possibly merged with the same pieces of others). */
     public static RoundSums join(List<RoundSums> pieces) {
+        pieces.forEach(RoundSums::addTerms);
         RoundSums first = pieces.get(0);
         RoundSums whole = new RoundSums();
         whole.count = first.count;
@@ -291,6 +299,7 @@ public final class RoundSums implements java.io.Serializable {
     public float[] mean(String name) {
         requireNonEmpty();
         expandRounded();
+        addTerms();
         float[] values = sums.get(name);
         if (values == null) {
             throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
@@ -317,6 +326,29 @@ public final class RoundSums implements java.io.Serializable {
         if (averaged) {
             throw new IllegalStateException("the sums have become means already");
         }
+        addTerms();
+        return sumOrThrow(name);
+    }
+
+    /**
+     * The sample-weighted sums of {@code name}'s vectors as the terms a reader adds in order ({@link VectorSum}),
+     * before {@link #mean}: for a caller that walks the vector anyway and adds the merged results as it reads them,
+     * bitwise {@link #sums}. The arrays are this result's, valid until {@link #mean}, {@link #sums} or
+     * {@link #release}; nobody may change them.
+     */
+    public VectorSum sumOf(String name) {
+        requireNonEmpty();
+        if (averaged) {
+            throw new IllegalStateException("the sums have become means already");
+        }
+        expandRounded();
+        List<float[]> all = new ArrayList<>();
+        all.add(sumOrThrow(name));
+        all.addAll(terms.getOrDefault(name, List.of()));
+        return new VectorSum(all);
+    }
+
+    private float[] sumOrThrow(String name) {
         float[] values = sums.get(name);
         if (values == null) {
             throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
@@ -324,10 +356,34 @@ public final class RoundSums implements java.io.Serializable {
         return values;
     }
 
+    /** Adds the merged results' arrays into the sums, in merge order, and hands them on. */
+    private void addTerms() {
+        terms.forEach((name, further) -> {
+            new VectorSum(prepend(sums.get(name), further)).addIntoFirst();
+            further.forEach(FloatArrays::give);
+        });
+        terms.clear();
+    }
+
+    private static List<float[]> prepend(float[] first, List<float[]> rest) {
+        List<float[]> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    /** A result on its way elsewhere (a Spark task's result) carries its sums added. */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        addTerms();
+        out.defaultWriteObject();
+    }
+
     /** Hands this result's arrays on to later results: the caller is done with it and its means. */
     public void release() {
         sums.values().forEach(FloatArrays::give);
         sums.clear();
+        terms.values().forEach(further -> further.forEach(FloatArrays::give));
+        terms.clear();
         rounded.clear();
         count = 0;
     }
@@ -344,6 +400,7 @@ public final class RoundSums implements java.io.Serializable {
 
     public Parts parts() {
         requireOpen();
+        addTerms();
         return new Parts(Collections.unmodifiableMap(sums), Collections.unmodifiableMap(rounded),
                 rounded.isEmpty() ? null : roundedPrecision, weightedLoss, count, maxStep, firstNonFinitePartition,
                 taskStats);

@@ -2,6 +2,7 @@ package dev.sparktrain.ps.fused;
 
 import dev.sparktrain.ops.params.BlasVectors;
 import dev.sparktrain.ops.params.NativeFloats;
+import dev.sparktrain.ps.VectorSum;
 import dev.sparktrain.ps.optim.ChunkStep;
 import java.nio.FloatBuffer;
 import java.util.List;
@@ -9,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The driver's per-round update as few passes over the parameter vector as the maths allows, each spread over the
- * driver's cores ({@link DriverCores}) in blocks: the optimizer step reads the mean gradient (dividing sums as it
- * reads them, or forming the pseudo-gradient θ − mean), steps the parameters and slots, leaves the gradient and the
+ * driver's cores ({@link DriverCores}) in blocks: the optimizer step reads the mean gradient (adding the workers'
+ * sums and dividing them as it reads them, or forming the pseudo-gradient θ − mean), steps the parameters and slots, leaves the gradient and the
  * change in two scratch vectors for their norms, and writes the new parameters into a Java array for the next round's
  * snapshot, all in one walk through the vectors in chunks that fit the L1 cache.
  * <p>Bitwise: every element's float arithmetic is that of the serial whole-vector step ({@link ChunkStep}), whatever
@@ -25,8 +26,10 @@ public final class UpdatePasses {
     /** Elements per chunk: the working set's chunks stay inside a core's L1 data cache. */
     private static final int CHUNK = 1024;
     private static final int MAX_SLOTS = 4;
-    /** Per thread: the gradient, parameters before and after, the change, and the slots' chunks. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4 + MAX_SLOTS][CHUNK]);
+    /** Per thread: the gradient, parameters before and after, the change, the slots' chunks, a further term's chunk. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(
+            () -> new float[5 + MAX_SLOTS][CHUNK]);
+    private static final int TERM = 4 + MAX_SLOTS;
 
     /** What a pass measured: L2 norms of the gradient applied, of the parameter change, and of the new parameters. */
     public record Norms(double gradient, double update, double params) {
@@ -55,18 +58,20 @@ public final class UpdatePasses {
 
     /**
      * One optimizer step in place on {@code params} and {@code slots} (in {@code step}'s slot order), with the
-     * gradient {@code source[i] / divisor} (one float division, as a mean taken in place rounds it) or, when
-     * {@code pseudoGradient}, θ − {@code source} (divisor 1). The gradient and the change are left in
+     * gradient {@code source[i] / divisor} (the source's terms added in order, then one float division, as a merge
+     * and a mean taken in place round them) or, when {@code pseudoGradient}, θ − {@code source} (divisor 1). The gradient and the change are left in
      * {@code gradientOut} and {@code changeOut} (vectors like {@code params}), the new parameters also in
      * {@code mirror} unless it is null.
      */
-    public static Norms step(ChunkStep step, float[] source, float divisor, boolean pseudoGradient, INDArray params,
-                             List<INDArray> slots, INDArray gradientOut, INDArray changeOut, float[] mirror) {
+    public static Norms step(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient,
+                             INDArray params, List<INDArray> slots, INDArray gradientOut, INDArray changeOut,
+                             float[] mirror) {
         if (pseudoGradient && divisor != 1f) {
             throw new IllegalArgumentException("a pseudo-gradient is formed from a mean, got divisor " + divisor);
         }
         int n = (int) params.length();
-        requireLength(source, n);
+        requireLength(source.length(), n);
+        float[][] terms = source.terms().toArray(new float[0][]);
         FloatBuffer ps = params.data().asNioFloat();
         FloatBuffer gs = gradientOut.data().asNioFloat();
         FloatBuffer cs = changeOut.data().asNioFloat();
@@ -80,6 +85,7 @@ public final class UpdatePasses {
             float[] before = scratch[1];
             float[] pc = scratch[2];
             float[] change = scratch[3];
+            float[] term = scratch[TERM];
             float[][] sc = new float[ss.length][];
             for (int k = 0; k < sc.length; k++) {
                 sc[k] = scratch[4 + k];
@@ -94,7 +100,11 @@ public final class UpdatePasses {
                     ss[k].get(from, sc[k], 0, len);
                 }
                 // Loops over chunks indexed from 0 compile to SIMD instructions; with an offset they did not.
-                System.arraycopy(source, from, gc, 0, len);
+                System.arraycopy(terms[0], from, gc, 0, len);
+                for (int k = 1; k < terms.length; k++) {
+                    System.arraycopy(terms[k], from, term, 0, len);
+                    add(gc, term, len);
+                }
                 if (pseudoGradient) {
                     difference(pc, gc, gc, len);
                 } else if (divisor != 1f) {
@@ -123,7 +133,7 @@ public final class UpdatePasses {
      */
     public static Norms measureAdoption(float[] mean, INDArray params, INDArray meanOut, INDArray changeOut) {
         int n = (int) params.length();
-        requireLength(mean, n);
+        requireLength(mean.length, n);
         FloatBuffer ps = params.data().asNioFloat();
         FloatBuffer ms = meanOut.data().asNioFloat();
         FloatBuffer cs = changeOut.data().asNioFloat();
@@ -172,6 +182,13 @@ public final class UpdatePasses {
         }
     }
 
+    /** sum[i] += term[i]: a merge's addition. */
+    private static void add(float[] sum, float[] term, int len) {
+        for (int i = 0; i < len; i++) {
+            sum[i] += term[i];
+        }
+    }
+
     /** x[i] = x[i] / divisor. */
     private static void divide(float[] x, float divisor, int len) {
         for (int i = 0; i < len; i++) {
@@ -195,9 +212,9 @@ public final class UpdatePasses {
         return new Norms(norms[0], norms[1], norms[2]);
     }
 
-    private static void requireLength(float[] values, int n) {
-        if (values.length != n) {
-            throw new IllegalArgumentException("a vector of " + values.length + " elements cannot update parameters of "
+    private static void requireLength(int length, int n) {
+        if (length != n) {
+            throw new IllegalArgumentException("a vector of " + length + " elements cannot update parameters of "
                     + n);
         }
     }
