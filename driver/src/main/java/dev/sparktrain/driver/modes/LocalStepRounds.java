@@ -103,7 +103,7 @@ public final class LocalStepRounds implements RoundStrategy {
         }
         // The workers' rate at their last local step (schedules count inner steps).
         double learningRate = inner.learningRateAt(Math.max(0, merged.maxStep() - 1));
-        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
+        return new Applied(update, learningRate);
     }
 
     /** θ − mean(pseudo-gradient): the workers' mean parameters as far as 16-bit pseudo-gradients tell them. */

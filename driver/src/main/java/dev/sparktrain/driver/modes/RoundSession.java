@@ -17,6 +17,16 @@ public interface RoundSession extends AutoCloseable {
      */
     RoundSums run(RoundPlan plan, RoundTask task);
 
+    /**
+     * As {@link #run(RoundPlan, RoundTask)}, and runs {@code whileWorkersRun} on the calling thread once the task has
+     * gone out, before the results are merged: the driver's work that no worker waits for. Sessions that cannot tell
+     * when the task has gone out (a Spark job per round) run it first.
+     */
+    default RoundSums run(RoundPlan plan, RoundTask task, Runnable whileWorkersRun) {
+        whileWorkersRun.run();
+        return run(plan, task);
+    }
+
     /** Ends the block: what each worker carries now, by partition (none when the session was opened without). */
     Map<Integer, InnerState> finish();
 

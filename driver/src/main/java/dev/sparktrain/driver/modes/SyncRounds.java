@@ -58,6 +58,6 @@ public final class SyncRounds implements RoundStrategy {
         if (merged.has(RoundSums.PARAMS)) {
             RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(merged.mean(RoundSums.PARAMS)));
         }
-        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
+        return new Applied(update, learningRate);
     }
 }

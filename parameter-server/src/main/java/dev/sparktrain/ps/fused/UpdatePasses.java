@@ -60,10 +60,10 @@ public final class UpdatePasses {
      * One optimizer step in place on {@code params} and {@code slots} (in {@code step}'s slot order), with the
      * gradient {@code source[i] / divisor} (the source's terms added in order, then one float division, as a merge
      * and a mean taken in place round them) or, when {@code pseudoGradient}, θ − {@code source} (divisor 1). The gradient and the change are left in
-     * {@code gradientOut} and {@code changeOut} (vectors like {@code params}), the new parameters also in
-     * {@code mirror} unless it is null.
+     * {@code gradientOut} and {@code changeOut} (vectors like {@code params}) for their norms ({@link #norms}), the new
+     * parameters also in {@code mirror} unless it is null.
      */
-    public static Norms step(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient,
+    public static void step(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient,
                              INDArray params, List<INDArray> slots, INDArray gradientOut, INDArray changeOut,
                              float[] mirror) {
         if (pseudoGradient && divisor != 1f) {
@@ -123,7 +123,6 @@ public final class UpdatePasses {
                 }
             }
         });
-        return norms(gradientOut, changeOut, params);
     }
 
     /**
@@ -201,11 +200,13 @@ public final class UpdatePasses {
     }
 
     /**
-     * The three vectors' norms, one {@link BlasVectors#norm2} each (as the whole-vector updates measure them: the same
-     * values), side by side on the driver's cores. Per block, the sums took longer than the step: a Java loop summing
-     * in double does not vectorize, and a BLAS call per block paid more for its buffer slice than for its sum.
+     * The three vectors' norms after a {@link #step}: of the gradient and the change it left and of the parameters,
+     * one {@link BlasVectors#norm2} each (as the whole-vector updates measure them: the same values), side by side on
+     * the driver's cores. Per block, the sums took longer than the step: a Java loop summing in double does not
+     * vectorize, and a BLAS call per block paid more for its buffer slice than for its sum. A pass of its own, so that
+     * a caller can take it after the new parameters have gone out.
      */
-    private static Norms norms(INDArray gradient, INDArray change, INDArray params) {
+    public static Norms norms(INDArray gradient, INDArray change, INDArray params) {
         INDArray[] vectors = {gradient, change, params};
         double[] norms = new double[3];
         DriverCores.shared().forEachBlock(3, k -> norms[k] = BlasVectors.norm2(vectors[k]));

@@ -23,7 +23,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * change's norm, the parameters' norm for the metrics, the snapshot) against the fused passes (one pass; the
  * snapshot and the parameters' norm come with it), interleaved, medians of many rounds, in µs. For {@code sync}, two
  * workers' gradient sums: merged first (their sum in place, as session 11 did before its fused pass), or read as two
- * terms by the fused pass itself (session 12). Run with
+ * terms by the fused pass itself, with the norms measured after the snapshot is out (session 12: what a round waits
+ * for, then the norms apart). Run with
  * {@code java -cp ... [-Dsparktrain.driver.threads=1] DriverUpdateBenchmark [n] [rounds]}; n defaults to the Fashion
  * MLP's 235,146 parameters.
  */
@@ -100,8 +101,9 @@ public final class DriverUpdateBenchmark {
     }
 
     /**
-     * {@code sync}'s driver work from two workers' gradient sums: a merge then the fused pass (session 11), against
-     * the fused pass adding the two as it reads them (session 12), alternating round by round.
+     * {@code sync}'s driver work from two workers' gradient sums: a merge, the fused pass, the norms and the snapshot
+     * (session 11), against the fused pass adding the two as it reads them and the snapshot (session 12), then the
+     * norms that session 12 measures while the workers compute, alternating round by round.
      */
     private static void measureMerge(Optimizer optimizer, float[] initial, float[] first, float[] second, int rounds) {
         ParameterServer merging = new ParameterServer(Nd4j.createFromArray(initial), optimizer);
@@ -111,6 +113,7 @@ public final class DriverUpdateBenchmark {
         float[] sum = new float[first.length];
         long[] mergingNanos = new long[rounds];
         long[] readingNanos = new long[rounds];
+        long[] normsNanos = new long[rounds];
         for (int r = 0; r < rounds; r++) {
             // The merged result's first array: the first worker's sums, which the merge adds into.
             System.arraycopy(first, 0, sum, 0, sum.length);
@@ -118,23 +121,28 @@ public final class DriverUpdateBenchmark {
             for (int i = 0; i < sum.length; i++) {
                 sum[i] += second[i];
             }
-            merging.applyMeanGradient(sum, 128);
+            ParameterServer.Update merged = merging.applyMeanGradient(sum, 128);
+            merged.updateNorm();
             merging.paramsNorm();
             mergingSnapshot = merging.snapshot(mergingSnapshot);
             long t1 = System.nanoTime();
-            reading.applyMeanGradient(new VectorSum(List.of(first, second)), 128);
-            reading.paramsNorm();
+            ParameterServer.Update read = reading.applyMeanGradient(new VectorSum(List.of(first, second)), 128);
             readingSnapshot = reading.snapshot(readingSnapshot);
             long t2 = System.nanoTime();
+            read.updateNorm();
+            reading.paramsNorm();
+            long t3 = System.nanoTime();
             mergingNanos[r] = t1 - t0;
             readingNanos[r] = t2 - t1;
+            normsNanos[r] = t3 - t2;
         }
         if (!Arrays.equals(mergingSnapshot.params(), readingSnapshot.params())) {
             throw new IllegalStateException("the sums read as terms gave other parameters than the merged sums");
         }
-        System.out.printf("%-22s merge + fused pass %6.0f µs, terms read by the fused pass %6.0f µs (medians of the "
-                + "last %d rounds)%n", "sync, 2 workers' sums", median(mergingNanos, rounds / 2) / 1e3,
-                median(readingNanos, rounds / 2) / 1e3, rounds / 2);
+        System.out.printf("%-22s merge + fused pass + norms %6.0f µs, terms read by the fused pass %6.0f µs + norms "
+                + "later %6.0f µs (medians of the last %d rounds)%n", "sync, 2 workers' sums",
+                median(mergingNanos, rounds / 2) / 1e3, median(readingNanos, rounds / 2) / 1e3,
+                median(normsNanos, rounds / 2) / 1e3, rounds / 2);
     }
 
     private static double median(long[] nanos, int from) {
