@@ -451,6 +451,38 @@ public final class ParameterServer {
         return Optional.of(update);
     }
 
+    /**
+     * As {@link #applyOuterStep(float[], OptimizerState)} with the workers' mean parameters given as their
+     * sample-weighted sums, to be added in order (none of them is modified), and their sample count: with an
+     * element-wise step, a pass checks that every mean value is finite and the fused step forms θ − Σ/n as it reads
+     * the sums, bitwise the merged, divided mean's step; without one, the mean is formed first. Empty, with the server
+     * unchanged, when some mean value is NaN or infinite.
+     */
+    public synchronized Optional<Update> applyOuterStep(VectorSum workerParamSums, long samples,
+                                                        OptimizerState meanInnerState) {
+        checkLength("mean worker parameters", workerParamSums.length());
+        if (samples <= 0) {
+            throw new IllegalArgumentException("a mean needs at least one sample, got " + samples);
+        }
+        checkInner(meanInnerState);
+        measurePending();
+        float divisor = samples;
+        ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
+        if (step == null) {
+            float[] mean = workerParamSums.toArray();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = mean[i] / divisor;
+            }
+            return applyOuterStep(mean, meanInnerState);
+        }
+        if (!UpdatePasses.pseudoGradientFinite(workerParamSums, divisor, params)) {
+            return Optional.empty();
+        }
+        Update update = fusedStep(step, workerParamSums, divisor, true);
+        holdInner(meanInnerState);
+        return Optional.of(update);
+    }
+
     /** Whether the parameters and the optimizer's slots suit the fused passes (float32, one buffer each). */
     private boolean fusable() {
         return UpdatePasses.fits(params, List.copyOf(optimizerState.slots().values()));

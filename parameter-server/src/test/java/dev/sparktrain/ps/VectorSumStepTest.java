@@ -74,6 +74,62 @@ class VectorSumStepTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void anOuterStepOnTheWorkersSumsIsTheStepOnTheirMergedMean(Optimizer optimizer) {
+        Random random = new Random(4);
+        float[] initial = vector(random, 1);
+        ParameterServer fromMean = new ParameterServer(Nd4j.createFromArray(initial), optimizer);
+        ParameterServer fromSums = new ParameterServer(Nd4j.createFromArray(initial), optimizer);
+        ParameterSnapshot snapshot = fromSums.snapshot(fromSums.snapshot(null));
+        for (int round = 0; round < 6; round++) {
+            // The workers' parameters near θ, each weighted by its 64 samples.
+            float[] theta = fromMean.params().toFloatVector();
+            List<float[]> terms = new java.util.ArrayList<>();
+            for (int k = 0; k < 2; k++) {
+                float[] noise = vector(random, 0.01);
+                float[] weighted = new float[LENGTH];
+                for (int i = 0; i < LENGTH; i++) {
+                    weighted[i] = 0f + (theta[i] + noise[i]) * 64f;
+                }
+                terms.add(weighted);
+            }
+            float[] mean = new VectorSum(terms).toArray();
+            for (int i = 0; i < LENGTH; i++) {
+                mean[i] = mean[i] / 128f;
+            }
+            ParameterServer.Update expected = fromMean.applyOuterStep(mean, null).orElseThrow();
+            ParameterServer.Update actual = fromSums.applyOuterStep(new VectorSum(terms), 128, null).orElseThrow();
+            assertEquals(expected, actual, optimizer + ", round " + round);
+            assertArrayEquals(fromMean.params().toFloatVector(), fromSums.params().toFloatVector(), 0f,
+                    optimizer + ", round " + round);
+            snapshot = fromSums.snapshot(snapshot);
+            assertArrayEquals(fromMean.params().toFloatVector(), snapshot.params(), 0f);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("optimizers")
+    void anOuterStepOnSumsWithANonFiniteMeanLeavesTheServerUnchanged(Optimizer optimizer) {
+        Random random = new Random(8);
+        ParameterServer server = new ParameterServer(Nd4j.createFromArray(vector(random, 1)), optimizer);
+        ParameterSnapshot before = server.snapshot(server.snapshot(null));
+        float[] first = vector(random, 1);
+        float[] second = vector(random, 1);
+        // Both terms finite, their sum not: the check reads the mean the step would use.
+        first[LENGTH - 3] = Float.MAX_VALUE;
+        second[LENGTH - 3] = Float.MAX_VALUE;
+        assertEquals(java.util.Optional.empty(), server.applyOuterStep(new VectorSum(List.of(first, second)), 2,
+                null));
+        second[LENGTH - 3] = 0;
+        first[9000] = Float.NaN;
+        assertEquals(java.util.Optional.empty(), server.applyOuterStep(new VectorSum(List.of(first, second)), 2,
+                null));
+        assertEquals(0, server.version());
+        assertArrayEquals(before.params(), server.params().toFloatVector(), 0f);
+        assertArrayEquals(before.params(), server.snapshot().params(), 0f);
+    }
+
     @Test
     void termsMustHaveOneLength() {
         assertThrows(IllegalArgumentException.class, () -> new VectorSum(List.of(new float[3], new float[4])));

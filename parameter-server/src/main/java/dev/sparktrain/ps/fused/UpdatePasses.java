@@ -6,6 +6,7 @@ import dev.sparktrain.ps.VectorSum;
 import dev.sparktrain.ps.optim.ChunkStep;
 import java.nio.FloatBuffer;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -59,16 +60,13 @@ public final class UpdatePasses {
     /**
      * One optimizer step in place on {@code params} and {@code slots} (in {@code step}'s slot order), with the
      * gradient {@code source[i] / divisor} (the source's terms added in order, then one float division, as a merge
-     * and a mean taken in place round them) or, when {@code pseudoGradient}, θ − {@code source} (divisor 1). The gradient and the change are left in
+     * and a mean taken in place round them) or, when {@code pseudoGradient}, θ − {@code source[i] / divisor}. The gradient and the change are left in
      * {@code gradientOut} and {@code changeOut} (vectors like {@code params}) for their norms ({@link #norms}), the new
      * parameters also in {@code mirror} unless it is null.
      */
     public static void step(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient,
                              INDArray params, List<INDArray> slots, INDArray gradientOut, INDArray changeOut,
                              float[] mirror) {
-        if (pseudoGradient && divisor != 1f) {
-            throw new IllegalArgumentException("a pseudo-gradient is formed from a mean, got divisor " + divisor);
-        }
         int n = (int) params.length();
         requireLength(source.length(), n);
         float[][] terms = source.terms().toArray(new float[0][]);
@@ -100,15 +98,9 @@ public final class UpdatePasses {
                     ss[k].get(from, sc[k], 0, len);
                 }
                 // Loops over chunks indexed from 0 compile to SIMD instructions; with an offset they did not.
-                System.arraycopy(terms[0], from, gc, 0, len);
-                for (int k = 1; k < terms.length; k++) {
-                    System.arraycopy(terms[k], from, term, 0, len);
-                    add(gc, term, len);
-                }
+                mean(terms, divisor, from, len, gc, term);
                 if (pseudoGradient) {
                     difference(pc, gc, gc, len);
-                } else if (divisor != 1f) {
-                    divide(gc, divisor, len);
                 }
                 gs.put(from, gc, 0, len);
                 step.apply(gc, sc, pc, len);
@@ -123,6 +115,57 @@ public final class UpdatePasses {
                 }
             }
         });
+    }
+
+    /**
+     * Whether every element of the pseudo-gradient θ − {@code source[i] / divisor} (the terms added in order, then
+     * divided, as {@link #step} forms it) is finite, which it is only when the mean is: the check that must pass
+     * before a step on the workers' mean, without the mean's own vector or norms.
+     */
+    public static boolean pseudoGradientFinite(VectorSum source, float divisor, INDArray params) {
+        int n = (int) params.length();
+        requireLength(source.length(), n);
+        float[][] terms = source.terms().toArray(new float[0][]);
+        FloatBuffer ps = params.data().asNioFloat();
+        AtomicBoolean finite = new AtomicBoolean(true);
+        DriverCores.shared().forEachBlock(blocks(n), b -> {
+            float[][] scratch = SCRATCH.get();
+            float[] gc = scratch[0];
+            float[] pc = scratch[2];
+            float[] term = scratch[TERM];
+            int end = Math.min(n, b * BLOCK + BLOCK);
+            for (int from = b * BLOCK; from < end && finite.get(); from += CHUNK) {
+                int len = Math.min(CHUNK, end - from);
+                ps.get(from, pc, 0, len);
+                mean(terms, divisor, from, len, gc, term);
+                difference(pc, gc, gc, len);
+                if (!(largestMagnitude(gc, len) <= Float.MAX_VALUE)) {
+                    finite.set(false);
+                }
+            }
+        });
+        return finite.get();
+    }
+
+    /** out[0, len) = the terms' elements [from, from + len) added in order, divided by {@code divisor} unless 1. */
+    private static void mean(float[][] terms, float divisor, int from, int len, float[] out, float[] term) {
+        System.arraycopy(terms[0], from, out, 0, len);
+        for (int k = 1; k < terms.length; k++) {
+            System.arraycopy(terms[k], from, term, 0, len);
+            add(out, term, len);
+        }
+        if (divisor != 1f) {
+            divide(out, divisor, len);
+        }
+    }
+
+    /** The largest |x[i]|; NaN when some x[i] is NaN (Math.max keeps a NaN). */
+    private static float largestMagnitude(float[] x, int len) {
+        float largest = 0;
+        for (int i = 0; i < len; i++) {
+            largest = Math.max(largest, Math.abs(x[i]));
+        }
+        return largest;
     }
 
     /**
