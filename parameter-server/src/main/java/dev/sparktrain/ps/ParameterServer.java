@@ -107,7 +107,7 @@ public final class ParameterServer {
 
         private void measure() {
             if (server != null) {
-                server.measurePending();
+                server.measure(this);
             }
         }
 
@@ -500,6 +500,13 @@ public final class ParameterServer {
         normVersion = -1;
         pending = new Update(this);
         return pending;
+    }
+
+    /** Measures {@code update}'s norms if they are still pending (an older update's were measured already). */
+    private synchronized void measure(Update update) {
+        if (pending == update) {
+            measurePending();
+        }
     }
 
     /**

@@ -24,8 +24,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * result's over (a result merged into another is spent), and {@link #release} hands them on to the next result of
  * the same length once the caller is done with the means. A merge into a non-empty result keeps the other's arrays as
  * further terms, added in merge order when something first reads the sums; a reader that walks the vector anyway
- * takes them as they are ({@link #sumOf}) and adds them as it reads, which spares the driver the merge's own walk. In float: a sample count is exact as a float, so a weighted
- * term is the same single rounding as a double product, and the JIT vectorizes the loops.
+ * takes them as they are ({@link #sumOf}) and adds them as it reads, which spares the driver the merge's own walk.
+ * In float: a sample count is exact as a float, so a weighted term is the same single rounding as a double product,
+ * and the JIT vectorizes the loops.
  */
 public final class RoundSums implements java.io.Serializable {
 

@@ -12,8 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The driver's per-round update as few passes over the parameter vector as the maths allows, each spread over the
  * driver's cores ({@link DriverCores}) in blocks: the optimizer step reads the mean gradient (adding the workers'
- * sums and dividing them as it reads them, or forming the pseudo-gradient θ − mean), steps the parameters and slots, leaves the gradient and the
- * change in two scratch vectors for their norms, and writes the new parameters into a Java array for the next round's
+ * sums and dividing them as it reads them, or forming the pseudo-gradient θ − mean), steps the parameters and slots,
+ * leaves the gradient and the change in two scratch vectors for their norms (a pass of their own, which a caller may
+ * take after the new parameters have gone out), and writes the new parameters into a Java array for the next round's
  * snapshot, all in one walk through the vectors in chunks that fit the L1 cache.
  * <p>Bitwise: every element's float arithmetic is that of the serial whole-vector step ({@link ChunkStep}), whatever
  * thread runs its block; and the norms are the whole-vector updates' own ({@link BlasVectors#norm2} of the same float
@@ -60,9 +61,9 @@ public final class UpdatePasses {
     /**
      * One optimizer step in place on {@code params} and {@code slots} (in {@code step}'s slot order), with the
      * gradient {@code source[i] / divisor} (the source's terms added in order, then one float division, as a merge
-     * and a mean taken in place round them) or, when {@code pseudoGradient}, θ − {@code source[i] / divisor}. The gradient and the change are left in
-     * {@code gradientOut} and {@code changeOut} (vectors like {@code params}) for their norms ({@link #norms}), the new
-     * parameters also in {@code mirror} unless it is null.
+     * and a mean taken in place round them) or, when {@code pseudoGradient}, θ − {@code source[i] / divisor}. The
+     * gradient and the change are left in {@code gradientOut} and {@code changeOut} (vectors like {@code params}) for
+     * their norms ({@link #norms}), the new parameters also in {@code mirror} unless it is null.
      */
     public static void step(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient,
                              INDArray params, List<INDArray> slots, INDArray gradientOut, INDArray changeOut,
