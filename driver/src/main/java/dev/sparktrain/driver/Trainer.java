@@ -262,13 +262,16 @@ public final class Trainer {
                     long roundStart = System.nanoTime();
                     sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/"
                             + rounds, false);
-                    // The last round's report (its update's norms, the listeners) while this round's workers compute.
+                    // Over the channel, the last round's report (its update's norms, the listeners) is made while this
+                    // round's workers compute; a listener's action (a stop request) then takes effect a round later.
                     RoundResult result = Round.run(strategy, server, session, epoch, round, report);
                     soFar = soFar.plus(result);
                     report = result.samples() > 0 ? report(epoch, round, rounds, result,
                             (System.nanoTime() - roundStart) / 1e9) : PendingReport.NONE;
                     if (round == end - 1) {
                         endBlock(session, epoch, round, rounds, soFar);
+                        report.run();
+                    } else if (!session.overlapsDriverWork()) {
                         report.run();
                     }
                 }

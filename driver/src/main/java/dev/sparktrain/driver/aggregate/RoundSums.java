@@ -22,9 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * float sums are not associative, so callers merge in partition order.
  * <p>The vectors are Java arrays owned by this result: {@link #add} copies into them, {@link #merge} takes the other
  * result's over (a result merged into another is spent), and {@link #release} hands them on to the next result of
- * the same length once the caller is done with the means. A merge into a non-empty result keeps the other's arrays as
- * further terms, added in merge order when something first reads the sums; a reader that walks the vector anyway
- * takes them as they are ({@link #sumOf}) and adds them as it reads, which spares the driver the merge's own walk.
+ * the same length once the caller is done with the means. {@link #mergeLater} keeps the other result's arrays as
+ * further terms instead, added in merge order when something first reads the sums; a reader that walks the vector
+ * anyway takes them as they are ({@link #sumOf}) and adds them as it reads, which spares the driver the merge's own
+ * walk. Only for a result that stays in this JVM: serializers leave pending terms out.
  * In float: a sample count is exact as a float, so a weighted term is the same single rounding as a double product,
  * and the JIT vectorizes the loops.
  */
@@ -40,8 +41,11 @@ public final class RoundSums implements java.io.Serializable {
     public static final String PSEUDO_GRADIENT = "pseudo_gradient";
 
     private final LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
-    /** Merged results' arrays not yet added into {@code sums}, by name, in merge order ({@link #addTerms}). */
-    private final LinkedHashMap<String, List<float[]>> terms = new LinkedHashMap<>();
+    /**
+     * Merged results' arrays not yet added into {@code sums}, by name, in merge order ({@link #addTerms}); null for
+     * none. Never serialized: {@link #mergeLater} is for results that stay in the driver's JVM.
+     */
+    private transient LinkedHashMap<String, List<float[]>> terms;
     /**
      * One worker's vectors in 16 bits ({@link #ofRounded}), as they travel; each becomes a weighted sum
      * (0 + count·value, exactly what {@link #add} makes of the same values in float) before anything else reads it.
@@ -142,10 +146,22 @@ public final class RoundSums implements java.io.Serializable {
 
     /**
      * Adds {@code other} into this result in place and returns this. Takes {@code other}'s arrays over: an empty
-     * result adopts them, a non-empty one keeps them as further terms of its sums (added in this order by the first
-     * reader). {@code other} is spent.
+     * result adopts them, a non-empty one adds them and hands them on. {@code other} is spent.
      */
     public RoundSums merge(RoundSums other) {
+        return merge(other, false);
+    }
+
+    /**
+     * As {@link #merge}, but a non-empty result keeps {@code other}'s arrays as further terms of its sums, added in
+     * merge order by the first reader, or read as they are by {@link #sumOf}: for the driver, whose update walks the
+     * sums anyway. The result must stay in this JVM (serializers leave the terms out).
+     */
+    public RoundSums mergeLater(RoundSums other) {
+        return merge(other, true);
+    }
+
+    private RoundSums merge(RoundSums other, boolean later) {
         requireOpen();
         other.requireOpen();
         expandRounded();
@@ -166,9 +182,23 @@ public final class RoundSums implements java.io.Serializable {
                 throw new IllegalArgumentException("cannot merge sums of " + other.sums.keySet() + " into sums of "
                         + sums.keySet());
             }
+            if (!later) {
+                addTerms();
+            }
             other.sums.forEach((name, values) -> {
-                requireLength(name, sums.get(name), values.length);
-                terms.computeIfAbsent(name, n -> new ArrayList<>()).add(values);
+                float[] sum = sums.get(name);
+                requireLength(name, sum, values.length);
+                if (later) {
+                    if (terms == null) {
+                        terms = new LinkedHashMap<>();
+                    }
+                    terms.computeIfAbsent(name, n -> new ArrayList<>()).add(values);
+                } else {
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += values[i];
+                    }
+                    FloatArrays.give(values);
+                }
             });
         }
         other.sums.clear();
@@ -345,7 +375,9 @@ public final class RoundSums implements java.io.Serializable {
         expandRounded();
         List<float[]> all = new ArrayList<>();
         all.add(sumOrThrow(name));
-        all.addAll(terms.getOrDefault(name, List.of()));
+        if (terms != null) {
+            all.addAll(terms.getOrDefault(name, List.of()));
+        }
         return new VectorSum(all);
     }
 
@@ -359,11 +391,14 @@ public final class RoundSums implements java.io.Serializable {
 
     /** Adds the merged results' arrays into the sums, in merge order, and hands them on. */
     private void addTerms() {
+        if (terms == null) {
+            return;
+        }
         terms.forEach((name, further) -> {
             new VectorSum(prepend(sums.get(name), further)).addIntoFirst();
             further.forEach(FloatArrays::give);
         });
-        terms.clear();
+        terms = null;
     }
 
     private static List<float[]> prepend(float[] first, List<float[]> rest) {
@@ -373,7 +408,7 @@ public final class RoundSums implements java.io.Serializable {
         return all;
     }
 
-    /** A result on its way elsewhere (a Spark task's result) carries its sums added. */
+    /** A result on its way elsewhere by Java serialization carries its sums added (Kryo's fields leave terms out). */
     private void writeObject(ObjectOutputStream out) throws IOException {
         addTerms();
         out.defaultWriteObject();
@@ -383,8 +418,10 @@ public final class RoundSums implements java.io.Serializable {
     public void release() {
         sums.values().forEach(FloatArrays::give);
         sums.clear();
-        terms.values().forEach(further -> further.forEach(FloatArrays::give));
-        terms.clear();
+        if (terms != null) {
+            terms.values().forEach(further -> further.forEach(FloatArrays::give));
+            terms = null;
+        }
         rounded.clear();
         count = 0;
     }

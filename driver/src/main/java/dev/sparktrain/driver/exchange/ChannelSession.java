@@ -49,6 +49,12 @@ final class ChannelSession implements RoundSession {
         });
     }
 
+    /** The driver's work for the wait runs once the round's task is out, before the results are awaited. */
+    @Override
+    public boolean overlapsDriverWork() {
+        return true;
+    }
+
     @Override
     public RoundSums run(RoundPlan plan, RoundTask task, Runnable whileWorkersRun) {
         requireOpen();
@@ -66,7 +72,8 @@ final class ChannelSession implements RoundSession {
         whileWorkersRun.run();
         RoundSums folded = RoundSums.empty();
         for (int partition = 0; partition < workers.partitions(); partition++) {
-            folded.merge((RoundSums) receive(partition, MessageChannel.RESULT));
+            // The update reads the results' sums in partition order itself (RoundSums.sumOf).
+            folded.mergeLater((RoundSums) receive(partition, MessageChannel.RESULT));
         }
         return folded;
     }

@@ -27,6 +27,14 @@ public interface RoundSession extends AutoCloseable {
         return run(plan, task);
     }
 
+    /**
+     * Whether {@link #run(RoundPlan, RoundTask, Runnable)} runs the driver's work while the workers compute; when not,
+     * a caller gains nothing by handing it work for the next round, and does it at once.
+     */
+    default boolean overlapsDriverWork() {
+        return false;
+    }
+
     /** Ends the block: what each worker carries now, by partition (none when the session was opened without). */
     Map<Integer, InnerState> finish();
 
