@@ -1,5 +1,6 @@
 package dev.sparktrain.driver;
 
+import dev.sparktrain.driver.data.RowAugmentation;
 import dev.sparktrain.driver.modes.LocalStepRounds;
 import dev.sparktrain.driver.modes.RoundStrategy;
 import dev.sparktrain.driver.modes.SyncRounds;
@@ -25,13 +26,21 @@ public final class ModeSetup {
                 config.mode() == TrainingMode.OUTER ? config.outerOptimizer() : optimizer);
     }
 
-    /** The rounds of {@code config}'s mode. */
-    public static RoundStrategy strategy(NetworkSpec spec, Optimizer optimizer, TrainingConfig config) {
+    /**
+     * The rounds of {@code config}'s mode on training data whose partition {@code p} holds {@code rowsPerPartition[p]}
+     * rows (which tells the workers each row's global index, for {@code config.augmentation()}).
+     */
+    public static RoundStrategy strategy(NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
+                                         int[] rowsPerPartition) {
+        config.augmentation().requireImages(spec.input());
+        RowAugmentation augmentation = RowAugmentation.of(config.augmentation(), rowsPerPartition);
         return switch (config.mode()) {
-            case SYNC -> new SyncRounds(spec, config.seed(), config.batchSizePerWorker(), config.dropLastBatch());
+            case SYNC -> new SyncRounds(spec, config.seed(), config.batchSizePerWorker(), config.dropLastBatch(),
+                    augmentation);
             case AVERAGE, OUTER -> new LocalStepRounds(spec, optimizer, config.innerState(),
                     config.mode() == TrainingMode.OUTER, config.seed(), config.localSteps(),
-                    config.batchSizePerWorker(), config.dropLastBatch(), config.exchange().pseudoGradient());
+                    config.batchSizePerWorker(), config.dropLastBatch(), config.exchange().pseudoGradient(),
+                    augmentation);
         };
     }
 }

@@ -24,6 +24,7 @@ import dev.sparktrain.ps.ServerState;
 import dev.sparktrain.ps.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,10 @@ public final class Trainer {
     private final TrainingConfig config;
     private final List<TrainingListener> listeners;
     private final SparkTransport transport;
-    private final RoundStrategy strategy;
+    private final Optimizer optimizer;
+    /** The mode's rounds on the training data they were made for ({@link #strategyFor}). */
+    private RoundStrategy strategy;
+    private int[] strategyRows;
     private final TrainingCheckpoints checkpoints;
     private final CheckpointPolicy checkpointPolicy;
     private final EarlyStopping earlyStopping;
@@ -75,7 +79,8 @@ public final class Trainer {
         this.spec = b.spec;
         this.config = b.config;
         this.server = ModeSetup.server(b.spec, b.optimizer, b.config);
-        this.strategy = ModeSetup.strategy(b.spec, b.optimizer, b.config);
+        this.optimizer = b.optimizer;
+        b.config.augmentation().requireImages(b.spec.input());
         this.listeners = List.copyOf(b.listeners);
         this.transport = switch (b.config.transport()) {
             case JOB -> SparkTransport.jobs(b.sc, b.config.exchange().topology());
@@ -201,7 +206,7 @@ public final class Trainer {
             throw new IllegalStateException("resume needs checkpointTo(...) first");
         }
         TrainingCheckpoints.Restored restored = checkpoints.restore(dir, server);
-        if (!strategy.carriesWorkerState() && !restored.workerStates().isEmpty()) {
+        if (!strategyFor(train).carriesWorkerState() && !restored.workerStates().isEmpty()) {
             throw new IllegalArgumentException("this mode keeps no per-worker state, the checkpoint has "
                     + restored.workerStates().size());
         }
@@ -215,6 +220,7 @@ public final class Trainer {
         if (train.totalRows() == 0) {
             throw new IllegalArgumentException("the training data set is empty");
         }
+        strategyFor(train);
         List<EpochMetrics> history = new ArrayList<>();
         Position position = start;
         try {
@@ -233,7 +239,19 @@ public final class Trainer {
 
     /** Rounds in an epoch under the configured mode. */
     public int roundsPerEpoch(CachedBlocks train) {
-        return strategy.roundsPerEpoch(train.maxRows());
+        return strategyFor(train).roundsPerEpoch(train.maxRows());
+    }
+
+    /**
+     * The mode's rounds on {@code train}, made once for its partitions' sizes: the workers' augmentation needs every
+     * row's global index.
+     */
+    private RoundStrategy strategyFor(CachedBlocks train) {
+        if (strategy == null || !Arrays.equals(strategyRows, train.rowsPerPartition())) {
+            strategy = ModeSetup.strategy(spec, optimizer, config, train.rowsPerPartition());
+            strategyRows = train.rowsPerPartition().clone();
+        }
+        return strategy;
     }
 
     /** The round after the block that starts at {@code first}: a block ends after a checkpoint, or with the epoch. */

@@ -1,5 +1,6 @@
 package dev.sparktrain.driver;
 
+import dev.sparktrain.driver.data.Augmentation;
 import dev.sparktrain.ps.InnerStatePolicy;
 import dev.sparktrain.ps.optim.Optimizer;
 
@@ -23,11 +24,13 @@ import dev.sparktrain.ps.optim.Optimizer;
  *                           talking to the driver over TCP ({@link RoundTransport})
  * @param exchange           {@code training.exchange}: the shape of the exchange and the precision of the local-step
  *                           modes' pseudo-gradients ({@link ExchangeConfig})
+ * @param augmentation       {@code data.augment}: how the workers alter training images as they gather a batch
+ *                           (never evaluation or prediction rows); {@link Augmentation#NONE} for none
  */
 public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWorker, int workers, long seed,
                              boolean dropLastBatch, int evalBatchSize, int localSteps, InnerStatePolicy innerState,
                              Optimizer outerOptimizer, RoundTransport transport,
-                             ExchangeConfig exchange) {
+                             ExchangeConfig exchange, Augmentation augmentation) {
 
     public TrainingConfig {
         if (mode == null) {
@@ -57,6 +60,9 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
         if (exchange == null) {
             throw new IllegalArgumentException("training.exchange must be set");
         }
+        if (augmentation == null) {
+            throw new IllegalArgumentException("data.augment must be set (Augmentation.NONE for none)");
+        }
         if (mode == TrainingMode.SYNC && exchange.pseudoGradient().halves()) {
             throw new IllegalArgumentException("training.exchange.pseudo_gradient " + exchange.pseudoGradient()
                     .configName() + " applies to the average and outer modes only; sync mode sends float32 gradients");
@@ -72,32 +78,39 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
     public static TrainingConfig sync(int epochs, int batchSizePerWorker, int workers, long seed) {
         TrainingConfig d = defaults();
         return new TrainingConfig(TrainingMode.SYNC, epochs, batchSizePerWorker, workers, seed, d.dropLastBatch(),
-                d.evalBatchSize(), d.localSteps(), d.innerState(), null, d.transport(), d.exchange());
+                d.evalBatchSize(), d.localSteps(), d.innerState(), null, d.transport(), d.exchange(),
+                d.augmentation());
     }
 
     /** The same settings in another mode. */
     public TrainingConfig withMode(TrainingMode newMode, int newLocalSteps, InnerStatePolicy newInnerState,
                                    Optimizer newOuterOptimizer) {
         return new TrainingConfig(newMode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                newLocalSteps, newInnerState, newOuterOptimizer, transport, exchange);
+                newLocalSteps, newInnerState, newOuterOptimizer, transport, exchange, augmentation);
     }
 
     /** The same settings for another number of epochs. */
     public TrainingConfig withEpochs(int newEpochs) {
         return new TrainingConfig(mode, newEpochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                localSteps, innerState, outerOptimizer, transport, exchange);
+                localSteps, innerState, outerOptimizer, transport, exchange, augmentation);
     }
 
     /** The same settings with another transport. */
     public TrainingConfig withTransport(RoundTransport newTransport) {
         return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                localSteps, innerState, outerOptimizer, newTransport, exchange);
+                localSteps, innerState, outerOptimizer, newTransport, exchange, augmentation);
     }
 
     /** The same settings with another exchange. */
     public TrainingConfig withExchange(ExchangeConfig newExchange) {
         return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
-                localSteps, innerState, outerOptimizer, transport, newExchange);
+                localSteps, innerState, outerOptimizer, transport, newExchange, augmentation);
+    }
+
+    /** The same settings with training images augmented as {@code newAugmentation} says. */
+    public TrainingConfig withAugmentation(Augmentation newAugmentation) {
+        return new TrainingConfig(mode, epochs, batchSizePerWorker, workers, seed, dropLastBatch, evalBatchSize,
+                localSteps, innerState, outerOptimizer, transport, exchange, newAugmentation);
     }
 
     /** Whether workers run local optimizer steps (average, outer) rather than return gradients (sync). */
@@ -108,7 +121,7 @@ public record TrainingConfig(TrainingMode mode, int epochs, int batchSizePerWork
     /** The defaults, in one place. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(TrainingMode.SYNC, 5, 64, 2, 42L, false, 2048, 8, InnerStatePolicy.AVERAGE, null,
-                RoundTransport.JOB, ExchangeConfig.defaults());
+                RoundTransport.JOB, ExchangeConfig.defaults(), Augmentation.NONE);
     }
 
     /** Rows the optimizer sees per round when every worker has a full batch. */

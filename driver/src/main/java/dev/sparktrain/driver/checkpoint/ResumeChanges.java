@@ -14,12 +14,15 @@ import java.util.TreeSet;
  * count optimizer steps, never the run's total, so extending a run leaves them as they were) and the training
  * fields that shape rounds (mode, workers, batch size, seed, local steps, ...). What only says how long to train, when
  * to stop, how often to checkpoint or how to evaluate may change: {@link #MAY_CHANGE} here, and the config sections
- * that are not compared at all ({@code name}, {@code data}, {@code checkpoint}, {@code spark}).
+ * that are not compared at all ({@code name}, {@code checkpoint}, {@code spark}, and {@code data} but for
+ * {@code data.augment}, which decides what every training step sees).
  */
 public final class ResumeChanges {
 
     /** Sections compared field by field. */
     static final List<String> COMPARED = List.of("model", "optimizer", "training");
+    /** The one compared part of the {@code data} section. */
+    static final String AUGMENT = "augment";
 
     /** Fields (and everything under them) of the compared sections that a resumed run may change. */
     public static final List<String> MAY_CHANGE = List.of("training.epochs", "training.early_stopping",
@@ -53,7 +56,8 @@ public final class ResumeChanges {
                 + render(valueAt(saved, first)) + " in the run, " + render(valueAt(current, first)) + " now"
                 + (fields.size() > 1 ? " (also " + String.join(", ", fields.subList(1, fields.size())) + ")" : "")
                 + "; a resumed run may change only " + String.join(", ", MAY_CHANGE)
-                + " and the data, checkpoint and spark sections; for other changes start a new run (another --out)"
+                + " and the data (but data.augment), checkpoint and spark sections; for other changes start a new run"
+                + " (another --out)"
                 + " or replace this one with --overwrite");
     }
 
@@ -93,7 +97,12 @@ public final class ResumeChanges {
         for (String section : COMPARED) {
             collect(section, saved.get(section), current.get(section), out);
         }
+        collect("data." + AUGMENT, augment(saved), augment(current), out);
         return out;
+    }
+
+    private static Object augment(Map<String, ?> config) {
+        return config.get("data") instanceof Map<?, ?> data ? data.get(AUGMENT) : null;
     }
 
     private static void collect(String path, Object a, Object b, List<String> out) {

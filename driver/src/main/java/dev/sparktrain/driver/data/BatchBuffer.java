@@ -18,6 +18,24 @@ public final class BatchBuffer {
 
     /** The rows {@code order[from .. from+count)} of {@code block}, as {@link Batch#gather} but into this buffer. */
     public Batch gather(DataBlock block, int[] order, int from, int count) {
+        return gather(block, order, from, count, null, 0, 0);
+    }
+
+    /**
+     * As {@link #gather(DataBlock, int[], int, int)}, each row passed through {@code augmenter} on its way in, as
+     * {@code epoch} augments it; {@code block}'s row {@code r} is row {@code firstRow + r} of the training set.
+     */
+    public Batch gatherAugmented(DataBlock block, int[] order, int from, int count, ImageAugmenter augmenter,
+                                 int epoch, long firstRow) {
+        if (augmenter.rowSize() != block.featureSize()) {
+            throw new IllegalArgumentException("augmentation of images of " + augmenter.rowSize()
+                    + " values, got rows of " + block.featureSize() + " features");
+        }
+        return gather(block, order, from, count, augmenter, epoch, firstRow);
+    }
+
+    private Batch gather(DataBlock block, int[] order, int from, int count, ImageAugmenter augmenter, int epoch,
+                         long firstRow) {
         int size = block.featureSize();
         if (featureRows == null || featureRows.rowShape()[0] != size) {
             featureRows = new ActivationBuffer(size);
@@ -29,7 +47,11 @@ public final class BatchBuffer {
         FloatBuffer y = labels.data().asNioFloat();
         for (int i = 0; i < count; i++) {
             int row = order[from + i];
-            x.put(i * size, block.features(), row * size, size);
+            if (augmenter == null) {
+                x.put(i * size, block.features(), row * size, size);
+            } else {
+                augmenter.copyRow(block.features(), row * size, x, i * size, epoch, firstRow + row);
+            }
             y.put(i, block.labels()[row]);
         }
         return new Batch(count, features, labels);

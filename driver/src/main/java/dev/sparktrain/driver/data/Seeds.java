@@ -6,16 +6,30 @@ public final class Seeds {
     /** Purposes, so that e.g. the shuffle and dropout of the same coordinates never share a stream. */
     public static final long SHUFFLE = 1;
     public static final long STEP = 2;
+    public static final long AUGMENT = 3;
 
     private Seeds() {
     }
 
     public static long mix(long seed, long... coordinates) {
-        long h = finalizer(seed ^ 0x9E3779B97F4A7C15L);
+        long h = start(seed);
         for (long c : coordinates) {
-            h = finalizer(h ^ finalizer(c + 0x632BE59BD9B4E019L));
+            h = then(h, c);
         }
         return h;
+    }
+
+    /** {@code mix(seed)}: the first link of the chain {@link #mix} builds. */
+    public static long start(long seed) {
+        return finalizer(seed ^ 0x9E3779B97F4A7C15L);
+    }
+
+    /**
+     * One more coordinate on a chain: {@code then(mix(seed, a, b), c) == mix(seed, a, b, c)}. For hot loops, which
+     * extend a prefix mixed once instead of passing a fresh varargs array per call.
+     */
+    public static long then(long h, long coordinate) {
+        return finalizer(h ^ finalizer(coordinate + 0x632BE59BD9B4E019L));
     }
 
     /** SplitMix64's finaliser: a bijection with good avalanche. */

@@ -97,7 +97,8 @@ public final class InProcessTrainer {
         }
         int maxRows = partitions.stream().mapToInt(DataBlock::rows).max().orElse(0);
         ParameterServer server = ModeSetup.server(spec, optimizer, config);
-        RoundStrategy strategy = ModeSetup.strategy(spec, optimizer, config);
+        RoundStrategy strategy = ModeSetup.strategy(spec, optimizer, config,
+                partitions.stream().mapToInt(DataBlock::rows).toArray());
         int threadCount = Math.min(partitions.size(), Runtime.getRuntime().availableProcessors());
         ExecutorService threads = threadCount > 1 ? Executors.newFixedThreadPool(threadCount, r -> {
             Thread t = new Thread(r, "sparktrain-worker");

@@ -2,6 +2,7 @@ package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.aggregate.WirePrecision;
+import dev.sparktrain.driver.data.RowAugmentation;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.InnerStatePolicy;
@@ -46,10 +47,12 @@ public final class LocalStepRounds implements RoundStrategy {
 
     /**
      * {@code inner} is the workers' optimizer; with {@code outer} the server holds the outer one and applies θ − mean
-     * as its gradient, otherwise the server adopts the mean.
+     * as its gradient, otherwise the server adopts the mean. The workers augment their rows as {@code augmentation}
+     * says.
      */
     public LocalStepRounds(NetworkSpec spec, Optimizer inner, InnerStatePolicy policy, boolean outer, long seed,
-                           int localSteps, int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient) {
+                           int localSteps, int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient,
+                           RowAugmentation augmentation) {
         this.spec = spec;
         this.inner = inner;
         this.policy = policy;
@@ -59,7 +62,7 @@ public final class LocalStepRounds implements RoundStrategy {
         this.dropLastBatch = dropLastBatch;
         this.pseudoGradient = pseudoGradient;
         this.task = new LocalStepsTask(spec, inner, policy, seed, localSteps, batchSize, dropLastBatch,
-                pseudoGradient);
+                pseudoGradient, augmentation);
     }
 
     @Override

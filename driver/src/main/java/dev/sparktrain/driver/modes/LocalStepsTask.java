@@ -4,6 +4,8 @@ import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.data.ImageAugmenter;
+import dev.sparktrain.driver.data.RowAugmentation;
 import dev.sparktrain.driver.data.Seeds;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
@@ -39,13 +41,24 @@ public final class LocalStepsTask implements RoundTask {
     private final int batchSize;
     private final boolean dropLastBatch;
     private final WirePrecision pseudoGradient;
+    private final RowAugmentation augmentation;
+
+    /** Without augmentation. */
+    public LocalStepsTask(NetworkSpec spec, Optimizer optimizer, InnerStatePolicy policy, long seed, int localSteps,
+                          int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient) {
+        this(spec, optimizer, policy, seed, localSteps, batchSize, dropLastBatch, pseudoGradient,
+                RowAugmentation.NONE);
+    }
 
     /**
      * With {@code pseudoGradient} in 16 bits, the task returns its pseudo-gradient θ − θ_worker rounded with
-     * {@link ErrorFeedback} instead of its parameters, and carries the residual.
+     * {@link ErrorFeedback} instead of its parameters, and carries the residual. Training rows are augmented as
+     * {@code augmentation} says.
      */
     public LocalStepsTask(NetworkSpec spec, Optimizer optimizer, InnerStatePolicy policy, long seed, int localSteps,
-                          int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient) {
+                          int batchSize, boolean dropLastBatch, WirePrecision pseudoGradient,
+                          RowAugmentation augmentation) {
+        this.augmentation = augmentation;
         this.spec = spec;
         this.optimizer = optimizer;
         this.policy = policy;
@@ -78,6 +91,9 @@ public final class LocalStepsTask implements RoundTask {
         OptimizerState state = startState(plan, carry, scratch);
         long fetched = System.nanoTime();
         int[] order = scratch.order(seed, epoch, partition, block.rows());
+        ImageAugmenter augmenter = augmentation.enabled()
+                ? scratch.augmenter(augmentation.augmentation(), seed) : null;
+        long firstGlobalRow = augmentation.enabled() ? augmentation.firstRow(partition, block) : 0;
         double lossSum = 0;
         long samples = 0;
         for (int step = 0; step < localSteps; step++) {
@@ -86,7 +102,9 @@ public final class LocalStepsTask implements RoundTask {
             if (rows <= 0 || (dropLastBatch && rows < batchSize)) {
                 break;
             }
-            Batch batch = scratch.batches().gather(block, order, from, rows);
+            Batch batch = augmenter != null
+                    ? scratch.batches().gatherAugmented(block, order, from, rows, augmenter, epoch, firstGlobalRow)
+                    : scratch.batches().gather(block, order, from, rows);
             ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, epoch, round, partition,
                     step));
             WorkerStep.Outcome outcome = WorkerStep.run(network, optimizer, state, batch, context);

@@ -3,6 +3,7 @@ package dev.sparktrain.driver.modes;
 import dev.sparktrain.driver.aggregate.RoundSums;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.data.RowAugmentation;
 import dev.sparktrain.driver.data.Seeds;
 import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.network.Network;
@@ -14,8 +15,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
  * One worker's share of a synchronous round: the mean gradient of its {@code round}-th mini-batch of this epoch's
- * shuffled order, at the plan's parameters. A pure function of (parameters, rows, run seed, epoch, round, partition
- * index); it carries nothing between rounds.
+ * shuffled order, at the plan's parameters, its rows augmented as the run says. A pure function of (parameters,
+ * rows, run seed, epoch, round, partition index); it carries nothing between rounds.
  */
 public final class SyncRoundTask implements RoundTask {
 
@@ -25,12 +26,20 @@ public final class SyncRoundTask implements RoundTask {
     private final long seed;
     private final int batchSize;
     private final boolean dropLastBatch;
+    private final RowAugmentation augmentation;
 
+    /** Without augmentation. */
     public SyncRoundTask(NetworkSpec spec, long seed, int batchSize, boolean dropLastBatch) {
+        this(spec, seed, batchSize, dropLastBatch, RowAugmentation.NONE);
+    }
+
+    public SyncRoundTask(NetworkSpec spec, long seed, int batchSize, boolean dropLastBatch,
+                         RowAugmentation augmentation) {
         this.spec = spec;
         this.seed = seed;
         this.batchSize = batchSize;
         this.dropLastBatch = dropLastBatch;
+        this.augmentation = augmentation;
     }
 
     @Override
@@ -47,7 +56,11 @@ public final class SyncRoundTask implements RoundTask {
         Network network = scratch.network();
         long fetched = System.nanoTime();
         int[] order = scratch.order(seed, plan.epoch(), partition, block.rows());
-        Batch batch = scratch.batches().gather(block, order, from, rows);
+        Batch batch = augmentation.enabled()
+                ? scratch.batches().gatherAugmented(block, order, from, rows,
+                        scratch.augmenter(augmentation.augmentation(), seed), plan.epoch(),
+                        augmentation.firstRow(partition, block))
+                : scratch.batches().gather(block, order, from, rows);
         ForwardContext context = ForwardContext.training(Seeds.mix(seed, Seeds.STEP, plan.epoch(), plan.round(),
                 partition));
         double loss;

@@ -1,6 +1,7 @@
 package dev.sparktrain.driver.modes;
 
 import dev.sparktrain.driver.aggregate.RoundSums;
+import dev.sparktrain.driver.data.RowAugmentation;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ops.params.NativeFloats;
 import dev.sparktrain.ps.ParameterServer;
@@ -19,11 +20,13 @@ public final class SyncRounds implements RoundStrategy {
     /** The parameters sent with the last round: its array is reused once the round is over. */
     private ParameterSnapshot lastSnapshot;
 
-    public SyncRounds(NetworkSpec spec, long seed, int batchSize, boolean dropLastBatch) {
+    /** Workers augment their rows as {@code augmentation} says. */
+    public SyncRounds(NetworkSpec spec, long seed, int batchSize, boolean dropLastBatch,
+                      RowAugmentation augmentation) {
         this.spec = spec;
         this.batchSize = batchSize;
         this.dropLastBatch = dropLastBatch;
-        this.task = new SyncRoundTask(spec, seed, batchSize, dropLastBatch);
+        this.task = new SyncRoundTask(spec, seed, batchSize, dropLastBatch, augmentation);
     }
 
     @Override

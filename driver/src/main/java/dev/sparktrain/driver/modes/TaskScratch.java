@@ -1,6 +1,8 @@
 package dev.sparktrain.driver.modes;
 
+import dev.sparktrain.driver.data.Augmentation;
 import dev.sparktrain.driver.data.BatchBuffer;
+import dev.sparktrain.driver.data.ImageAugmenter;
 import dev.sparktrain.driver.data.Shuffle;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
@@ -29,6 +31,8 @@ final class TaskScratch {
     private final BatchBuffer batches = new BatchBuffer();
     private InnerState initial;
     private Order order;
+    private ImageAugmenter augmenter;
+    private long augmenterSeed;
 
     /** A partition's row order in an epoch ({@link Shuffle#order}). */
     private record Order(long seed, int epoch, int partition, int[] rows) {
@@ -69,6 +73,15 @@ final class TaskScratch {
             order = new Order(seed, epoch, partition, Shuffle.order(seed, epoch, partition, rows));
         }
         return order.rows();
+    }
+
+    /** This thread's augmenter of the model's input images, kept while the augmentation and seed stay the same. */
+    ImageAugmenter augmenter(Augmentation augmentation, long seed) {
+        if (augmenter == null || !augmenter.augmentation().equals(augmentation) || augmenterSeed != seed) {
+            augmenter = new ImageAugmenter(augmentation, spec.input(), seed);
+            augmenterSeed = seed;
+        }
+        return augmenter;
     }
 
     /** A copy of a sent inner state in this thread's slot arrays: valid until this thread's next task. */

@@ -8,6 +8,7 @@ import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
+import dev.sparktrain.driver.data.Augmentation;
 import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.DataFormat;
 import dev.sparktrain.jobs.data.formats.DataFormats;
@@ -68,12 +69,17 @@ public final class RunConfigParser {
         }
         Options top = new Options("", Map.of("name", root.getOrDefault("name", "model")));
         String name = top.string("name");
-        DataConfig data = data(section(root, "data", true));
+        Map<String, Object> dataSection = new LinkedHashMap<>(section(root, "data", true));
+        Object augmentSection = dataSection.remove("augment");
+        DataConfig data = data(dataSection);
+        Augmentation augmentation = augmentSection == null ? Augmentation.NONE
+                : augmentation(new Options("data.augment", sectionValue(augmentSection, "data.augment")));
         NetworkSpec model = model(section(root, "model", true));
+        augmentation.requireImages(model.input());
         Optimizer optimizer = Optimizers.create("optimizer", section(root, "optimizer", true)).optimizer();
         Map<String, Object> trainingSection = new LinkedHashMap<>(section(root, "training", false));
         Object earlySection = trainingSection.remove("early_stopping");
-        TrainingConfig training = training(trainingSection);
+        TrainingConfig training = training(trainingSection).withAugmentation(augmentation);
         EarlyStopping earlyStopping = earlySection == null ? null
                 : earlyStopping(new Options("training.early_stopping",
                         sectionValue(earlySection, "training.early_stopping")));
@@ -126,6 +132,22 @@ public final class RunConfigParser {
         }
         o.done(all);
         return data;
+    }
+
+    /**
+     * {@code data.augment}: {@code random_crop: {padding: P}} and {@code horizontal_flip: true}; an empty section
+     * augments nothing.
+     */
+    private static Augmentation augmentation(Options o) {
+        int padding = 0;
+        if (o.has("random_crop")) {
+            Options crop = o.sub("random_crop");
+            padding = crop.integer("padding", 1, MAX_BATCH);
+            crop.done(Set.of("padding"));
+        }
+        Augmentation augmentation = new Augmentation(padding, o.bool("horizontal_flip", false));
+        o.done(Set.of("random_crop", "horizontal_flip"));
+        return augmentation;
     }
 
     private static NetworkSpec model(Map<String, Object> map) {
@@ -188,7 +210,8 @@ public final class RunConfigParser {
                 InnerStatePolicy.parse(o.field("inner_state"), o.string("inner_state", d.innerState().configName())),
                 outer,
                 RoundTransport.parse(o.field("transport"), o.string("transport", d.transport().configName())),
-                o.has("exchange") ? exchange(o.sub("exchange")) : d.exchange());
+                o.has("exchange") ? exchange(o.sub("exchange")) : d.exchange(),
+                d.augmentation());
         o.done(Set.of("mode", "epochs", "batch_size_per_worker", "workers", "seed", "drop_last_batch",
                 "eval_batch_size", "local_steps", "inner_state", "outer_optimizer", "early_stopping", "transport",
                 "exchange"));

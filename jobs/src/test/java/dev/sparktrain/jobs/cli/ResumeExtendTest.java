@@ -79,7 +79,8 @@ class ResumeExtendTest {
                 + " is 30 in the run, 60 now (also training.batch_size_per_worker); a resumed run may change only"
                 + " training.epochs, training.early_stopping, training.eval_batch_size, training.transport,"
                 + " training.exchange.topology and the"
-                + " data, checkpoint and spark sections; for other changes start a new run (another --out) or"
+                + " data (but data.augment), checkpoint and spark sections; for other changes start a new run"
+                + " (another --out) or"
                 + " replace this one with --overwrite", o.errorLine());
         assertEquals(before, FileHashes.of(dir), "nothing changed");
     }

@@ -96,6 +96,15 @@ class TrainBadInputTest {
     }
 
     @Test
+    void augmentingVectorsOrBadAugmentValues() throws IOException {
+        Path config = config(csv("rows.csv", 10));
+        assertEquals("data.augment needs image inputs, model.input_shape [C, H, W], got input_shape [4]",
+                refused(config, "--set", "data.augment.horizontal_flip=true"));
+        assertEquals("data.augment.random_crop.padding: expected a whole number in [1, 1048576], got -2",
+                refused(config, "--set", "data.augment.random_crop.padding=-2"));
+    }
+
+    @Test
     void wrongFeatureCountOnARow() throws IOException {
         Path file = csv("short.csv", 10, "1,2,3,0");
         assertEquals(file + " line 12: has 4 fields, expected 5", refused(config(file)));

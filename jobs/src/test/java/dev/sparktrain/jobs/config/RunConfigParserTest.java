@@ -32,7 +32,8 @@ class RunConfigParserTest {
             training: {epochs: 2, workers: 3}
             """;
 
-    private static RunConfig parse(String yaml, String... sets) {
+    /** {@code yaml} parsed after the {@code --set} overrides {@code sets}. */
+    static RunConfig parse(String yaml, String... sets) {
         ConfigTree tree = ConfigTree.parse("test.yaml", yaml);
         for (String s : sets) {
             tree.set(s);
@@ -40,7 +41,8 @@ class RunConfigParserTest {
         return RunConfigParser.parse(tree);
     }
 
-    private static String error(String yaml, String... sets) {
+    /** The message that refuses {@code yaml} with {@code sets}. */
+    static String error(String yaml, String... sets) {
         return assertThrows(IllegalArgumentException.class, () -> parse(yaml, sets)).getMessage();
     }
 
