@@ -80,7 +80,8 @@ class ReportedNormsTest {
     /** Round after round in this thread, each round's norms read as soon as it has been applied. */
     private static List<double[]> serial(TrainingConfig config, Optimizer optimizer) {
         ParameterServer server = ModeSetup.server(SPEC, optimizer, config);
-        RoundStrategy strategy = ModeSetup.strategy(SPEC, optimizer, config);
+        RoundStrategy strategy = ModeSetup.strategy(SPEC, optimizer, config,
+                PARTITIONS.stream().mapToInt(DataBlock::rows).toArray());
         List<double[]> seen = new ArrayList<>();
         int rounds = strategy.roundsPerEpoch(48);
         Map<Integer, InnerState> carries = Map.of();
