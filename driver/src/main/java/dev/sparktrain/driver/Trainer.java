@@ -272,6 +272,7 @@ public final class Trainer {
             // Names the job of a transport that keeps one for its blocks (a job per round names its own).
             sc.setJobGroup("sparktrain-epoch-" + epoch, "rounds from epoch " + epoch + ", round " + (first + 1)
                     + " of " + rounds + ", until an evaluation or the end", false);
+            PendingReport report = PendingReport.NONE;
             try (RoundSession session = transport.open(train, strategy.carriesWorkerState() ? carries : null)) {
                 EpochSoFar soFar = before;
                 for (int round = first; round < end; round++) {
@@ -279,19 +280,22 @@ public final class Trainer {
                     long roundStart = System.nanoTime();
                     sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/"
                             + rounds, false);
-                    RoundResult result = Round.run(strategy, server, session, epoch, round);
+                    // Over the channel, the last round's report (its update's norms, the listeners) is made while this
+                    // round's workers compute; a listener's action (a stop request) then takes effect a round later.
+                    RoundResult result = Round.run(strategy, server, session, epoch, round, report);
                     soFar = soFar.plus(result);
+                    report = result.samples() > 0 ? report(epoch, round, rounds, result,
+                            (System.nanoTime() - roundStart) / 1e9) : PendingReport.NONE;
                     if (round == end - 1) {
                         endBlock(session, epoch, round, rounds, soFar);
-                    }
-                    if (result.samples() > 0) {
-                        RoundMetrics metrics = roundMetrics(epoch, round, rounds, result,
-                                (System.nanoTime() - roundStart) / 1e9);
-                        listeners.forEach(l -> l.onRound(metrics));
+                        report.run();
+                    } else if (!session.overlapsDriverWork()) {
+                        report.run();
                     }
                 }
                 return soFar;
             } catch (WorkerLostException e) {
+                report.runBefore(e);
                 stop.check(epoch, first, e);
                 if (attempt == MAX_BLOCK_ATTEMPTS) {
                     throw new IllegalStateException("epoch " + epoch + ", rounds " + (first + 1) + "-" + end
@@ -302,12 +306,23 @@ public final class Trainer {
                 server.importState(blockStart);
                 carries = startCarries;
             } catch (RuntimeException | Error e) {
+                report.runBefore(e);
                 if (!(e instanceof StopRequest.Interrupted)) {
                     stop.check(epoch, first, e);
                 }
                 throw e;
             }
         }
+    }
+
+    /**
+     * Round {@code round}'s report, with its time; its metrics are read (the update's norms measured) when it is made.
+     */
+    private PendingReport report(int epoch, int round, int rounds, RoundResult result, double seconds) {
+        return new PendingReport(() -> {
+            RoundMetrics metrics = roundMetrics(epoch, round, rounds, result, seconds);
+            listeners.forEach(l -> l.onRound(metrics));
+        });
     }
 
     /**

@@ -66,9 +66,72 @@ public final class ParameterServer {
     /** ‖params‖₂ as the last fused pass measured it, valid while the version is {@code normVersion}. */
     private double paramsNorm;
     private long normVersion = -1;
+    /**
+     * The last fused step's update while its norms are not measured yet: the gradient and the change wait in
+     * {@code gradient} and {@code previous}, the parameters are the step's; measured at the latest before anything
+     * changes them ({@link #measurePending}).
+     */
+    private Update pending;
 
-    /** The L2 norms an update measured: of the gradient it applied and of the parameter change. */
-    public record Update(double gradientNorm, double updateNorm) {
+    /**
+     * The L2 norms an update measured: of the gradient it applied and of the parameter change. A fused step measures
+     * them when they are first read, or before the server next changes (whichever comes first): they are metrics, and
+     * a caller that hands the new parameters to the workers first reads them while the workers compute. The values
+     * are the same either way.
+     */
+    public static final class Update {
+        private final ParameterServer server;
+        private double gradientNorm;
+        private double updateNorm;
+
+        public Update(double gradientNorm, double updateNorm) {
+            this.server = null;
+            this.gradientNorm = gradientNorm;
+            this.updateNorm = updateNorm;
+        }
+
+        /** An update whose norms {@code server} measures later. */
+        private Update(ParameterServer server) {
+            this.server = server;
+        }
+
+        public double gradientNorm() {
+            measure();
+            return gradientNorm;
+        }
+
+        public double updateNorm() {
+            measure();
+            return updateNorm;
+        }
+
+        private void measure() {
+            if (server != null) {
+                server.measure(this);
+            }
+        }
+
+        /** Under the server's lock. */
+        private void measured(double gradientNorm, double updateNorm) {
+            this.gradientNorm = gradientNorm;
+            this.updateNorm = updateNorm;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Update u && Double.compare(gradientNorm(), u.gradientNorm()) == 0
+                    && Double.compare(updateNorm(), u.updateNorm()) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Double.hashCode(gradientNorm()) * 31 + Double.hashCode(updateNorm());
+        }
+
+        @Override
+        public String toString() {
+            return "Update[gradientNorm=" + gradientNorm() + ", updateNorm=" + updateNorm() + "]";
+        }
     }
 
     public ParameterServer(INDArray initialParams, Optimizer optimizer) {
@@ -111,6 +174,7 @@ public final class ParameterServer {
 
     /** The L2 norm of the current parameters (no copy; the last fused pass measured it already). */
     public synchronized double paramsNorm() {
+        measurePending();
         if (normVersion != version) {
             paramsNorm = BlasVectors.norm2(params);
             normVersion = version;
@@ -121,6 +185,7 @@ public final class ParameterServer {
     /** The L2 distance from the current parameters to {@code other}. */
     public synchronized double distanceTo(INDArray other) {
         checkLength("other parameters", other);
+        measurePending();
         return BlasVectors.distanceInto(flat(other), previous.assign(params));
     }
 
@@ -193,6 +258,7 @@ public final class ParameterServer {
         if (s.innerState() != null) {
             s.innerState().slots().forEach((name, slot) -> checkLength("inner state slot '" + name + "'", slot));
         }
+        measurePending();
         params.assign(s.params().reshape(length));
         changed();
         optimizerState = opt.copy();
@@ -206,6 +272,7 @@ public final class ParameterServer {
      */
     public synchronized double applyMeanGradient(INDArray meanGradient) {
         checkLength("gradient", meanGradient);
+        measurePending();
         gradient.assign(flat(meanGradient));
         return applyStep(gradient);
     }
@@ -221,6 +288,7 @@ public final class ParameterServer {
             throw new IllegalArgumentException("an overwritable gradient must be a " + params.dataType()
                     + " vector, got " + meanGradient.dataType() + " of shape " + Arrays.toString(meanGradient.shape()));
         }
+        measurePending();
         return applyStep(meanGradient);
     }
 
@@ -234,6 +302,7 @@ public final class ParameterServer {
         checkLength("mean parameters", meanParams);
         checkInnerPolicy(policy, meanInnerState);
         checkInner(meanInnerState);
+        measurePending();
         previous.assign(params);
         params.assign(flat(meanParams));
         changed();
@@ -248,6 +317,7 @@ public final class ParameterServer {
      */
     public synchronized double applyOuterStep(INDArray meanWorkerParams) {
         checkLength("mean worker parameters", meanWorkerParams);
+        measurePending();
         gradient.assign(params).subi(flat(meanWorkerParams));
         return applyStep(gradient);
     }
@@ -272,6 +342,7 @@ public final class ParameterServer {
         checkLength("mask", mask);
         checkLength("values", values);
         INDArray m = flat(mask);
+        measurePending();
         try (MemoryWorkspace temporaries = ScratchWorkspace.open()) {
             params.muli(m.rsub(1)).addi(flat(values).mul(m));
         }
@@ -292,20 +363,28 @@ public final class ParameterServer {
      * their sample count n: the pass divides each sum once, as taking the mean in place would.
      */
     public synchronized Update applyMeanGradient(float[] gradientSums, long samples) {
-        checkLength("gradient", gradientSums.length);
+        return applyMeanGradient(VectorSum.of(gradientSums), samples);
+    }
+
+    /**
+     * As {@link #applyMeanGradient(float[], long)} with the sums given as the workers' own, to be added in order
+     * (none of them is modified): the fused pass adds them as it reads them, bitwise the merged sums.
+     */
+    public synchronized Update applyMeanGradient(VectorSum gradientSums, long samples) {
+        checkLength("gradient", gradientSums.length());
         if (samples <= 0) {
             throw new IllegalArgumentException("a mean gradient needs at least one sample, got " + samples);
         }
+        measurePending();
         float divisor = samples;
         ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
         if (step != null) {
             return fusedStep(step, gradientSums, divisor, false);
         }
-        float[] mean = gradientSums;
+        float[] mean = gradientSums.toArray();
         if (divisor != 1f) {
-            mean = new float[gradientSums.length];
             for (int i = 0; i < mean.length; i++) {
-                mean[i] = gradientSums[i] / divisor;
+                mean[i] = mean[i] / divisor;
             }
         }
         NativeFloats.copyInto(gradient, mean);
@@ -323,6 +402,7 @@ public final class ParameterServer {
         checkLength("mean parameters", meanParams.length);
         checkInnerPolicy(policy, meanInnerState);
         checkInner(meanInnerState);
+        measurePending();
         if (!fusable()) {
             INDArray mean = NativeFloats.copyOf(meanParams);
             if (!Double.isFinite(BlasVectors.norm2(mean))) {
@@ -350,13 +430,14 @@ public final class ParameterServer {
     public synchronized Optional<Update> applyOuterStep(float[] meanWorkerParams, OptimizerState meanInnerState) {
         checkLength("mean worker parameters", meanWorkerParams.length);
         checkInner(meanInnerState);
+        measurePending();
         ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
         Update update;
         if (step != null) {
             if (!UpdatePasses.measureAdoption(meanWorkerParams, params, gradient, previous).finite()) {
                 return Optional.empty();
             }
-            update = fusedStep(step, meanWorkerParams, 1, true);
+            update = fusedStep(step, VectorSum.of(meanWorkerParams), 1, true);
         } else {
             NativeFloats.copyInto(gradient, meanWorkerParams);
             if (!Double.isFinite(BlasVectors.norm2(gradient))) {
@@ -370,22 +451,76 @@ public final class ParameterServer {
         return Optional.of(update);
     }
 
+    /**
+     * As {@link #applyOuterStep(float[], OptimizerState)} with the workers' mean parameters given as their
+     * sample-weighted sums, to be added in order (none of them is modified), and their sample count: with an
+     * element-wise step, a pass checks that every mean value is finite and the fused step forms θ − Σ/n as it reads
+     * the sums, bitwise the merged, divided mean's step; without one, the mean is formed first. Empty, with the server
+     * unchanged, when some mean value is NaN or infinite.
+     */
+    public synchronized Optional<Update> applyOuterStep(VectorSum workerParamSums, long samples,
+                                                        OptimizerState meanInnerState) {
+        checkLength("mean worker parameters", workerParamSums.length());
+        if (samples <= 0) {
+            throw new IllegalArgumentException("a mean needs at least one sample, got " + samples);
+        }
+        checkInner(meanInnerState);
+        measurePending();
+        float divisor = samples;
+        ChunkStep step = fusable() ? optimizer.chunkStep(optimizerState) : null;
+        if (step == null) {
+            float[] mean = workerParamSums.toArray();
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] = mean[i] / divisor;
+            }
+            return applyOuterStep(mean, meanInnerState);
+        }
+        if (!UpdatePasses.pseudoGradientFinite(workerParamSums, divisor, params)) {
+            return Optional.empty();
+        }
+        Update update = fusedStep(step, workerParamSums, divisor, true);
+        holdInner(meanInnerState);
+        return Optional.of(update);
+    }
+
     /** Whether the parameters and the optimizer's slots suit the fused passes (float32, one buffer each). */
     private boolean fusable() {
         return UpdatePasses.fits(params, List.copyOf(optimizerState.slots().values()));
     }
 
-    private Update fusedStep(ChunkStep step, float[] source, float divisor, boolean pseudoGradient) {
+    private Update fusedStep(ChunkStep step, VectorSum source, float divisor, boolean pseudoGradient) {
         List<INDArray> slots = new ArrayList<>();
         for (String name : step.slots()) {
             slots.add(optimizerState.slot(name));
         }
-        UpdatePasses.Norms norms = UpdatePasses.step(step, source, divisor, pseudoGradient, params, slots, gradient,
-                previous, mirror);
+        UpdatePasses.step(step, source, divisor, pseudoGradient, params, slots, gradient, previous, mirror);
         optimizerState = step.after(optimizerState);
         version++;
-        published(norms.params());
-        return new Update(norms.gradient(), norms.update());
+        mirrorCurrent = mirror != null;
+        normVersion = -1;
+        pending = new Update(this);
+        return pending;
+    }
+
+    /** Measures {@code update}'s norms if they are still pending (an older update's were measured already). */
+    private synchronized void measure(Update update) {
+        if (pending == update) {
+            measurePending();
+        }
+    }
+
+    /**
+     * Measures the pending update's norms (the gradient's, the change's, the parameters'), if there is one: before
+     * anything reads them or overwrites the vectors they are measured on.
+     */
+    private synchronized void measurePending() {
+        if (pending != null) {
+            UpdatePasses.Norms norms = UpdatePasses.norms(gradient, previous, params);
+            pending.measured(norms.gradient(), norms.update());
+            pending = null;
+            paramsNorm = norms.params();
+            normVersion = version;
+        }
     }
 
     /** After a fused pass: the mirror holds the parameters (when there is one), and their norm is known. */

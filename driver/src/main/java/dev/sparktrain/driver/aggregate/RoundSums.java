@@ -1,6 +1,9 @@
 package dev.sparktrain.driver.aggregate;
 
 import dev.sparktrain.ops.params.NativeFloats;
+import dev.sparktrain.ps.VectorSum;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,8 +22,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * float sums are not associative, so callers merge in partition order.
  * <p>The vectors are Java arrays owned by this result: {@link #add} copies into them, {@link #merge} takes the other
  * result's over (a result merged into another is spent), and {@link #release} hands them on to the next result of
- * the same length once the caller is done with the means. In float: a sample count is exact as a float, so a weighted
- * term is the same single rounding as a double product, and the JIT vectorizes the loops.
+ * the same length once the caller is done with the means. {@link #mergeLater} keeps the other result's arrays as
+ * further terms instead, added in merge order when something first reads the sums; a reader that walks the vector
+ * anyway takes them as they are ({@link #sumOf}) and adds them as it reads, which spares the driver the merge's own
+ * walk. Only for a result that stays in this JVM: serializers leave pending terms out.
+ * In float: a sample count is exact as a float, so a weighted term is the same single rounding as a double product,
+ * and the JIT vectorizes the loops.
  */
 public final class RoundSums implements java.io.Serializable {
 
@@ -34,6 +41,11 @@ public final class RoundSums implements java.io.Serializable {
     public static final String PSEUDO_GRADIENT = "pseudo_gradient";
 
     private final LinkedHashMap<String, float[]> sums = new LinkedHashMap<>();
+    /**
+     * Merged results' arrays not yet added into {@code sums}, by name, in merge order ({@link #addTerms}); null for
+     * none. Never serialized: {@link #mergeLater} is for results that stay in the driver's JVM.
+     */
+    private transient LinkedHashMap<String, List<float[]>> terms;
     /**
      * One worker's vectors in 16 bits ({@link #ofRounded}), as they travel; each becomes a weighted sum
      * (0 + count·value, exactly what {@link #add} makes of the same values in float) before anything else reads it.
@@ -68,6 +80,7 @@ public final class RoundSums implements java.io.Serializable {
         if (samples <= 0) {
             throw new IllegalArgumentException("a result needs at least one sample, got " + samples);
         }
+        addTerms();
         if (count > 0 && !sums.keySet().equals(vectors.keySet())) {
             throw new IllegalArgumentException("cannot add vectors " + vectors.keySet() + " to sums of "
                     + sums.keySet());
@@ -136,10 +149,24 @@ public final class RoundSums implements java.io.Serializable {
      * result adopts them, a non-empty one adds them and hands them on. {@code other} is spent.
      */
     public RoundSums merge(RoundSums other) {
+        return merge(other, false);
+    }
+
+    /**
+     * As {@link #merge}, but a non-empty result keeps {@code other}'s arrays as further terms of its sums, added in
+     * merge order by the first reader, or read as they are by {@link #sumOf}: for the driver, whose update walks the
+     * sums anyway. The result must stay in this JVM (serializers leave the terms out).
+     */
+    public RoundSums mergeLater(RoundSums other) {
+        return merge(other, true);
+    }
+
+    private RoundSums merge(RoundSums other, boolean later) {
         requireOpen();
         other.requireOpen();
         expandRounded();
         other.expandRounded();
+        other.addTerms();
         taskStats.merge(other.taskStats);
         if (other.firstNonFinitePartition >= 0 && (firstNonFinitePartition < 0
                 || other.firstNonFinitePartition < firstNonFinitePartition)) {
@@ -155,13 +182,23 @@ public final class RoundSums implements java.io.Serializable {
                 throw new IllegalArgumentException("cannot merge sums of " + other.sums.keySet() + " into sums of "
                         + sums.keySet());
             }
+            if (!later) {
+                addTerms();
+            }
             other.sums.forEach((name, values) -> {
                 float[] sum = sums.get(name);
                 requireLength(name, sum, values.length);
-                for (int i = 0; i < sum.length; i++) {
-                    sum[i] += values[i];
+                if (later) {
+                    if (terms == null) {
+                        terms = new LinkedHashMap<>();
+                    }
+                    terms.computeIfAbsent(name, n -> new ArrayList<>()).add(values);
+                } else {
+                    for (int i = 0; i < sum.length; i++) {
+                        sum[i] += values[i];
+                    }
+                    FloatArrays.give(values);
                 }
-                FloatArrays.give(values);
             });
         }
         other.sums.clear();
@@ -184,6 +221,7 @@ public final class RoundSums implements java.io.Serializable {
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be >= 1, got " + parts);
         }
+        addTerms();
         List<RoundSums> pieces = new ArrayList<>(parts);
         for (int k = 0; k < parts; k++) {
             RoundSums piece = new RoundSums();
@@ -209,6 +247,7 @@ public final class RoundSums implements java.io.Serializable {
 
     /** The result whose {@link #split} gave {@code pieces} (each possibly merged with the same pieces of others). */
     public static RoundSums join(List<RoundSums> pieces) {
+        pieces.forEach(RoundSums::addTerms);
         RoundSums first = pieces.get(0);
         RoundSums whole = new RoundSums();
         whole.count = first.count;
@@ -291,6 +330,7 @@ public final class RoundSums implements java.io.Serializable {
     public float[] mean(String name) {
         requireNonEmpty();
         expandRounded();
+        addTerms();
         float[] values = sums.get(name);
         if (values == null) {
             throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
@@ -317,6 +357,31 @@ public final class RoundSums implements java.io.Serializable {
         if (averaged) {
             throw new IllegalStateException("the sums have become means already");
         }
+        addTerms();
+        return sumOrThrow(name);
+    }
+
+    /**
+     * The sample-weighted sums of {@code name}'s vectors as the terms a reader adds in order ({@link VectorSum}),
+     * before {@link #mean}: for a caller that walks the vector anyway and adds the merged results as it reads them,
+     * bitwise {@link #sums}. The arrays are this result's, valid until {@link #mean}, {@link #sums} or
+     * {@link #release}; nobody may change them.
+     */
+    public VectorSum sumOf(String name) {
+        requireNonEmpty();
+        if (averaged) {
+            throw new IllegalStateException("the sums have become means already");
+        }
+        expandRounded();
+        List<float[]> all = new ArrayList<>();
+        all.add(sumOrThrow(name));
+        if (terms != null) {
+            all.addAll(terms.getOrDefault(name, List.of()));
+        }
+        return new VectorSum(all);
+    }
+
+    private float[] sumOrThrow(String name) {
         float[] values = sums.get(name);
         if (values == null) {
             throw new IllegalArgumentException("no vectors named '" + name + "' were summed, only " + sums.keySet());
@@ -324,10 +389,39 @@ public final class RoundSums implements java.io.Serializable {
         return values;
     }
 
+    /** Adds the merged results' arrays into the sums, in merge order, and hands them on. */
+    private void addTerms() {
+        if (terms == null) {
+            return;
+        }
+        terms.forEach((name, further) -> {
+            new VectorSum(prepend(sums.get(name), further)).addIntoFirst();
+            further.forEach(FloatArrays::give);
+        });
+        terms = null;
+    }
+
+    private static List<float[]> prepend(float[] first, List<float[]> rest) {
+        List<float[]> all = new ArrayList<>(rest.size() + 1);
+        all.add(first);
+        all.addAll(rest);
+        return all;
+    }
+
+    /** A result on its way elsewhere by Java serialization carries its sums added (Kryo's fields leave terms out). */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        addTerms();
+        out.defaultWriteObject();
+    }
+
     /** Hands this result's arrays on to later results: the caller is done with it and its means. */
     public void release() {
         sums.values().forEach(FloatArrays::give);
         sums.clear();
+        if (terms != null) {
+            terms.values().forEach(further -> further.forEach(FloatArrays::give));
+            terms = null;
+        }
         rounded.clear();
         count = 0;
     }
@@ -344,6 +438,7 @@ public final class RoundSums implements java.io.Serializable {
 
     public Parts parts() {
         requireOpen();
+        addTerms();
         return new Parts(Collections.unmodifiableMap(sums), Collections.unmodifiableMap(rounded),
                 rounded.isEmpty() ? null : roundedPrecision, weightedLoss, count, maxStep, firstNonFinitePartition,
                 taskStats);

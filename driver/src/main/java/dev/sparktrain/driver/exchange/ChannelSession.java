@@ -45,21 +45,35 @@ final class ChannelSession implements RoundSession {
 
     @Override
     public RoundSums run(RoundPlan plan, RoundTask task) {
+        return run(plan, task, () -> {
+        });
+    }
+
+    /** The driver's work for the wait runs once the round's task is out, before the results are awaited. */
+    @Override
+    public boolean overlapsDriverWork() {
+        return true;
+    }
+
+    @Override
+    public RoundSums run(RoundPlan plan, RoundTask task, Runnable whileWorkersRun) {
         requireOpen();
         if (workers.job().isDone()) {
             transport.checkAlive();
         }
         if (tree) {
-            return runTree(plan, task);
+            return runTree(plan, task, whileWorkersRun);
         }
         try {
             workers.links().sendToAll(workers.partitions(), MessageChannel.TASK, new ChannelWorker.Round(plan, task));
         } catch (IOException e) {
             throw lost("lost the channel to " + e.getMessage(), e);
         }
+        whileWorkersRun.run();
         RoundSums folded = RoundSums.empty();
         for (int partition = 0; partition < workers.partitions(); partition++) {
-            folded.merge((RoundSums) receive(partition, MessageChannel.RESULT));
+            // The update reads the results' sums in partition order itself (RoundSums.sumOf).
+            folded.mergeLater((RoundSums) receive(partition, MessageChannel.RESULT));
         }
         return folded;
     }
@@ -68,8 +82,9 @@ final class ChannelSession implements RoundSession {
      * The round under the {@code tree} exchange: the task goes to worker 0, which passes it down the tree, and the sum
      * comes from the last worker of the chain in pieces.
      */
-    private RoundSums runTree(RoundPlan plan, RoundTask task) {
+    private RoundSums runTree(RoundPlan plan, RoundTask task, Runnable whileWorkersRun) {
         send(0, MessageChannel.TASK, new ChannelWorker.Round(plan, task));
+        whileWorkersRun.run();
         int last = workers.partitions() - 1;
         int pieces = TreeShape.pieces(plan.params().params().length);
         List<RoundSums> sums = new ArrayList<>(pieces);

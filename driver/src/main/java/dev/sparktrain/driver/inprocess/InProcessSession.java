@@ -63,7 +63,7 @@ public final class InProcessSession implements RoundSession {
         RoundSums merged = RoundSums.empty();
         for (int p = 0; p < outputs.size(); p++) {
             carries[p] = outputs.get(p).carry();
-            merged.merge(outputs.get(p).result());
+            merged.mergeLater(outputs.get(p).result());
         }
         return merged;
     }

@@ -91,10 +91,18 @@ public final class LocalStepRounds implements RoundStrategy {
 
     /**
      * The server adopts the workers' mean parameters, or steps on θ − mean, where the mean lies (a Java array, fused
-     * passes); a mean with a NaN or infinite value leaves it unchanged.
+     * passes), or, for an outer step that needs the mean for nothing else, on θ − Σ/n formed from the workers' sums
+     * in its own pass (no merge, no mean pass); a mean with a NaN or infinite value leaves it unchanged.
      */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
+        if (outer && !pseudoGradient.halves() && policy != InnerStatePolicy.AVERAGE
+                && spec.layout().trainableLength() == spec.layout().totalLength()) {
+            // Nothing else needs the mean: the server forms θ − Σ/n from the workers' sums as it steps.
+            ParameterServer.Update update = server.applyOuterStep(merged.sumOf(RoundSums.PARAMS), merged.count(), null)
+                    .orElseThrow(() -> new NonFiniteLossException(plan.epoch(), plan.round(), -1));
+            return new Applied(update, inner.learningRateAt(Math.max(0, merged.maxStep() - 1)));
+        }
         float[] mean = pseudoGradient.halves() ? workersMean(plan, merged) : merged.mean(RoundSums.PARAMS);
         OptimizerState meanInner = policy == InnerStatePolicy.AVERAGE ? meanInnerState(merged) : null;
         // In average mode the change is the pseudo-gradient, measured once.
@@ -106,7 +114,7 @@ public final class LocalStepRounds implements RoundStrategy {
         }
         // The workers' rate at their last local step (schedules count inner steps).
         double learningRate = inner.learningRateAt(Math.max(0, merged.maxStep() - 1));
-        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
+        return new Applied(update, learningRate);
     }
 
     /** θ − mean(pseudo-gradient): the workers' mean parameters as far as 16-bit pseudo-gradients tell them. */

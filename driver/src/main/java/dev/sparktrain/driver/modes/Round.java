@@ -15,10 +15,21 @@ public final class Round {
      */
     public static RoundResult run(RoundStrategy strategy, ParameterServer server, RoundSession session, int epoch,
                                   int round) {
+        return run(strategy, server, session, epoch, round, () -> {
+        });
+    }
+
+    /**
+     * As {@link #run(RoundStrategy, ParameterServer, RoundSession, int, int)}, running {@code whileWorkersRun} on this
+     * thread once the round's task has gone out (see {@link RoundSession#run(RoundPlan, RoundTask, Runnable)}): the
+     * driver's work that no worker waits for, such as the last round's metrics. It runs before the server changes.
+     */
+    public static RoundResult run(RoundStrategy strategy, ParameterServer server, RoundSession session, int epoch,
+                                  int round, Runnable whileWorkersRun) {
         long start = System.nanoTime();
         RoundPlan plan = strategy.plan(server, epoch, round);
         long planned = System.nanoTime();
-        RoundSums merged = session.run(plan, strategy.task());
+        RoundSums merged = session.run(plan, strategy.task(), whileWorkersRun);
         long ran = System.nanoTime();
         try {
             if (merged.firstNonFinitePartition() >= 0) {
@@ -30,8 +41,7 @@ public final class Round {
             RoundStrategy.Applied applied = strategy.apply(server, plan, merged);
             RoundCost cost = RoundCost.measured(start, planned, ran, System.nanoTime(), merged.taskStats(),
                     plan.payloadBytes());
-            return new RoundResult(merged.count(), merged.meanLoss(), applied.gradientNorm(), applied.updateNorm(),
-                    applied.learningRate(), cost);
+            return new RoundResult(merged.count(), merged.meanLoss(), applied.update(), applied.learningRate(), cost);
         } finally {
             merged.release();
         }

@@ -17,6 +17,24 @@ public interface RoundSession extends AutoCloseable {
      */
     RoundSums run(RoundPlan plan, RoundTask task);
 
+    /**
+     * As {@link #run(RoundPlan, RoundTask)}, and runs {@code whileWorkersRun} on the calling thread once the task has
+     * gone out, before the results are merged: the driver's work that no worker waits for. Sessions that cannot tell
+     * when the task has gone out (a Spark job per round) run it first.
+     */
+    default RoundSums run(RoundPlan plan, RoundTask task, Runnable whileWorkersRun) {
+        whileWorkersRun.run();
+        return run(plan, task);
+    }
+
+    /**
+     * Whether {@link #run(RoundPlan, RoundTask, Runnable)} runs the driver's work while the workers compute; when not,
+     * a caller gains nothing by handing it work for the next round, and does it at once.
+     */
+    default boolean overlapsDriverWork() {
+        return false;
+    }
+
     /** Ends the block: what each worker carries now, by partition (none when the session was opened without). */
     Map<Integer, InnerState> finish();
 

@@ -28,9 +28,10 @@ public interface RoundStrategy {
     Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged);
 
     /**
-     * What applying did: the L2 norms of the gradient applied (the mean gradient, or the pseudo-gradient
-     * θ − mean(θ_workers)) and of the parameter change, and the training optimizer's learning rate.
+     * What applying did: the server's update, with the L2 norms of the gradient applied (the mean gradient, or the
+     * pseudo-gradient θ − mean(θ_workers)) and of the parameter change (measured when first read: see
+     * {@link ParameterServer.Update}), and the training optimizer's learning rate.
      */
-    record Applied(double gradientNorm, double updateNorm, double learningRate) {
+    record Applied(ParameterServer.Update update, double learningRate) {
     }
 }

@@ -51,16 +51,16 @@ public final class SyncRounds implements RoundStrategy {
     }
 
     /**
-     * The server steps on the merged gradient sums where they lie, a Java array, dividing by the sample count as it
-     * reads them (one fused pass, no copies).
+     * The server steps on the workers' gradient sums where they lie, Java arrays, adding them in partition order and
+     * dividing by the sample count as it reads them (one fused pass: no merge pass before it, no copies).
      */
     @Override
     public Applied apply(ParameterServer server, RoundPlan plan, RoundSums merged) {
         double learningRate = server.optimizer().learningRateAt(server.step());
-        ParameterServer.Update update = server.applyMeanGradient(merged.sums(RoundSums.GRADIENT), merged.count());
+        ParameterServer.Update update = server.applyMeanGradient(merged.sumOf(RoundSums.GRADIENT), merged.count());
         if (merged.has(RoundSums.PARAMS)) {
             RunningState.adoptWorkerMean(server, spec, NativeFloats.copyOf(merged.mean(RoundSums.PARAMS)));
         }
-        return new Applied(update.gradientNorm(), update.updateNorm(), learningRate);
+        return new Applied(update, learningRate);
     }
 }

@@ -105,6 +105,62 @@ class RoundSumsTest {
     }
 
     @Test
+    void theTermsOfALazyMergeAddInMergeOrderToTheMergedSumsBitForBit() {
+        // As above: summed in another order, element 0 would lose the 1.
+        float[][] gradients = {{1e8f, 0.5f}, {-1e8f, 1f}, {1f, 0.25f}};
+        RoundSums folded = RoundSums.empty();
+        for (int p = 0; p < gradients.length; p++) {
+            folded.mergeLater(of(gradients[p], p, 1));
+        }
+        dev.sparktrain.ps.VectorSum terms = folded.sumOf(RoundSums.GRADIENT);
+        assertEquals(3, terms.terms().size());
+        for (int p = 0; p < gradients.length; p++) {
+            // The workers' own sums, unchanged by the merge: a reader adds them.
+            assertArrayEquals(gradients[p], terms.terms().get(p), 0f);
+        }
+        float[] readerSum = terms.toArray();
+        assertArrayEquals(new float[] {1f, 1.75f}, readerSum, 0f);
+        // Reading the sums adds the terms in the same order: the same bits.
+        assertArrayEquals(readerSum, folded.sums(RoundSums.GRADIENT), 0f);
+        assertEquals(1, folded.sumOf(RoundSums.GRADIENT).terms().size());
+        // An eager merge adds at once: one term.
+        assertEquals(1, of(gradients[0], 0, 1).merge(of(gradients[1], 1, 1)).sumOf(RoundSums.GRADIENT).terms().size());
+        assertArrayEquals(new float[] {1f / 3, 1.75f / 3}, folded.gradient(), 0f);
+        assertThrows(IllegalStateException.class, () -> folded.sumOf(RoundSums.GRADIENT));
+        // A result merged into another carries its terms added: (a + b) + c, not a + (b + c).
+        RoundSums bc = of(gradients[1], 1, 1).mergeLater(of(gradients[2], 2, 1));
+        RoundSums abc = of(gradients[0], 0, 1).mergeLater(bc);
+        // An eager merge into a result with terms adds them first: ((a + b) + c), then d.
+        RoundSums ab = of(gradients[0], 0, 1).mergeLater(of(gradients[1], 1, 1));
+        ab.merge(of(gradients[2], 2, 1));
+        assertArrayEquals(new float[] {(1e8f + -1e8f) + 1f, 1.75f}, ab.sums(RoundSums.GRADIENT), 0f);
+        assertArrayEquals(new float[] {1e8f + (-1e8f + 1f), 0.5f + 1.25f}, abc.sums(RoundSums.GRADIENT), 0f);
+    }
+
+    @Test
+    void aLazilyMergedResultTravelsAndSplitsWithItsTermsAdded() throws Exception {
+        RoundSums merged = of(new float[] {1e8f, 2}, 0, 1).mergeLater(of(new float[] {-1e8f, 3}, 0, 1))
+                .mergeLater(of(new float[] {1, 4}, 0, 1));
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(merged);
+        }
+        RoundSums copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (RoundSums) in.readObject();
+        }
+        assertEquals(1, copy.sumOf(RoundSums.GRADIENT).terms().size());
+        assertArrayEquals(new float[] {1, 9}, copy.sums(RoundSums.GRADIENT), 0f);
+        RoundSums again = of(new float[] {1e8f, 2}, 0, 1).mergeLater(of(new float[] {-1e8f, 3}, 0, 1))
+                .mergeLater(of(new float[] {1, 4}, 0, 1));
+        assertArrayEquals(new float[] {1, 9}, RoundSums.join(again.split(2)).sums(RoundSums.GRADIENT), 0f);
+        RoundSums parted = of(new float[] {1e8f, 2}, 0, 1).mergeLater(of(new float[] {-1e8f, 3}, 0, 1))
+                .mergeLater(of(new float[] {1, 4}, 0, 1));
+        assertArrayEquals(new float[] {1, 9}, parted.parts().sums().get(RoundSums.GRADIENT), 0f);
+    }
+
+    @Test
     void theLowestNonFinitePartitionIsKept() {
         RoundSums sum = RoundSums.empty().merge(RoundSums.empty().markNonFinite(3))
                 .merge(of(new float[] {1}, 0, 1)).merge(RoundSums.empty().markNonFinite(1));

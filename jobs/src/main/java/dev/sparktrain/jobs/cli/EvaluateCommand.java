@@ -4,8 +4,8 @@ import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.eval.ClassMetrics;
 import dev.sparktrain.driver.eval.EvaluationSum;
 import dev.sparktrain.driver.eval.Evaluator;
+import dev.sparktrain.driver.eval.TaskKind;
 import dev.sparktrain.jobs.config.RunConfig;
-import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.run.DataPreflight;
 import dev.sparktrain.jobs.run.LoadedModel;
 import dev.sparktrain.jobs.run.ModelData;
@@ -48,11 +48,14 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintStream out = System.out;
         LoadedModel loaded = ModelReader.read(model);
         RunConfig run = loaded.withChanges(dataOptions::applyTo);
-        int classes = Math.toIntExact(run.model().outputShape().size());
-        if (!LabelSpec.forModel(run.model()).isClassification()) {
-            throw new IllegalArgumentException("evaluate needs a classifier (loss softmax_cross_entropy), the model's "
-                    + "loss is " + run.model().loss().name() + "; use predict for regression");
+        TaskKind kind = TaskKind.of(run.model());
+        if (kind == TaskKind.REGRESSION) {
+            throw new IllegalArgumentException("evaluate needs a classifier (a multi-class loss such as "
+                    + "softmax_cross_entropy, or a binary one with 1 output), the model's loss is "
+                    + run.model().loss().name() + " with " + run.model().outputShape().size()
+                    + " output(s); use predict for regression");
         }
+        int classes = kind.classes(run.model());
         int k = topK == null ? Math.min(5, classes) : topK;
         if (k < 1 || k > classes) {
             throw new IllegalArgumentException("--top-k must be in [1, " + classes + "] (the class count), got " + k);
@@ -62,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (JavaSparkContext sc = SparkSessions.start(run, out)) {
             CachedBlocks data = ModelData.read(sc, run, loaded.normalization());
             SparkSessions.inputsAccepted();
-            try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(), true,
+            try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(),
                     run.training().evalBatchSize())) {
                 EvaluationSum sum = Evaluator.evaluate(sc, data, run.model(), loaded.snapshot(),
                         run.training().evalBatchSize());

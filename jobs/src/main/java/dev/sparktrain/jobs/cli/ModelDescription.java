@@ -6,7 +6,6 @@ import dev.sparktrain.ops.layers.Conv2d;
 import dev.sparktrain.ops.layers.Dense;
 import dev.sparktrain.ops.layers.Dropout;
 import dev.sparktrain.ops.layers.LayerSpec;
-import dev.sparktrain.ops.layers.ParamShape;
 import dev.sparktrain.ops.layers.Padding;
 import dev.sparktrain.ops.layers.Pool2d;
 import dev.sparktrain.ops.layers.Shape;
@@ -40,21 +39,12 @@ final class ModelDescription {
         long total = 0;
         long frozen = 0;
         for (int i = 0; i < spec.layers().size(); i++) {
-            long count = 0;
-            long state = 0;
-            for (ParamShape p : spec.params(i)) {
-                long n = 1;
-                for (long d : p.shape()) {
-                    n *= d;
-                }
-                count += n;
-                state += p.trainable() ? 0 : n;
-            }
-            total += count;
-            frozen += state;
+            NetworkSpec.ParameterCount count = spec.parameterCount(i);
+            total += count.total();
+            frozen += count.notTrained();
             LayerSpec layer = spec.layers().get(i);
             sb.append(String.format(Locale.ROOT, ROW, i, layer.kind(), activation(layer), kernel(layer),
-                    shape(shapes.get(i + 1)), count, state));
+                    shape(shapes.get(i + 1)), count.total(), count.notTrained()));
         }
         sb.append("total: ").append(total).append(" parameters (").append(total - frozen).append(" trained, ")
                 .append(frozen).append(" not trained), loss ").append(spec.loss().name()).append('\n');

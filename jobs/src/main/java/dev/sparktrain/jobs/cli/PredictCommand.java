@@ -2,7 +2,6 @@ package dev.sparktrain.jobs.cli;
 
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.jobs.config.RunConfig;
-import dev.sparktrain.jobs.data.LabelSpec;
 import dev.sparktrain.jobs.run.DataPreflight;
 import dev.sparktrain.jobs.run.LoadedModel;
 import dev.sparktrain.jobs.run.ModelData;
@@ -48,7 +47,6 @@ final class PredictCommand implements Callable<Integer> {
         LoadedModel loaded = ModelReader.read(model);
         RunConfig run = loaded.withChanges(dataOptions::applyTo);
         PredictionWriter.checkTarget(out, overwrite, inputs(run));
-        boolean classifier = LabelSpec.forModel(run.model()).isClassification();
         ModelData.requireData(run);
         DataPreflight.checkTest(run);
         try (JavaSparkContext sc = SparkSessions.start(run, stdout)) {
@@ -56,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
             boolean labeled = !data.rdd().map(b -> b.rows() > 0 && Float.isNaN(b.labels()[0])).fold(false,
                     Boolean::logicalOr);
             SparkSessions.inputsAccepted();
-            try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(), classifier,
+            try (Predictions predictions = new Predictions(sc, data, run.model(), loaded.snapshot(),
                     run.training().evalBatchSize())) {
                 PredictionWriter.checkTarget(out, overwrite, inputs(run));
                 long rows = PredictionWriter.write(out, overwrite, predictions, predictions.rdd().toLocalIterator(),

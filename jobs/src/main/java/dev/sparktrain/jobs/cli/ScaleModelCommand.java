@@ -47,8 +47,9 @@ final class ScaleModelCommand implements Callable<Integer> {
         CostModel model = CostModel.fit(runs);
         PrintStream out = System.out;
         out.printf(Locale.ROOT, "cost model (fitted on %d runs): comm = %.4f s + kappa x 8V/rate + %.3f ns/byte x V,"
-                        + " kappa %s; V = bytes on the critical path (star: 2N vectors; tree: a vector per child"
-                        + " and level), a vector = 4 bytes x parameters%n", runs.size(), model.alphaSeconds(),
+                        + " kappa %s; V = bytes on the critical path (star: 2N vectors; tree: the binary fan-out of"
+                        + " the task, then the pipelined chain of sums in 64k-float pieces), a vector = 4 bytes x"
+                        + " parameters%n", runs.size(), model.alphaSeconds(),
                 model.gammaSecondsPerByte() * 1e9, model.kappaByLink());
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("model.runs", Integer.toString(runs.size()));

@@ -114,13 +114,20 @@ final class ScaleRunCommand implements Callable<Integer> {
                     int i = 0;
                     for (String mode : modes) {
                         for (String exchange : exchanges) {
-                            ScaleRun r = ScaleMeasure.measure(sc, runs.get(i++), data.train(), link, exchange,
-                                    warmupRounds, rounds, device);
+                            ScaleMeasure.Measured m = ScaleMeasure.measure(sc, runs.get(i++), data.train(), link,
+                                    exchange, warmupRounds, rounds, device);
+                            ScaleRun r = m.run();
                             out.printf(Locale.ROOT, "%-26s round %8.4f s = compute %8.4f + comm %8.4f + update %7.4f;"
                                             + " efficiency %.3f; driver link %9.0f B in, %9.0f B out per round%n",
                                     r.key(), r.roundSeconds(), r.computeSeconds(), r.commSeconds(), r.updateSeconds(),
                                     r.efficiency(), r.driverInBytes(), r.driverOutBytes());
                             r.figures().forEach((k, v) -> out.println("SCALE " + k + "=" + v));
+                            // The trailing round and the block's end (every worker's carry back to the driver):
+                            // what the driver's link moves once per block, on top of the rounds'.
+                            out.println("SCALE " + r.key() + ".block_end_in_bytes="
+                                    + Math.round(m.tail().receivedBytes() - r.driverInBytes()));
+                            out.println("SCALE " + r.key() + ".block_end_out_bytes="
+                                    + Math.round(m.tail().sentBytes() - r.driverOutBytes()));
                         }
                     }
                 }

@@ -3,6 +3,7 @@ package dev.sparktrain.jobs.run;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.eval.TaskKind;
 import dev.sparktrain.ops.network.Network;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterSnapshot;
@@ -21,26 +22,28 @@ import org.nd4j.linalg.factory.Nd4j;
  * them, and the predicted class is the arg-max of the raw output as there, so predictions agree with evaluation.
  *
  * <p>Each row of a result block holds {@code width} prediction values (class probabilities from the loss's
- * {@code predict}, or the regression value), then the predicted class and the label's rank (the number of classes
- * whose raw output is strictly greater than the label's: top-k correct iff rank &lt; k); the block's labels are the
- * input labels. Results travel as {@link DataBlock}s, a class the trainer's Kryo registrator already knows.
- * Close to release the broadcast parameters.
+ * {@code predict}; for a binary model with one sigmoid output p, the two classes' (1 − p, p); or the regression
+ * value), then the predicted class and the label's rank (the number of other classes scoring at least as high as the
+ * label's, ties counting against it as in evaluation: top-k correct iff rank &lt; k); the block's labels are the
+ * input labels. A binary model predicts class 1 when p ≥ 0.5, as {@link TaskKind} and the Spark ML model do. Results
+ * travel as {@link DataBlock}s, a class the trainer's Kryo registrator already knows. Close to release the broadcast
+ * parameters.
  */
 public final class Predictions implements AutoCloseable {
 
     private final Broadcast<ParameterSnapshot> params;
     private final JavaRDD<DataBlock> rdd;
     private final int width;
-    private final boolean classifier;
+    private final TaskKind kind;
 
     public Predictions(JavaSparkContext sc, CachedBlocks data, NetworkSpec spec, ParameterSnapshot snapshot,
-                       boolean classifier, int batchSize) {
-        this.width = Math.toIntExact(spec.outputShape().size());
-        this.classifier = classifier;
+                       int batchSize) {
+        this.kind = TaskKind.of(spec);
+        this.width = kind == TaskKind.REGRESSION ? Math.toIntExact(spec.outputShape().size()) : kind.classes(spec);
         this.params = sc.broadcast(snapshot);
         Broadcast<ParameterSnapshot> bc = params;
-        int w = width;
-        this.rdd = data.rdd().mapPartitions(blocks -> predict(blocks, spec, bc.value(), w, classifier, batchSize));
+        TaskKind k = kind;
+        this.rdd = data.rdd().mapPartitions(blocks -> predict(blocks, spec, bc.value(), k, batchSize));
     }
 
     /** Result blocks, one per partition, in input order; computing them runs the model. */
@@ -48,13 +51,13 @@ public final class Predictions implements AutoCloseable {
         return rdd;
     }
 
-    /** Prediction values per row: the class count, or 1 for regression. */
+    /** Prediction values per row: the class count (2 for a binary model), or 1 for regression. */
     public int width() {
         return width;
     }
 
     public boolean classifier() {
-        return classifier;
+        return kind != TaskKind.REGRESSION;
     }
 
     /** Prediction value {@code c} (a class probability, or the regression value) of {@code row}. */
@@ -84,26 +87,40 @@ public final class Predictions implements AutoCloseable {
     }
 
     private static Iterator<DataBlock> predict(Iterator<DataBlock> blocks, NetworkSpec spec, ParameterSnapshot params,
-                                               int width, boolean classifier, int batchSize) {
+                                               TaskKind kind, int batchSize) {
         if (!blocks.hasNext()) {
             return List.<DataBlock>of().iterator();
         }
         DataBlock block = blocks.next();
         Network network = new Network(spec, Nd4j.createFromArray(params.params()));
+        int outputs = Math.toIntExact(spec.outputShape().size());
+        int width = kind == TaskKind.REGRESSION ? outputs : kind.classes(spec);
         int stride = width + 2;
         float[] out = new float[block.rows() * stride];
+        float[] scores = new float[width];
         for (int from = 0; from < block.rows(); from += batchSize) {
             int rows = Math.min(batchSize, block.rows() - from);
             Batch batch = Batch.slice(block, from, rows);
             INDArray output = network.output(batch.features());
-            float[] values = flat(spec.loss().predict(output), rows * width);
-            float[] raw = flat(output, rows * width);
-            int[] predicted = classifier ? output.argMax(1).toIntVector() : new int[rows];
+            float[] values = flat(spec.loss().predict(output), rows * outputs);
             for (int r = 0; r < rows; r++) {
                 int at = (from + r) * stride;
-                System.arraycopy(values, r * width, out, at, width);
-                out[at + width] = predicted[r];
-                out[at + width + 1] = classifier ? rank(raw, r * width, width, (int) block.labels()[from + r]) : 0;
+                switch (kind) {
+                    case REGRESSION -> System.arraycopy(values, r * outputs, out, at, outputs);
+                    case BINARY -> {
+                        float p = values[r];
+                        scores[0] = 1 - p;
+                        scores[1] = p;
+                        System.arraycopy(scores, 0, out, at, 2);
+                        out[at + 2] = p >= 0.5f ? 1 : 0;
+                        out[at + 3] = rank(scores, 0, 2, (int) block.labels()[from + r]);
+                    }
+                    case MULTICLASS -> {
+                        System.arraycopy(values, r * width, out, at, width);
+                        out[at + width] = argMax(values, r * width, width);
+                        out[at + width + 1] = rank(values, r * width, width, (int) block.labels()[from + r]);
+                    }
+                }
             }
         }
         return List.of(new DataBlock(block.rows(), stride, out, block.labels())).iterator();
@@ -113,12 +130,25 @@ public final class Predictions implements AutoCloseable {
         return a.castTo(DataType.FLOAT).dup('c').reshape(length).toFloatVector();
     }
 
-    private static int rank(float[] raw, int offset, int width, int label) {
-        float own = raw[offset + label];
-        int greater = 0;
-        for (int c = 0; c < width; c++) {
-            greater += raw[offset + c] > own ? 1 : 0;
+    /** The first index of the largest score, as evaluation picks the class. */
+    private static int argMax(float[] scores, int offset, int width) {
+        int best = 0;
+        for (int c = 1; c < width; c++) {
+            best = scores[offset + c] > scores[offset + best] ? c : best;
         }
-        return greater;
+        return best;
+    }
+
+    /** Other classes scoring at least as high as the label's (as {@code EvaluationSum} ranks); 0 without a label. */
+    private static int rank(float[] scores, int offset, int width, int label) {
+        if (label < 0 || label >= width) {
+            return 0;
+        }
+        float own = scores[offset + label];
+        int higher = 0;
+        for (int c = 0; c < width; c++) {
+            higher += c != label && scores[offset + c] >= own ? 1 : 0;
+        }
+        return higher;
     }
 }

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * A tracking server through MLflow's REST API ({@code /api/2.0/mlflow/...}) with Java's own HTTP client and the
@@ -28,17 +30,24 @@ import java.util.Map;
  * no credentials for the artifact store behind the server. Credentials for the server itself come from MLflow's own
  * environment variables: {@code MLFLOW_TRACKING_TOKEN} (bearer) or {@code MLFLOW_TRACKING_USERNAME} and
  * {@code MLFLOW_TRACKING_PASSWORD} (basic).
+ *
+ * <p>Creating a run is made safe to retry: the request carries a random {@value #CREATE_KEY_TAG} tag, and a retry
+ * (after a timeout or a lost answer, when the server may have created the run all the same) first looks the run up by
+ * that tag, so one training run never becomes two MLflow runs.
  */
 final class RestMlflowStore implements MlflowStore {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "/api/2.0/mlflow/";
     private static final String ARTIFACTS_API = "/api/2.0/mlflow-artifacts/artifacts";
+    static final String CREATE_KEY_TAG = "sparktrain.create_key";
 
     private final String base;
     private final Duration timeout;
     private final HttpClient http;
     private final String authorization;
+    /** The tag value that names the run this store creates; set on the first attempt, kept for its retries. */
+    private String createKey;
 
     RestMlflowStore(String uri, Duration timeout, Map<String, String> env) {
         this.base = uri.trim().replaceAll("/+$", "");
@@ -61,10 +70,29 @@ final class RestMlflowStore implements MlflowStore {
     @Override
     public RunRef createRun(String experiment, String runName, long startMillis, Map<String, String> tags) {
         String experimentId = experimentId(experiment);
+        if (createKey == null) {
+            createKey = UUID.randomUUID().toString();
+        } else {
+            Optional<RunRef> earlier = runTagged(experimentId, createKey);
+            if (earlier.isPresent()) {
+                return earlier.get();
+            }
+        }
         ObjectNode body = JSON.createObjectNode().put("experiment_id", experimentId).put("run_name", runName)
                 .put("start_time", startMillis).put("user_id", System.getProperty("user.name", ""));
-        tagArray(body.putArray("tags"), tags);
+        ArrayNode tagArray = body.putArray("tags");
+        tagArray(tagArray, tags);
+        tagArray.addObject().put("key", CREATE_KEY_TAG).put("value", createKey);
         return runRef(post("runs/create", body).path("run").path("info"));
+    }
+
+    /** The run of {@code experimentId} tagged {@value #CREATE_KEY_TAG} = {@code key}, if an earlier attempt made it. */
+    private Optional<RunRef> runTagged(String experimentId, String key) {
+        ObjectNode body = JSON.createObjectNode().put("filter", "tags.`" + CREATE_KEY_TAG + "` = '" + key + "'")
+                .put("max_results", 1);
+        body.putArray("experiment_ids").add(experimentId);
+        JsonNode runs = post("runs/search", body).path("runs");
+        return runs.isArray() && !runs.isEmpty() ? Optional.of(runRef(runs.get(0).path("info"))) : Optional.empty();
     }
 
     @Override

@@ -2,7 +2,8 @@
 
 mlflow.pyfunc.load_model(uri).predict(frame) takes the raw features as `sparktrain predict` reads them, one row per
 sample (normalisation happens inside the ONNX graph), and returns predict's columns in input order: for a classifier
-`predicted` and `p0..p(C-1)`, for regression `prediction`. MLflow's own onnx pyfunc flattens every output into one
+`predicted` and `p0..p(C-1)` (a binary model's one sigmoid output p as p0 = 1 - p and p1 = p), for regression
+`prediction`. MLflow's own onnx pyfunc flattens every output into one
 column, which cannot hold a [rows, classes] output next to a [rows] one, hence this loader.
 """
 import numpy as np
@@ -27,6 +28,8 @@ class SparktrainOnnxModel:
         if "predicted_class" in result:
             columns["predicted"] = result["predicted_class"].reshape(-1).astype(np.int64)
             probabilities = result["probabilities"].reshape(len(x), -1)
+            if probabilities.shape[1] == 1:
+                probabilities = np.hstack([1 - probabilities, probabilities])
             for c in range(probabilities.shape[1]):
                 columns["p%d" % c] = probabilities[:, c]
         else:

@@ -67,11 +67,16 @@ final class CliFixture {
     }
 
     static void writeData(Path dir, String prefix, int n, long seed) throws IOException {
+        writeData(dir, prefix, n, seed, CLASSES);
+    }
+
+    /** {@code n} rows whose labels are the classes {@code 0..classes-1}, class k lighting up row k. */
+    static void writeData(Path dir, String prefix, int n, long seed, int classes) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         ByteBuffer images = ByteBuffer.allocate(16 + n * SIDE * SIDE).putInt(0x803).putInt(n).putInt(SIDE).putInt(SIDE);
         ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
         for (int i = 0; i < n; i++) {
-            int label = random.nextInt(CLASSES);
+            int label = random.nextInt(classes);
             labels.put((byte) label);
             for (int p = 0; p < SIDE * SIDE; p++) {
                 images.put((byte) (random.nextInt(60) + (p / SIDE == label ? 120 : 0)));

@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The maths of {@link Conv2d} as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
  * product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes NCHW; backward, one pass
  * that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out as the product's rows, then
- * dW = dZ·colsᵀ, and (except for the network's first layer) dcols = Wᵀ·dZ and col2im. Other activations run as their
- * own op between the product and the layout pass.
+ * dWᵀ = cols·dZᵀ ({@link WeightGradientProduct}), and (except for the network's first layer) dcols = Wᵀ·dZ and
+ * col2im. Other activations run as their own op between the product and the layout pass.
  *
  * <p>The column matrix is C·kH·kW times larger than the layer's input, so it is built for a chunk of the batch's
  * samples at a time, as many as fit a byte budget ({@link #COLUMN_BUDGET_BYTES}): an evaluation batch of thousands of
@@ -20,7 +20,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one chunk, whose columns backward finds kept; with several chunks, backward builds each chunk's columns again and dW
  * is the sum of the chunks' products. Every array is kept from pass to pass (dcols reuses the column matrix, dZ the
  * product's) except the column matrix's Java-heap copy, which lives only within a call and is the thread's
- * {@linkplain HeapValues#scratch scratch}; the products are libnd4j's matmul, prepared once.
+ * {@linkplain HeapValues#scratch scratch}; the products are libnd4j's matmul, prepared once (a thin weight gradient
+ * OpenBLAS's gemm).
  */
 final class Conv2dLayer implements Layer {
 
@@ -47,7 +48,7 @@ final class Conv2dLayer implements Layer {
     private final ActivationBuffer weightGradientChunkBuffer;
     private final ActivationBuffer biasGradientBuffer;
     private final PreparedOp product = PreparedOp.matmul(false, false);
-    private final PreparedOp weightGradient = PreparedOp.matmul(false, true);
+    private final WeightGradientProduct weightGradient = new WeightGradientProduct();
     private final PreparedOp colsGradient = PreparedOp.matmul(true, false);
     private HeapValues inputValues;
     private HeapValues productValues;
@@ -91,8 +92,8 @@ final class Conv2dLayer implements Layer {
         this.outputBuffer = new ActivationBuffer(filters, patches.outHeight(), patches.outWidth());
         this.gradPreActivationBuffer = new ActivationBuffer(filters, patches.outHeight(), patches.outWidth());
         this.gradInputBuffer = new ActivationBuffer(inputShape.dims());
-        this.weightGradientBuffer = new ActivationBuffer(patches.patchLength());
-        this.weightGradientChunkBuffer = new ActivationBuffer(patches.patchLength());
+        this.weightGradientBuffer = new ActivationBuffer(filters);
+        this.weightGradientChunkBuffer = new ActivationBuffer(filters);
         this.biasGradientBuffer = new ActivationBuffer(filters);
     }
 
@@ -211,18 +212,18 @@ final class Conv2dLayer implements Layer {
             imageValues.ensure(HeapValues.length(input)).zero(0, HeapValues.length(input));
         }
         INDArray w = weights.reshape(filters, patches.patchLength());
-        INDArray dW = weightGradientBuffer.get(filters, type);
+        INDArray dWt = weightGradientBuffer.get(patches.patchLength(), type);
         double[] db = new double[filters];
         for (int first = 0; first < batch; first += chunk) {
             int n = Math.min(chunk, batch - first);
             INDArray chunkCols = columns(first, n, type);
             INDArray gradZ = productGradient(from, first, n, db, type);
             if (first == 0) {
-                weightGradient.exec(dW, gradZ, chunkCols);
+                weightGradient.exec(dWt, chunkCols, gradZ);
             } else {
-                INDArray part = weightGradientChunkBuffer.get(filters, type);
-                weightGradient.exec(part, gradZ, chunkCols);
-                dW.addi(part);
+                INDArray part = weightGradientChunkBuffer.get(patches.patchLength(), type);
+                weightGradient.exec(part, chunkCols, gradZ);
+                dWt.addi(part);
             }
             if (inputGradient) {
                 // dcols = Wᵀ·dZ into the column matrix (its values were used by dW above), then back to the image.
@@ -231,7 +232,13 @@ final class Conv2dLayer implements Layer {
                 patches.col2imAdd(HeapValues.scratch(type).load(chunkCols), first, n, imageValues);
             }
         }
-        gradWeights.assign(dW.reshape(gradWeights.shape()));
+        INDArray matrix = gradWeights.reshape(filters, patches.patchLength());
+        if (matrix.data() == gradWeights.data()) {
+            matrix.assign(dWt.transpose());
+        } else {
+            // Not a view (a gradient array that is not row-major and contiguous): through a row-major copy.
+            gradWeights.assign(dWt.transpose().dup('c').reshape(gradWeights.shape()));
+        }
         if (bias != null) {
             for (int o = 0; o < filters; o++) {
                 biasValues.set(o, db[o]);

@@ -30,6 +30,15 @@ public record ParamShape(String name, long[] shape, WeightInit init, long fanIn,
         return shape.clone();
     }
 
+    /** Values in the tensor: the product of its dimensions. */
+    public long length() {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
     /** The same tensor under another local name (a block prefixes its children's). */
     public ParamShape renamed(String newName) {
         return new ParamShape(newName, shape, init, fanIn, fanOut, role);

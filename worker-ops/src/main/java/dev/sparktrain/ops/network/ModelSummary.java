@@ -1,6 +1,5 @@
 package dev.sparktrain.ops.network;
 
-import dev.sparktrain.ops.layers.ParamShape;
 import dev.sparktrain.ops.layers.Shape;
 import java.util.List;
 
@@ -28,19 +27,11 @@ final class ModelSummary {
         long total = 0;
         long frozen = 0;
         for (int i = 0; i < spec.layers().size(); i++) {
-            long count = 0;
-            long state = 0;
-            for (ParamShape p : spec.params(i)) {
-                long n = 1;
-                for (long d : p.shape()) {
-                    n *= d;
-                }
-                count += n;
-                state += p.trainable() ? 0 : n;
-            }
-            total += count;
-            frozen += state;
-            sb.append(String.format(format, i, spec.layers().get(i).kind(), shapes.get(i + 1), count, state));
+            NetworkSpec.ParameterCount count = spec.parameterCount(i);
+            total += count.total();
+            frozen += count.notTrained();
+            sb.append(String.format(format, i, spec.layers().get(i).kind(), shapes.get(i + 1), count.total(),
+                    count.notTrained()));
         }
         sb.append("total: ").append(total).append(" parameters (").append(total - frozen).append(" trained, ")
                 .append(frozen).append(" not trained), loss ").append(spec.loss().name()).append('\n');

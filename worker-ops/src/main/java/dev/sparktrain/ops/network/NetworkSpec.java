@@ -80,6 +80,20 @@ public record NetworkSpec(Shape input, List<LayerSpec> layers, Loss loss, Regula
         return layers.get(index).params(shapes().get(index));
     }
 
+    /** How many values layer {@code index} holds, and how many of them are not trained (running statistics). */
+    public record ParameterCount(long total, long notTrained) {
+    }
+
+    public ParameterCount parameterCount(int index) {
+        long total = 0;
+        long notTrained = 0;
+        for (ParamShape p : params(index)) {
+            total += p.length();
+            notTrained += p.trainable() ? 0 : p.length();
+        }
+        return new ParameterCount(total, notTrained);
+    }
+
     public ParamLayout layout() {
         ParamLayout.Builder builder = ParamLayout.builder();
         List<Shape> shapes = shapes();

@@ -36,24 +36,49 @@ public record CostModel(double alphaSeconds, Map<String, Double> kappaByLink, do
     }
 
     /**
-     * Bytes on the round's critical path, both phases (parameters out, results in). Star: the driver's one link
-     * carries every worker's vector, N out and N in. Tree (workers in heap order under worker 0, each forwarding to
-     * its children 2p+1 and 2p+2 and adding their results): the driver's link carries one vector each way, then at
-     * every level down the path the busiest node's link carries one vector per child, one after the other.
+     * Floats per piece of the tree's running sums: the channel's {@code TreeShape.PIECE_FLOATS}, which the driver
+     * module keeps to itself.
+     */
+    static final int TREE_PIECE_FLOATS = 1 << 16;
+
+    /**
+     * Bytes on the round's critical path, both phases (parameters out, results in), as if one link after another
+     * carried them. Star: the driver's one link carries every worker's vector, N out and N in. Tree, as the channel
+     * runs it: the task (a vector) fans out through a binary tree, worker p passing it whole to 2p + 1 and then
+     * to 2p + 2 over its one link, so worker p has it after {@link #fanOutVectors} vectors, and its link is free
+     * again one vector per child later; the results are summed along the chain 0, 1, ..., N - 1 in pieces of 64k
+     * floats, pipelined, so once worker p's link is free its sum reaches the driver one vector (its own hop) plus one
+     * piece per later worker later. The round ends with the latest of these, over p (compute comes on top).
      */
     public static double criticalBytes(String exchange, int workers, long parameters) {
         double s = vectorBytes(parameters);
         return switch (exchange) {
             case "star" -> 2.0 * workers * s;
             case "tree" -> {
-                double perPhase = s; // driver -> worker 0
-                for (int first = 0; 2 * first + 1 < workers; first = 2 * first + 1) {
-                    perPhase += s * Math.min(2, workers - (2 * first + 1));
+                double piece = Math.min(s, 4.0 * TREE_PIECE_FLOATS);
+                double[] arrival = fanOutVectors(workers);
+                double last = 0;
+                for (int p = 0; p < workers; p++) {
+                    int children = Math.max(0, Math.min(2, workers - (2 * p + 1)));
+                    last = Math.max(last, (arrival[p] + children + 1) * s + (workers - 1 - p) * piece);
                 }
-                yield 2 * perPhase;
+                yield last;
             }
             default -> throw new IllegalArgumentException("expected exchange star or tree, got '" + exchange + "'");
         };
+    }
+
+    /**
+     * When each worker has the round's task under the tree, in vector transfer times: worker 0 after one (the
+     * driver's), and a worker's first child one after it, its second child two after it (a worker sends to its
+     * children one after the other over its one link).
+     */
+    static double[] fanOutVectors(int workers) {
+        double[] arrival = new double[workers];
+        for (int p = 0; p < workers; p++) {
+            arrival[p] = p == 0 ? 1 : arrival[(p - 1) / 2] + (p % 2 == 1 ? 1 : 2);
+        }
+        return arrival;
     }
 
     public double commSeconds(String exchange, int workers, long parameters, String link) {

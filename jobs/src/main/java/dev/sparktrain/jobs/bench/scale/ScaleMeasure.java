@@ -11,22 +11,30 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * One scale run on the cluster the Spark context reaches: the real {@link Trainer} for {@code warmup + rounds} rounds
- * of one epoch (blocks sized by {@link FixedRounds}), no evaluation. The first {@code warmup} rounds (the barrier job's
- * start, the JIT) are not measured; the link counters are read when the last warm-up round and the last round have
- * been applied, so their difference is exactly the measured rounds' traffic.
+ * One scale run on the cluster the Spark context reaches: the real {@link Trainer} for {@code warmup + rounds + 1}
+ * rounds of one epoch (blocks sized by {@link FixedRounds}), no evaluation. The first {@code warmup} rounds (the
+ * barrier job's start, the JIT) are not measured, nor is the last: the block of rounds ends with it, and a block's end
+ * brings every worker's carry (the inner optimizer state under {@code inner_state: keep}) back to the driver, once per
+ * block and N carries in all, which no round of the block's steady state pays. The link counters are read when the
+ * last warm-up round and the last measured round have been applied, so their difference is exactly the measured
+ * rounds' traffic; read once more when the run is over, they give what the trailing round and the block's end moved.
  */
 public final class ScaleMeasure {
+
+    /** A run's per-round figures, and what crossed the driver's link from the last measured round to the run's end. */
+    public record Measured(ScaleRun run, LinkCounters tail) {
+    }
 
     private ScaleMeasure() {
     }
 
-    public static ScaleRun measure(JavaSparkContext sc, RunConfig run, CachedBlocks loaded, String link,
+    public static Measured measure(JavaSparkContext sc, RunConfig run, CachedBlocks loaded, String link,
                                    String exchange, int warmup, int rounds, String device) {
         TrainingConfig training = run.training().withEpochs(1);
         int steps = training.localStepsMode() ? training.localSteps() : 1;
+        int all = warmup + rounds + 1;
         CachedBlocks blocks = FixedRounds.of(loaded,
-                FixedRounds.rowsFor(warmup + rounds, training.batchSizePerWorker(), steps));
+                FixedRounds.rowsFor(all, training.batchSizePerWorker(), steps));
         List<RoundMetrics> measured = new ArrayList<>();
         LinkCounters[] marks = new LinkCounters[2];
         TrainingListener listener = new TrainingListener() {
@@ -37,7 +45,7 @@ public final class ScaleMeasure {
                 done++;
                 if (done == warmup) {
                     marks[0] = LinkCounters.read(device);
-                } else if (done > warmup) {
+                } else if (done > warmup && done <= warmup + rounds) {
                     measured.add(m);
                     if (done == warmup + rounds) {
                         marks[1] = LinkCounters.read(device);
@@ -59,10 +67,11 @@ public final class ScaleMeasure {
                     + rounds);
         }
         LinkCounters traffic = marks[1].minus(marks[0]);
-        return new ScaleRun(training.workers(), link, training.mode().configName(), exchange,
+        LinkCounters tail = LinkCounters.read(device).minus(marks[1]);
+        return new Measured(new ScaleRun(training.workers(), link, training.mode().configName(), exchange,
                 run.model().layout().totalLength(), rounds, mean(measured, RoundMetrics::seconds),
                 mean(measured, RoundMetrics::computeSeconds), mean(measured, RoundMetrics::driverSeconds),
-                traffic.receivedBytes() / (double) rounds, traffic.sentBytes() / (double) rounds);
+                traffic.receivedBytes() / (double) rounds, traffic.sentBytes() / (double) rounds), tail);
     }
 
     private static double mean(List<RoundMetrics> rounds, java.util.function.ToDoubleFunction<RoundMetrics> f) {

@@ -16,16 +16,22 @@ class CostModelTest {
     private static final long P = 235_146;
 
     @Test
-    void criticalBytesGrowWithTheClusterForTheStarAndWithItsDepthForTheTree() {
+    void criticalBytesGrowWithTheClusterForTheStarAndWithTheFanOutDepthAndTheChainForTheTree() {
         double s = 4.0 * P;
         assertEquals(2 * s, CostModel.criticalBytes("star", 1, P));
         assertEquals(16 * s, CostModel.criticalBytes("star", 8, P));
-        assertEquals(2 * s, CostModel.criticalBytes("tree", 1, P), "one worker: the driver's hop alone");
-        assertEquals(4 * s, CostModel.criticalBytes("tree", 2, P), "worker 0 forwards to worker 1");
-        assertEquals(6 * s, CostModel.criticalBytes("tree", 3, P), "worker 0 forwards to workers 1 and 2");
-        // 8 workers: driver -> 0, 0 -> {1, 2}, 1 -> {3, 4}, 3 -> {7}: 1 + 2 + 2 + 1 vectors per phase.
-        assertEquals(12 * s, CostModel.criticalBytes("tree", 8, P));
-        assertEquals(2 * s * (1 + 2 * 7 + 1), CostModel.criticalBytes("tree", 256, P), 1e-6);
+        double piece = 4.0 * 65_536;
+        assertEquals(2 * s, CostModel.criticalBytes("tree", 1, P), "one worker: the task in, the sum out");
+        // 2 workers: worker 0's link passes the task to worker 1 before its own sum, then worker 1's last piece.
+        assertEquals(3 * s + piece, CostModel.criticalBytes("tree", 2, P), 1e-6);
+        // 4 workers: worker 0's link is free after 1 + 2 vectors (the driver's, its two children's).
+        assertEquals(4 * s + 3 * piece, CostModel.criticalBytes("tree", 4, P), 1e-6);
+        // 8 workers: worker 2 (worker 0's second child) has the task after 3 vectors, passes it to 5 and 6.
+        assertArrayEquals(new double[] {1, 2, 3, 3, 4, 4, 5, 4}, CostModel.fanOutVectors(8));
+        assertEquals(6 * s + 5 * piece, CostModel.criticalBytes("tree", 8, P), 1e-6);
+        // 256 workers: the chain's pieces, one hop per later worker, outweigh the fan-out's depth.
+        assertEquals(8 * s + 249 * piece, CostModel.criticalBytes("tree", 256, P), 1e-6);
+        assertEquals(4 * 4000.0, CostModel.criticalBytes("tree", 2, 1000), "a vector smaller than a piece is one");
         assertThrows(IllegalArgumentException.class, () -> CostModel.criticalBytes("ring", 2, P));
     }
 
