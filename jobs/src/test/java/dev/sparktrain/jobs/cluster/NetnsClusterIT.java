@@ -167,7 +167,7 @@ class NetnsClusterIT {
      * bench-scale's figure on the hosts: under the tree, the driver's link receives one summed vector per round,
      * however many workers; a block's end brings every worker's carry (Adam's two moments under {@code inner_state:
      * keep}) back once. Counted in the rounds, as bench-scale once did, those carries made the received bytes per
-     * round grow by 2 vectors per worker over the measured rounds (0.24 MB per worker over 8 rounds at N = 8).
+     * round grow by 2 vectors per worker spread over the measured rounds (docs/performance.md, session 12).
      */
     @Test
     @Order(1)
