@@ -103,7 +103,7 @@ final class Conv2dLayer implements Layer {
         this.weightGradientChunkBuffer = new ActivationBuffer(filters);
         this.biasGradientBuffer = new ActivationBuffer(filters);
         this.oneDnn = backend == ConvBackend.COLUMNS ? null : new ConvPrimitives(patches, filters, bias != null,
-                fused && relu, backend == ConvBackend.ONEDNN, columnBudgetBytes);
+                fused && relu, backend.layout(patches.channels()), columnBudgetBytes);
     }
 
     /** Samples per chunk for a batch of {@code rows}: as many as the budget holds, at least one, at most the batch. */

@@ -21,18 +21,18 @@ final class ConvPrimitives {
     private final int filters;
     private final boolean bias;
     private final boolean relu;
-    private final boolean preferredLayouts;
+    private final OneDnnConvolution.Layout layout;
     private final int samplesPerChunk;
     private final OneDnnConvolution[] recent = new OneDnnConvolution[2];
     private final Set<Integer> refused = new HashSet<>();
 
-    ConvPrimitives(Patches patches, int filters, boolean bias, boolean relu, boolean preferredLayouts,
+    ConvPrimitives(Patches patches, int filters, boolean bias, boolean relu, OneDnnConvolution.Layout layout,
                    long budgetBytes) {
         this.patches = patches;
         this.filters = filters;
         this.bias = bias;
         this.relu = relu;
-        this.preferredLayouts = preferredLayouts;
+        this.layout = layout;
         // The blocked layouts pad channels to a multiple of 16.
         long perSample = (long) padded(patches.channels()) * patches.height() * patches.width()
                 + (long) padded(filters) * patches.outArea();
@@ -91,7 +91,7 @@ final class ConvPrimitives {
         if (refused.contains(rows)) {
             return null;
         }
-        OneDnnConvolution made = OneDnnConvolution.create(patches, filters, rows, bias, relu, preferredLayouts);
+        OneDnnConvolution made = OneDnnConvolution.create(patches, filters, rows, bias, relu, layout);
         if (made == null) {
             refused.add(rows);
             return null;

@@ -21,6 +21,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
@@ -89,7 +90,7 @@ final class OneDnnConvolution {
     /** The input of the last forward pass, whose reordered copy the forward step keeps. */
     private INDArray forwardInput;
 
-    private OneDnnConvolution(Patches patches, int filters, int batch, boolean bias, boolean relu, boolean preferred) {
+    private OneDnnConvolution(Patches patches, int filters, int batch, boolean bias, boolean relu, Layout layout) {
         this.rt = runtime();
         this.batch = batch;
         this.bias = bias;
@@ -102,12 +103,16 @@ final class OneDnnConvolution {
             weights = desc(filters, channels, kh, kw, dnnl_oihw);
             biasDesc = bias ? vector(filters) : null;
             dst = desc(batch, filters, patches.outHeight(), patches.outWidth(), dnnl_nchw);
-            // What the convolution descriptors ask for: the arrays' own layouts, or any layout oneDNN prefers (the
-            // steps then reorder between the two).
-            convSrc = preferred ? desc(batch, channels, patches.height(), patches.width(), dnnl_format_tag_any) : src;
-            convWeights = preferred ? desc(filters, channels, kh, kw, dnnl_format_tag_any) : weights;
-            convDst = preferred ? desc(batch, filters, patches.outHeight(), patches.outWidth(), dnnl_format_tag_any)
-                    : dst;
+            // What the convolution descriptors ask for: the arrays' own layouts, or the layout chosen for the
+            // activations and any weights layout oneDNN prefers (the steps then reorder between the two).
+            int activations = switch (layout) {
+                case NCHW -> dnnl_nchw;
+                case NHWC -> dnnl_nhwc;
+                case BLOCKED -> dnnl_format_tag_any;
+            };
+            convSrc = desc(batch, channels, patches.height(), patches.width(), activations);
+            convWeights = layout == Layout.NCHW ? weights : desc(filters, channels, kh, kw, dnnl_format_tag_any);
+            convDst = desc(batch, filters, patches.outHeight(), patches.outWidth(), activations);
             strides = new long[] {patches.window().stride().h(), patches.window().stride().w()};
             dilates = new long[] {patches.window().dilation().h() - 1, patches.window().dilation().w() - 1};
             left = new long[] {patches.padTop(), patches.padLeft()};
@@ -146,18 +151,28 @@ final class OneDnnConvolution {
         CLEANER.register(this, resources);
     }
 
+    /** The activations' layout inside the primitives (the arrays outside are NCHW whatever it is). */
+    enum Layout {
+        /** The arrays' own: no reorders. */
+        NCHW,
+        /** Channels last. */
+        NHWC,
+        /** Whatever oneDNN prefers: blocks of 16 channels on this CPU, padded to a multiple of 16. */
+        BLOCKED
+    }
+
     /**
-     * The primitives for {@code batch} samples of {@code patches} into {@code filters} channels, in the arrays' own
-     * layouts or ({@code preferred}) in the layouts oneDNN prefers, with reorders; {@code null} when libdnnl cannot be
-     * loaded or has no implementation for the shape (the caller then keeps its own path).
+     * The primitives for {@code batch} samples of {@code patches} into {@code filters} channels, their activations in
+     * {@code layout} (reordered from and to the caller's NCHW arrays); {@code null} when libdnnl cannot be loaded or has
+     * no implementation for the shape (the caller then keeps its own path).
      */
     static OneDnnConvolution create(Patches patches, int filters, int batch, boolean bias, boolean relu,
-                                    boolean preferred) {
+                                    Layout layout) {
         if (!available()) {
             return null;
         }
         try {
-            return new OneDnnConvolution(patches, filters, batch, bias, relu, preferred);
+            return new OneDnnConvolution(patches, filters, batch, bias, relu, layout);
         } catch (IllegalStateException e) {
             return null;
         }

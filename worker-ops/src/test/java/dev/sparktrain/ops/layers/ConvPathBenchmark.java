@@ -28,7 +28,7 @@ public final class ConvPathBenchmark {
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final double[] PROCESS_CPU = new double[2];
     private static final double[] THREAD_CPU = new double[2];
-    /** The oneDNN backend compared with the columns: {@code -Dbackend=ONEDNN_NATIVE_LAYOUT} for NCHW without reorders. */
+    /** The oneDNN backend compared with the columns: {@code -Dbackend=ONEDNN_NCHW} and the others for one layout. */
     private static final ConvBackend ONEDNN = ConvBackend.valueOf(System.getProperty("backend", "ONEDNN"));
 
     /** One conv shape of a network, how often it occurs in a step, and whether backward needs dLoss/dx. */

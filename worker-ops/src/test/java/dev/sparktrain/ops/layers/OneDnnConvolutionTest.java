@@ -18,13 +18,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A float convolution on oneDNN's primitives gives what the double im2col path gives, within float tolerance: output,
  * dLoss/dx, dW and db, for ReLU, identity and a non-fused activation, with and without bias, over strides, paddings and
- * dilations the config allows, in oneDNN's preferred layouts and in NCHW; and for batches of a new size (new
+ * dilations the config allows, with the activations in blocks of channels, channels-last and NCHW inside oneDNN; and for batches of a new size (new
  * primitives) after an old one, and inference batches beyond the layer's byte budget.
  */
 class OneDnnConvolutionTest {
 
     static Stream<Arguments> shapes() {
-        return Stream.of(ConvBackend.ONEDNN, ConvBackend.ONEDNN_NATIVE_LAYOUT).flatMap(backend -> shapeList()
+        return Stream.of(ConvBackend.ONEDNN_BLOCKED, ConvBackend.ONEDNN_NHWC, ConvBackend.ONEDNN_NCHW).flatMap(backend -> shapeList()
                 .map(a -> {
                     Object[] all = java.util.Arrays.copyOf(a.get(), a.get().length + 1);
                     all[all.length - 1] = backend;
