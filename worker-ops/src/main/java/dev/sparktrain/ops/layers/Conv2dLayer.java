@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The maths of {@link Conv2d} as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
+ * The maths of {@link Conv2d}. Float passes run on oneDNN's convolution primitives ({@link ConvPrimitives}, the default
+ * {@link ConvBackend}) wherever they can take the arrays as they lie; the rest (double passes, which the gradient checks
+ * run, and training batches beyond the byte budget below) as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
  * product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes NCHW; backward, one pass
  * that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out as the product's rows, then
  * dWᵀ = cols·dZᵀ ({@link WeightGradientProduct}), and (except for the network's first layer) dcols = Wᵀ·dZ and

@@ -24,7 +24,8 @@ enum ConvBackend {
             case ONEDNN -> blocked(channels) ? Layout.BLOCKED : Layout.NHWC;
             case ONEDNN_NCHW -> Layout.NCHW;
             case ONEDNN_NHWC -> Layout.NHWC;
-            case ONEDNN_BLOCKED, COLUMNS -> Layout.BLOCKED;
+            case ONEDNN_BLOCKED -> Layout.BLOCKED;
+            case COLUMNS -> throw new IllegalStateException("the columns backend runs no oneDNN primitive");
         };
     }
 
