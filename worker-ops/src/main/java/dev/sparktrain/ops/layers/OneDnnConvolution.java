@@ -52,12 +52,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * One float convolution shape (a layer's window over a batch of a given size) run by oneDNN's own primitives, through
  * the JavaCPP preset of libdnnl: forward (bias and ReLU fused, as a post-op), ReLU's derivative against the output,
- * backward-data and backward-weights (with the bias gradient). All on plain layouts: NCHW activations, OIHW weights, so
- * the layer's arrays go in as they are, no reorders.
+ * backward-data and backward-weights (with the bias gradient). The caller's arrays are NCHW activations and OIHW
+ * weights; inside, the activations are in the chosen {@link Layout} and the weights in whatever layout oneDNN prefers,
+ * with reorders into kept buffers (x's copy made for forward serves backward-weights, dz's made for backward-weights
+ * serves backward-data).
  *
  * <p>oneDNN compiles its kernels when a primitive is created, which costs far more than running one: every primitive
- * here is created once, when this object is built (backward-data on first use, as the network's first layer never
- * asks for it), and kept with its memory objects, whose data handles are pointed at the caller's arrays on each call.
+ * here is created once (forward when this object is built, the backward ones on the first backward pass, which an
+ * evaluation network never runs; backward-data on first use, as the network's first layer never asks for it), and kept
+ * with its memory objects, whose data handles are pointed at the caller's arrays on each call.
  * The primitives run on the calling thread's OpenMP team ({@code OMP_NUM_THREADS}, one thread per worker as ND4J's).
  * Native resources are released when the object becomes unreachable. Not thread-safe: one per layer, like the layer.
  */
