@@ -21,8 +21,6 @@ import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,17 +34,6 @@ class BinaryThresholdTest {
     /** x1 per row; x2 is noise the model ignores. Rows with x1 = 0 sit exactly on the threshold. */
     private static final float[][] X1 = {{0, 0, 0, 2, -2, 0}, {0, 0, -2, 2}};
     private static final float[][] LABELS = {{1, 1, 0, 1, 0, 1}, {0, 1, 1, 1}};
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
 
     private static DataBlock block(int b) {
         int rows = X1[b].length;
@@ -71,6 +58,7 @@ class BinaryThresholdTest {
     @ParameterizedTest
     @ValueSource(strings = {"binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid_focal"})
     void evaluationCountsPOfOneHalfAsClassOneAsPredictDoes(String loss) {
+        JavaSparkContext sc = SparkFixture.context();
         NetworkSpec spec = spec(loss);
         ParameterSnapshot params = new ParameterSnapshot(1, new float[] {1, 0, 0});
         CachedBlocks data = CachedBlocks.cache(sc.parallelize(List.of(block(0), block(1)), 2), 2, 2, "threshold");
