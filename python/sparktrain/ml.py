@@ -78,7 +78,7 @@ class _JavaClassReadable(JavaMLReadable):
         return _RemoteReader(cls) if is_remote() else _JavaClassReader(cls)
 
 
-# As the JVM's config parser bounds a whole number (Options.integer) and data.augment's crop.
+# The upper bound the JVM config parser gives data.augment.random_crop.padding (RunConfigParser.MAX_BATCH).
 _MAX_CROP_PADDING = 1 << 20
 
 
