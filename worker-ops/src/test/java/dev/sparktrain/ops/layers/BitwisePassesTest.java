@@ -14,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * normalisation) and global average pooling's backward on the heap give the bits of the passes they replaced: one
  * channel at a time, two {@code combine} passes, libnd4j's broadcast division. Training stays bitwise what it was.
  */
-class ChannelPassesTest {
+class BitwisePassesTest {
 
     /** 7 channels: a group of four side by side and three left over; runs of 13 values; two samples. */
     private static final int CHANNELS = 7;
