@@ -272,14 +272,15 @@ final class FloatHeapValues extends HeapValues {
             q2 += d2 * d2;
             q3 += d3 * d3;
         }
-        sums[j] += s0;
-        sums[j + 1] += s1;
-        sums[j + 2] += s2;
-        sums[j + 3] += s3;
-        squares[j] += q0;
-        squares[j + 1] += q1;
-        squares[j + 2] += q2;
-        squares[j + 3] += q3;
+        addFour(sums, j, s0, s1, s2, s3);
+        addFour(squares, j, q0, q1, q2, q3);
+    }
+
+    private static void addFour(double[] to, int j, double a, double b, double c, double d) {
+        to[j] += a;
+        to[j + 1] += b;
+        to[j + 2] += c;
+        to[j + 3] += d;
     }
 
     @Override
@@ -320,14 +321,8 @@ final class FloatHeapValues extends HeapValues {
             p2 += v2 * o[a2 + k];
             p3 += v3 * o[a3 + k];
         }
-        sums[j] += s0;
-        sums[j + 1] += s1;
-        sums[j + 2] += s2;
-        sums[j + 3] += s3;
-        dots[j] += p0;
-        dots[j + 1] += p1;
-        dots[j + 2] += p2;
-        dots[j + 3] += p3;
+        addFour(sums, j, s0, s1, s2, s3);
+        addFour(dots, j, p0, p1, p2, p3);
     }
 
     @Override
