@@ -17,7 +17,7 @@ from pyspark.ml.util import JavaMLReadable, JavaMLReader, JavaMLWritable, MLRead
 from pyspark.ml.wrapper import JavaEstimator, JavaModel
 from pyspark.sql.utils import is_remote
 
-from sparktrain.errors import jvm_errors
+from sparktrain.errors import SparktrainError, jvm_errors
 
 __all__ = ["NeuralNetClassifier", "NeuralNetClassificationModel", "NeuralNetRegressor", "NeuralNetRegressionModel"]
 
@@ -78,12 +78,36 @@ class _JavaClassReadable(JavaMLReadable):
         return _RemoteReader(cls) if is_remote() else _JavaClassReader(cls)
 
 
+# The upper bound the JVM config parser gives data.augment.random_crop.padding (RunConfigParser.MAX_BATCH).
+_MAX_CROP_PADDING = 1 << 20
+
+
+def _crop_padding(value: Any) -> int:
+    """``data.augment.random_crop.padding``: a whole number >= 1, refused with the JVM config's message (the bound of
+    half the images' smaller side is checked on the JVM, which knows the model's input shape)."""
+    whole = value if isinstance(value, int) and not isinstance(value, bool) else None
+    if isinstance(value, float) and value.is_integer():
+        whole = int(value)
+    if whole is None or not 1 <= whole <= _MAX_CROP_PADDING:
+        shown = f"'{value}'" if isinstance(value, str) else value
+        raise SparktrainError(f"data.augment.random_crop.padding: expected a whole number in [1, {_MAX_CROP_PADDING}],"
+                              f" got {shown}")
+    return whole
+
+
+def _horizontal_flip(value: Any) -> bool:
+    """``data.augment.horizontal_flip``: a bool, refused with the JVM config's message."""
+    if not isinstance(value, bool):
+        raise SparktrainError(f"data.augment.horizontal_flip must be true or false, got '{value}'")
+    return value
+
+
 class _NeuralNetParams(HasFeaturesCol, HasLabelCol, HasPredictionCol):
     """The params both estimators share, as the JVM's ``NeuralNetEstimator`` declares them."""
 
     config: "Param[str]" = Param(
         Params._dummy(), "config", "the sparktrain training config as YAML text (model, optimizer, training "
-        "sections; of data only normalize and scale are used)", typeConverter=TypeConverters.toString)
+        "sections; of data only normalize, scale and augment are used)", typeConverter=TypeConverters.toString)
     overrides: "Param[List[str]]" = Param(
         Params._dummy(), "overrides", "config overrides path=value, as the CLI's --set",
         typeConverter=TypeConverters.toListString)
@@ -101,6 +125,12 @@ class _NeuralNetParams(HasFeaturesCol, HasLabelCol, HasPredictionCol):
                                              typeConverter=TypeConverters.toInt)
     learningRate: "Param[float]" = Param(Params._dummy(), "learningRate", "overrides optimizer.lr",
                                          typeConverter=TypeConverters.toFloat)
+    cropPadding: "Param[int]" = Param(Params._dummy(), "cropPadding",
+                                      "overrides data.augment.random_crop.padding: pad training images by this many "
+                                      "zero pixels, then crop back at a random offset", typeConverter=_crop_padding)
+    horizontalFlip: "Param[bool]" = Param(Params._dummy(), "horizontalFlip",
+                                          "overrides data.augment.horizontal_flip: mirror training images left to "
+                                          "right with probability 1/2", typeConverter=_horizontal_flip)
     mlflowUri: "Param[str]" = Param(Params._dummy(), "mlflowUri", "log fit to MLflow: a tracking server "
                                     "(http://host:5000) or a file store (file:/path/mlruns); overrides "
                                     "tracking.mlflow.uri", typeConverter=TypeConverters.toString)
@@ -137,6 +167,12 @@ class _NeuralNetParams(HasFeaturesCol, HasLabelCol, HasPredictionCol):
 
     def getLearningRate(self) -> float:
         return self.getOrDefault(self.learningRate)
+
+    def getCropPadding(self) -> int:
+        return self.getOrDefault(self.cropPadding)
+
+    def getHorizontalFlip(self) -> bool:
+        return self.getOrDefault(self.horizontalFlip)
 
     def getMlflowUri(self) -> str:
         return self.getOrDefault(self.mlflowUri)
@@ -185,6 +221,16 @@ class _NeuralNetEstimator(JavaEstimator, _NeuralNetParams, _JavaClassReadable, J
 
     def setLearningRate(self, value: float):
         return self._set(learningRate=value)
+
+    def setCropPadding(self, value: int):
+        """Training-time random crop (``data.augment.random_crop.padding``): pad each image by ``value`` zero pixels
+        (1 to half its smaller side), then crop back to its size at a random offset. Needs image inputs
+        (``model.input_shape: [C, H, W]``)."""
+        return self._set(cropPadding=value)
+
+    def setHorizontalFlip(self, value: bool):
+        """Training-time horizontal flip (``data.augment.horizontal_flip``) of half the images, after the crop."""
+        return self._set(horizontalFlip=value)
 
     def setMlflowUri(self, value: str):
         """Logs ``fit`` to MLflow (as ``tracking.mlflow.uri``): params, metrics, tags, artifacts and the model."""
@@ -293,6 +339,7 @@ class NeuralNetClassifier(_NeuralNetEstimator, HasProbabilityCol, HasRawPredicti
                  overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                  seed: Optional[int] = None, workers: Optional[int] = None,
                  batchSizePerWorker: Optional[int] = None, learningRate: Optional[float] = None,
+                 cropPadding: Optional[int] = None, horizontalFlip: Optional[bool] = None,
                  mlflowUri: Optional[str] = None, mlflowExperiment: Optional[str] = None,
                  mlflowRunName: Optional[str] = None) -> None:
         super().__init__()
@@ -305,7 +352,8 @@ class NeuralNetClassifier(_NeuralNetEstimator, HasProbabilityCol, HasRawPredicti
                   overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                   seed: Optional[int] = None, workers: Optional[int] = None,
                   batchSizePerWorker: Optional[int] = None,
-                  learningRate: Optional[float] = None, mlflowUri: Optional[str] = None,
+                  learningRate: Optional[float] = None, cropPadding: Optional[int] = None,
+                  horizontalFlip: Optional[bool] = None, mlflowUri: Optional[str] = None,
                   mlflowExperiment: Optional[str] = None,
                   mlflowRunName: Optional[str] = None) -> "NeuralNetClassifier":
         return self._set(**{k: v for k, v in self._input_kwargs.items() if v is not None})
@@ -332,6 +380,7 @@ class NeuralNetRegressor(_NeuralNetEstimator):
                  overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                  seed: Optional[int] = None, workers: Optional[int] = None,
                  batchSizePerWorker: Optional[int] = None, learningRate: Optional[float] = None,
+                 cropPadding: Optional[int] = None, horizontalFlip: Optional[bool] = None,
                  mlflowUri: Optional[str] = None, mlflowExperiment: Optional[str] = None,
                  mlflowRunName: Optional[str] = None) -> None:
         super().__init__()
@@ -343,7 +392,8 @@ class NeuralNetRegressor(_NeuralNetEstimator):
                   overrides: Optional[List[str]] = None, epochs: Optional[int] = None, mode: Optional[str] = None,
                   seed: Optional[int] = None, workers: Optional[int] = None,
                   batchSizePerWorker: Optional[int] = None,
-                  learningRate: Optional[float] = None, mlflowUri: Optional[str] = None,
+                  learningRate: Optional[float] = None, cropPadding: Optional[int] = None,
+                  horizontalFlip: Optional[bool] = None, mlflowUri: Optional[str] = None,
                   mlflowExperiment: Optional[str] = None,
                   mlflowRunName: Optional[str] = None) -> "NeuralNetRegressor":
         return self._set(**{k: v for k, v in self._input_kwargs.items() if v is not None})

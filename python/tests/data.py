@@ -54,3 +54,30 @@ def curve_df(spark, rows, seed):
         x1, x2, x3 = (rng.uniform(-1, 1) for _ in range(3))
         out.append((x1, x2, x3, 2 * x1 - x2 + math.sin(3 * x3) + rng.gauss(0, 0.05)))
     return spark.createDataFrame(out, ["x1", "x2", "x3", "y"])
+
+
+IMAGES = """\
+name: tiles
+model:
+  input_shape: [1, 4, 4]
+  layers:
+    - {type: flatten}
+    - {type: dense, units: 3}
+  loss: softmax_cross_entropy
+optimizer: {type: adam, lr: 0.05}
+training: {epochs: 2, batch_size_per_worker: 8, workers: 2, seed: 3}
+"""
+
+
+def tiles_df(spark, rows, seed):
+    """4x4 one-channel images (rows in NCHW order, 16 values): class k lights column k (of the first three), plus
+    noise; rows (id, features, label)."""
+    from pyspark.ml.linalg import Vectors
+
+    rng = random.Random(seed)
+    out = []
+    for i in range(rows):
+        label = rng.randrange(3)
+        pixels = [(1.0 if x == label else 0.0) + 0.3 * rng.gauss(0, 1) for y in range(4) for x in range(4)]
+        out.append((i, Vectors.dense(pixels), label))
+    return spark.createDataFrame(out, ["id", "features", "label"])

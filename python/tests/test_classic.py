@@ -11,7 +11,7 @@ import sparktrain
 from sparktrain import SparktrainError
 from sparktrain.ml import (NeuralNetClassificationModel, NeuralNetClassifier, NeuralNetRegressionModel,
                            NeuralNetRegressor)
-from data import FEATURES, MLP, REGRESSION, blobs_df, curve_df
+from data import FEATURES, IMAGES, MLP, REGRESSION, blobs_df, curve_df, tiles_df
 
 
 @pytest.fixture(scope="module")
@@ -178,6 +178,48 @@ def test_bad_input_is_one_python_line(spark, train, tmp_path):
         .startswith(f"{path}/model/params.npy: corrupted: not an NPY file")
     missing = str(tmp_path / "never-saved")
     assert refused(lambda: NeuralNetClassificationModel.load(missing)).startswith(f"{missing}: no saved model there")
+
+
+def test_augmentation_params_change_the_training_deterministically(spark):
+    train, test = tiles_df(spark, 96, 1).cache(), tiles_df(spark, 48, 2)
+    plain = NeuralNetClassifier(config=IMAGES).fit(train)
+    augmented = NeuralNetClassifier(config=IMAGES, cropPadding=1, horizontalFlip=True).fit(train)
+    again = NeuralNetClassifier(config=IMAGES).setCropPadding(1).setHorizontalFlip(True)
+    assert (again.getCropPadding(), again.getHorizontalFlip()) == (1, True)
+    again = again.fit(train)
+    # The model's resolved config records the augmentation; the plain run has none.
+    assert "augment" not in plain.configYaml()
+    augment = augmented.configYaml().split("augment:", 1)[1]
+    assert "padding: 1" in augment and "horizontal_flip: true" in augment, augmented.configYaml()
+    # Cropped and flipped batches train other parameters, the same ones on every run (a pure function of the seed).
+    assert predictions(augmented.transform(test)) == predictions(again.transform(test))
+    assert predictions(augmented.transform(test)) != predictions(plain.transform(test))
+    flipped = NeuralNetClassifier(config=IMAGES, horizontalFlip=True).fit(train)
+    assert predictions(flipped.transform(test)) not in (predictions(plain.transform(test)),
+                                                        predictions(augmented.transform(test)))
+
+
+def test_bad_augmentation_values_are_one_line_as_the_jvm_words_them(spark, train):
+    def refused(call):
+        with pytest.raises(SparktrainError) as caught:
+            call()
+        message = str(caught.value)
+        assert "\n" not in message and "Py4J" not in message, message
+        return message
+
+    # Refused when set, with the JVM config's words: the estimator never holds a bad value.
+    assert refused(lambda: NeuralNetClassifier(cropPadding=0)) \
+        == "data.augment.random_crop.padding: expected a whole number in [1, 1048576], got 0"
+    assert refused(lambda: NeuralNetClassifier().setCropPadding(1.5)) \
+        == "data.augment.random_crop.padding: expected a whole number in [1, 1048576], got 1.5"
+    assert refused(lambda: NeuralNetClassifier(horizontalFlip="maybe")) \
+        == "data.augment.horizontal_flip must be true or false, got 'maybe'"
+    # What needs the model's input shape is refused by the JVM when fit resolves the config.
+    tiles = tiles_df(spark, 16, 3)
+    assert refused(lambda: NeuralNetClassifier(config=IMAGES, cropPadding=3).fit(tiles)) \
+        == "data.augment.random_crop.padding must be in [1, 2] for 4x4 images (at most half the smaller side), got 3"
+    assert refused(lambda: NeuralNetClassifier(config=MLP, horizontalFlip=True).fit(train)) \
+        == "data.augment needs image inputs, model.input_shape [C, H, W], got input_shape [4]"
 
 
 def test_spark_conf_is_what_the_jvm_sets(spark, jar):

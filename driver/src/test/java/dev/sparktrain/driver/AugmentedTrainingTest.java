@@ -39,10 +39,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -69,18 +68,13 @@ class AugmentedTrainingTest {
     /** Unequal partitions: the second's rows start at global row 40, and it runs out of batches first. */
     private static final List<DataBlock> BLOCKS = List.of(TestBlocks.random(40, SIZE, CLASSES, 2, 1),
             TestBlocks.random(28, SIZE, CLASSES, 2, 2));
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     @BeforeAll
     static void start() {
-        sc = SparkFixture.context();
-        data = CachedBlocks.cache(sc.parallelize(BLOCKS, 2), 2, SIZE, "augmented");
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
+        data = CachedBlocks.cache(SPARK.sc().parallelize(BLOCKS, 2), 2, SIZE, "augmented");
     }
 
     private static TrainingConfig sync(int epochs) {
@@ -88,7 +82,7 @@ class AugmentedTrainingTest {
     }
 
     private static float[] sparkRun(TrainingConfig config) {
-        Trainer trainer = Trainer.builder(sc, SPEC, ADAM, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), SPEC, ADAM, config).build();
         trainer.fit(data, null);
         return trainer.server().params().toFloatVector();
     }
@@ -148,7 +142,7 @@ class AugmentedTrainingTest {
         NetworkSpec mlp = new NetworkSpec(new Shape(SIZE), List.of(new Dense(CLASSES, new Identity())),
                 new SoftmaxCrossEntropy());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.builder(sc, mlp, ADAM, sync(1)).build());
+                () -> Trainer.builder(SPARK.sc(), mlp, ADAM, sync(1)).build());
         assertEquals("data.augment needs image inputs, model.input_shape [C, H, W], got input_shape [72]",
                 e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> InProcessTrainer.fit(mlp, ADAM, sync(1), BLOCKS));
@@ -158,7 +152,7 @@ class AugmentedTrainingTest {
                                         List<TrainingListener> listeners) {
         TrainingCheckpoints store = new TrainingCheckpoints(new CheckpointStore(dir, policy.keep()),
                 Map.of("model", "cnn", "training", "sync"), config.seed());
-        return Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners).checkpointTo(store, policy).build();
+        return Trainer.builder(SPARK.sc(), SPEC, ADAM, config).listeners(listeners).checkpointTo(store, policy).build();
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Map;
 class PinnedResultsEncryptedOverTcpTest extends PinnedResultsTest {
 
     @Override
-    Map<String, String> sparkSettings() {
+    public Map<String, String> sparkSettings() {
         return Map.of("spark.sparktrain.channel.inMemory", "false",
                 "spark.authenticate", "true",
                 "spark.authenticate.secret", "pinned results' shared secret",

@@ -6,7 +6,7 @@ import java.util.Map;
 class PinnedResultsOverTcpTest extends PinnedResultsTest {
 
     @Override
-    Map<String, String> sparkSettings() {
+    public Map<String, String> sparkSettings() {
         return Map.of("spark.sparktrain.channel.inMemory", "false");
     }
 }

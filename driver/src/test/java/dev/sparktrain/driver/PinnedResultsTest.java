@@ -27,10 +27,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +42,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * same pipeline): main without the redesign gives these values too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PinnedResultsTest {
+class PinnedResultsTest implements SparkContextExtension.Settings {
 
     private static final int FEATURES = 5;
     private static final NetworkSpec MLP = new NetworkSpec(new Shape(FEATURES),
@@ -77,30 +76,26 @@ class PinnedResultsTest {
                         InnerStatePolicy.AVERAGE, Sgd.nesterov(0.7, 0.5)), 0, "87dc1df7c810800f"));
     }
 
-    private JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private CachedBlocks data;
 
     /** Spark settings of this class's context. */
-    Map<String, String> sparkSettings() {
+    @Override
+    public Map<String, String> sparkSettings() {
         return Map.of();
     }
 
     @BeforeAll
     void start() {
-        sc = SparkFixture.context(sparkSettings());
         // Unequal partitions: the second runs out of batches first, so means are weighted by samples.
-        data = CachedBlocks.cache(sc.parallelize(partitions(), 2), 2, FEATURES, "pinned");
-    }
-
-    @AfterAll
-    void stop() {
-        SparkFixture.stop();
+        data = CachedBlocks.cache(SPARK.sc().parallelize(partitions(), 2), 2, FEATURES, "pinned");
     }
 
     private float[] train(Case c, RoundTransport transport, ExchangeTopology topology, Path dir) {
         TrainingConfig config = c.config().withTransport(transport).withExchange(c.config().exchange()
                 .withTopology(topology));
-        Trainer.Builder builder = Trainer.builder(sc, c.spec(), c.optimizer(), config);
+        Trainer.Builder builder = Trainer.builder(SPARK.sc(), c.spec(), c.optimizer(), config);
         if (c.checkpointEvery() > 0) {
             builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(dir, 2), Map.of("model", "pinned"),
                     config.seed()), new CheckpointPolicy(1, c.checkpointEvery(), 2));

@@ -27,10 +27,8 @@ import dev.sparktrain.ps.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A round's metrics are reported while the next round's workers compute (the update's norms measured then): the
@@ -45,17 +43,8 @@ class ReportedNormsTest {
             List.of(new Dense(7, new Tanh()), new Dense(CLASSES, new Identity())), new SoftmaxCrossEntropy());
     private static final List<DataBlock> PARTITIONS = List.of(TestBlocks.random(48, FEATURES, CLASSES, 1.5, 1),
             TestBlocks.random(40, FEATURES, CLASSES, 1.5, 2));
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     /** Per round: the gradient's and the change's norms, the change relative to the parameters, the loss. */
     private static double[] numbers(double gradientNorm, double updateNorm, double updateRatio, double loss) {
@@ -71,8 +60,8 @@ class ReportedNormsTest {
                 seen.add(numbers(m.gradientNorm(), m.updateNorm(), m.updateRatio(), m.loss()));
             }
         };
-        CachedBlocks data = CachedBlocks.cache(sc.parallelize(PARTITIONS, 2), 2, FEATURES, "reported-norms");
-        Trainer.builder(sc, SPEC, optimizer, config.withTransport(RoundTransport.CHANNEL))
+        CachedBlocks data = CachedBlocks.cache(SPARK.sc().parallelize(PARTITIONS, 2), 2, FEATURES, "reported-norms");
+        Trainer.builder(SPARK.sc(), SPEC, optimizer, config.withTransport(RoundTransport.CHANNEL))
                 .listeners(List.of(listener)).build().fit(data, null);
         return seen;
     }

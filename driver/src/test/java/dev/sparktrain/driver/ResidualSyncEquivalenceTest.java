@@ -31,10 +31,8 @@ import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,17 +48,8 @@ class ResidualSyncEquivalenceTest {
     private static final int CLASSES = 3;
     private static final int BATCH = 8;
     private static final long SEED = 11;
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     private static Conv2d conv(int filters, int stride) {
         return new Conv2d(filters, Size2.square(3), Size2.square(stride), Padding.SAME, Size2.square(1), true,
@@ -84,8 +73,8 @@ class ResidualSyncEquivalenceTest {
         INDArray init = spec.initialParameters(SEED, DataType.FLOAT);
         Adam adam = Adam.defaults(0.01);
 
-        CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, (int) IMAGE.size(), "residual");
-        Trainer trainer = Trainer.builder(sc, spec, adam, TrainingConfig.sync(1, BATCH, 2, SEED)).build();
+        CachedBlocks data = CachedBlocks.cache(SPARK.sc().parallelize(blocks, 2), 2, (int) IMAGE.size(), "residual");
+        Trainer trainer = Trainer.builder(SPARK.sc(), spec, adam, TrainingConfig.sync(1, BATCH, 2, SEED)).build();
         ParameterServer server = trainer.server();
         assertEquals(6, trainer.roundsPerEpoch(data));
         List<EpochMetrics> history = trainer.fit(data, null);

@@ -24,10 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,19 +42,14 @@ class StopAndRerunTest {
     private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
             List.of(new Dense(6, new Relu()), new Dense(3, new Identity())), new SoftmaxCrossEntropy());
     private static final Adam ADAM = Adam.defaults(0.02);
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     @BeforeAll
     static void start() {
-        sc = SparkFixture.context();
-        data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
+        data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
                 TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "stop");
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
     }
 
     /** At (epoch, round): runs {@code action} once, then fails the block as a lost worker does. */
@@ -87,7 +81,7 @@ class StopAndRerunTest {
     }
 
     private static Trainer.Builder trainer(TrainingConfig config, List<TrainingListener> listeners) {
-        return Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners);
+        return Trainer.builder(SPARK.sc(), SPEC, ADAM, config).listeners(listeners);
     }
 
     private static List<String> records(Path file) throws IOException {

@@ -50,10 +50,7 @@ public final class EvaluationSum implements java.io.Serializable {
                     + scores.length);
         }
         for (int i = 0; i < actual.length; i++) {
-            int a = actual[i];
-            if (a < 0 || a >= classes) {
-                throw new IllegalArgumentException("class label " + a + " is outside [0, " + (classes - 1) + "]");
-            }
+            int a = checkedLabel(actual[i]);
             int offset = i * classes;
             float own = scores[offset + a];
             int predicted = 0;
@@ -68,16 +65,48 @@ public final class EvaluationSum implements java.io.Serializable {
                     higher++;
                 }
             }
-            confusion[a * classes + predicted]++;
-            for (int k = higher; k < topKHits.length; k++) {
-                topKHits[k]++;
-            }
-            if (classes == 2) {
-                int bin = Math.min(BINS - 1, Math.max(0, (int) (scores[offset + 1] * BINS)));
-                (a == 1 ? scoreHistogramPositive : scoreHistogramNegative)[bin]++;
-            }
+            addRow(a, predicted, higher, classes == 2 ? scores[offset + 1] : 0);
         }
         return addLoss(meanLoss, actual.length);
+    }
+
+    /**
+     * Adds a batch of a binary model with one sigmoid output: its mean loss, the actual class of every row and the
+     * class-1 probability p of every row. The predicted class is {@link TaskKind#binaryClass}'s, as predict's, so
+     * p = 0.5 counts as class 1 (the arg-max of (1 − p, p) would pick class 0 there); the label is in the top 1 iff it
+     * is the predicted class. Changes this sum in place.
+     */
+    public EvaluationSum addBinary(double meanLoss, int[] actual, float[] classOneProbability) {
+        if (classes != 2 || classOneProbability.length != actual.length) {
+            throw new IllegalArgumentException("expected " + actual.length + " class-1 probabilities of a 2-class"
+                    + " evaluation, got " + classOneProbability.length + " for " + classes + " classes");
+        }
+        for (int i = 0; i < actual.length; i++) {
+            int a = checkedLabel(actual[i]);
+            float p = classOneProbability[i];
+            int predicted = TaskKind.binaryClass(p);
+            addRow(a, predicted, predicted == a ? 0 : 1, p);
+        }
+        return addLoss(meanLoss, actual.length);
+    }
+
+    private int checkedLabel(int a) {
+        if (a < 0 || a >= classes) {
+            throw new IllegalArgumentException("class label " + a + " is outside [0, " + (classes - 1) + "]");
+        }
+        return a;
+    }
+
+    /** One row: its actual and predicted class, how many other classes rank at least as high, its class-1 score. */
+    private void addRow(int actual, int predicted, int higher, float classOneScore) {
+        confusion[actual * classes + predicted]++;
+        for (int k = higher; k < topKHits.length; k++) {
+            topKHits[k]++;
+        }
+        if (classes == 2) {
+            int bin = Math.min(BINS - 1, Math.max(0, (int) (classOneScore * BINS)));
+            (actual == 1 ? scoreHistogramPositive : scoreHistogramNegative)[bin]++;
+        }
     }
 
     public EvaluationSum merge(EvaluationSum other) {

@@ -13,7 +13,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Evaluates a model on a cached data set as one Spark job: the loss, and for classifiers the confusion matrix, top-k
@@ -62,11 +61,7 @@ public final class Evaluator {
         switch (kind) {
             case REGRESSION -> sum.addLoss(loss, batch.rows());
             case MULTICLASS -> sum.addScores(loss, batch.labels().toIntVector(), rowMajor(spec.loss().predict(output)));
-            case BINARY -> {
-                // One sigmoid output p: scores (1 − p, p) for classes 0 and 1.
-                INDArray p = spec.loss().predict(output).reshape(batch.rows(), 1);
-                sum.addScores(loss, batch.labels().toIntVector(), rowMajor(Nd4j.hstack(p.rsub(1), p)));
-            }
+            case BINARY -> sum.addBinary(loss, batch.labels().toIntVector(), rowMajor(spec.loss().predict(output)));
         }
     }
 

@@ -7,10 +7,17 @@ import java.util.Set;
 public enum TaskKind {
     /** C ≥ 2 classes; the prediction is the highest score. */
     MULTICLASS,
-    /** One sigmoid output: class 1 when its probability is ≥ 0.5. */
+    /** One sigmoid output: class 1 when its probability is ≥ {@link #BINARY_THRESHOLD}. */
     BINARY,
     /** Real-valued outputs: loss only. */
     REGRESSION;
+
+    /**
+     * The class-1 probability from which a binary model predicts class 1, inclusive: evaluation, predict, the Spark ML
+     * model and the ONNX export all decide through {@link #binaryClass}, so p = 0.5 exactly (a logit of 0) is class 1
+     * everywhere.
+     */
+    public static final float BINARY_THRESHOLD = 0.5f;
 
     private static final Set<String> MULTICLASS_LOSSES = Set.of("softmax_cross_entropy", "nll", "hinge",
             "squared_hinge", "softmax_focal");
@@ -36,5 +43,10 @@ public enum TaskKind {
             case BINARY -> 2;
             case REGRESSION -> 0;
         };
+    }
+
+    /** The class a binary model predicts from its class-1 probability {@code p}. */
+    public static int binaryClass(float p) {
+        return p >= BINARY_THRESHOLD ? 1 : 0;
     }
 }

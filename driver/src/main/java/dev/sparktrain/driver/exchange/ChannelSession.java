@@ -49,10 +49,14 @@ final class ChannelSession implements RoundSession {
         });
     }
 
-    /** The driver's work for the wait runs once the round's task is out, before the results are awaited. */
+    /**
+     * The driver's work for the wait runs once the round's task is out, before the results are awaited, unless the
+     * workers run on the driver's cores (local mode's in-memory links): there it would take a core from a worker, and
+     * it runs while they wait for their next task instead, on the cores they lend.
+     */
     @Override
     public boolean overlapsDriverWork() {
-        return true;
+        return !workers.links().sharesDriverCores();
     }
 
     @Override

@@ -36,10 +36,17 @@ final class ChannelTransport implements SparkTransport {
     private static final int POLL_MILLIS = 200;
     /** Spark setting: whether local mode's channel goes through memory (the default) or TCP. */
     static final String IN_MEMORY = "spark.sparktrain.channel.inMemory";
-    /** Spark setting: how long the in-memory channel's ends spin for a message before they park. */
+    /** Spark setting: how long the in-memory channel's driver end spins for a result before it parks. */
     static final String SPIN_MICROS = "spark.sparktrain.channel.spinMicros";
     /** The spin's default, in microseconds (docs/performance.md: measured against 0 and longer spins). */
     static final long DEFAULT_SPIN_MICROS = 200;
+    /**
+     * Spark setting: how long a worker on the in-memory channel spins for its next task, not counting the time it
+     * lends its core to the driver's passes, before it parks.
+     */
+    static final String WORKER_SPIN_MICROS = "spark.sparktrain.channel.workerSpinMicros";
+    /** The workers' spin's default, in microseconds (docs/performance.md, session 13). */
+    static final long DEFAULT_WORKER_SPIN_MICROS = 1000;
 
     private final JavaSparkContext sc;
     private final ExchangeTopology topology;
@@ -131,7 +138,8 @@ final class ChannelTransport implements SparkTransport {
 
     private WorkerLinks openLinks(int partitions) throws IOException {
         if (inMemory) {
-            return MemoryLinks.open(partitions, POLL_MILLIS, spinNanos(sc), this::checkAlive);
+            return MemoryLinks.open(partitions, POLL_MILLIS, spinNanos(sc, SPIN_MICROS, DEFAULT_SPIN_MICROS),
+                    spinNanos(sc, WORKER_SPIN_MICROS, DEFAULT_WORKER_SPIN_MICROS), this::checkAlive);
         }
         // Where Spark's own driver endpoint listens and is reached (the bind address defaults to the host).
         String host = sc.getConf().get("spark.driver.host");
@@ -144,13 +152,13 @@ final class ChannelTransport implements SparkTransport {
                 SocketLinks.OPENING_MILLIS, this::checkAlive, security);
     }
 
-    /** {@value #SPIN_MICROS} in nanoseconds; one clear line when it is not microseconds in [0, 1 s]. */
-    static long spinNanos(JavaSparkContext sc) {
-        return spinNanos(sc.getConf().get(SPIN_MICROS, Long.toString(DEFAULT_SPIN_MICROS)));
+    /** Spin setting {@code key} in nanoseconds; one clear line when it is not microseconds in [0, 1 s]. */
+    private static long spinNanos(JavaSparkContext sc, String key, long defaultMicros) {
+        return spinNanos(key, sc.getConf().get(key, Long.toString(defaultMicros)));
     }
 
-    /** A {@value #SPIN_MICROS} value in nanoseconds. */
-    static long spinNanos(String setting) {
+    /** A value of spin setting {@code key} in nanoseconds. */
+    static long spinNanos(String key, String setting) {
         String value = setting.trim();
         try {
             long micros = Long.parseLong(value);
@@ -160,7 +168,7 @@ final class ChannelTransport implements SparkTransport {
         } catch (NumberFormatException e) {
             // the message below says what is expected
         }
-        throw new IllegalArgumentException(SPIN_MICROS + " must be a whole number of microseconds in [0, 1000000], got '"
+        throw new IllegalArgumentException(key + " must be a whole number of microseconds in [0, 1000000], got '"
                 + value + "'");
     }
 

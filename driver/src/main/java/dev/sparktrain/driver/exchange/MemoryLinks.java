@@ -1,5 +1,6 @@
 package dev.sparktrain.driver.exchange;
 
+import dev.sparktrain.ps.fused.DriverCores;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.SecureRandom;
@@ -30,6 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  * worker waiting for its next task (the driver's update, short) spins, the driver waiting for results (the workers'
  * compute, long) parks at once, and on a loaded machine, where every wait grows, nobody spins on cores that others
  * need. A spin yields the core every few checks (docs/performance.md has the measured costs).
+ * <p>The workers here run on the driver's cores, so a worker waiting for its next task lends its core to the
+ * driver's passes over the vector ({@link DriverCores#lending}) as it spins: the update's blocks then run on threads
+ * that are awake already, and the worker starts the next task on the core it holds. Its spin ({@code
+ * workerSpinNanos}) counts only the time it did not lend.
  */
 final class MemoryLinks implements WorkerLinks {
 
@@ -43,6 +48,8 @@ final class MemoryLinks implements WorkerLinks {
     private final long key;
     private final int pollMillis;
     private final long spinNanos;
+    private final long workerSpinNanos;
+    private final DriverCores driverCores = DriverCores.shared();
     private final MessageChannel.Liveness liveness;
     private final Mailbox[] mailboxes;
 
@@ -86,10 +93,12 @@ final class MemoryLinks implements WorkerLinks {
         }
     }
 
-    private MemoryLinks(long key, int workers, int pollMillis, long spinNanos, MessageChannel.Liveness liveness) {
+    private MemoryLinks(long key, int workers, int pollMillis, long spinNanos, long workerSpinNanos,
+                        MessageChannel.Liveness liveness) {
         this.key = key;
         this.pollMillis = pollMillis;
         this.spinNanos = spinNanos;
+        this.workerSpinNanos = workerSpinNanos;
         this.liveness = liveness;
         this.mailboxes = new Mailbox[workers];
         for (int p = 0; p < workers; p++) {
@@ -98,15 +107,18 @@ final class MemoryLinks implements WorkerLinks {
     }
 
     /**
-     * Opens {@code workers} workers' queues; waits spin for up to {@code spinNanos} before they park, and check
-     * {@code liveness} every {@code pollMillis}.
+     * Opens {@code workers} workers' queues; the driver's waits spin for up to {@code spinNanos} before they park, the
+     * workers' for up to {@code workerSpinNanos} of not lending, and the driver's check {@code liveness} every
+     * {@code pollMillis}.
      */
-    static MemoryLinks open(int workers, int pollMillis, long spinNanos, MessageChannel.Liveness liveness) {
-        if (spinNanos < 0) {
-            throw new IllegalArgumentException("a spin must be >= 0 ns, got " + spinNanos);
+    static MemoryLinks open(int workers, int pollMillis, long spinNanos, long workerSpinNanos,
+                            MessageChannel.Liveness liveness) {
+        if (spinNanos < 0 || workerSpinNanos < 0) {
+            throw new IllegalArgumentException("a spin must be >= 0 ns, got " + spinNanos + " and " + workerSpinNanos);
         }
         while (true) {
-            MemoryLinks links = new MemoryLinks(RANDOM.nextLong(), workers, pollMillis, spinNanos, liveness);
+            MemoryLinks links = new MemoryLinks(RANDOM.nextLong(), workers, pollMillis, spinNanos, workerSpinNanos,
+                    liveness);
             if (OPEN.putIfAbsent(links.key, links) == null) {
                 return links;
             }
@@ -116,6 +128,11 @@ final class MemoryLinks implements WorkerLinks {
     @Override
     public WorkerEndpoint endpoint() {
         return new Endpoint(key);
+    }
+
+    @Override
+    public boolean sharesDriverCores() {
+        return true;
     }
 
     /** Nothing to wait for: messages wait in the queues until their worker takes them. */
@@ -152,12 +169,12 @@ final class MemoryLinks implements WorkerLinks {
         BlockingQueue<Envelope> queue = mailboxes[partition].toDriver;
         Wait waits = mailboxes[partition].driverWaits;
         long start = System.nanoTime();
-        Envelope message = waits.spin(queue::poll, spinNanos);
+        Envelope message = waits.spin(queue::poll, spinNanos, null);
         try {
             while (message == null && (message = queue.poll(pollMillis, TimeUnit.MILLISECONDS)) == null) {
                 liveness.check();
             }
-            waits.record(System.nanoTime() - start, spinNanos);
+            waits.record(start, spinNanos);
             return message;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -165,39 +182,54 @@ final class MemoryLinks implements WorkerLinks {
         }
     }
 
-    /** One waiting end of a link: the running mean of its waits, and its spin. Used by one thread at a time. */
+    /**
+     * One waiting end of a link: the running mean of its idle waits, and its spin. Used by one thread at a time.
+     * A wait's time lent to the driver's passes is work, not idleness: it counts neither in the spin nor in the mean.
+     */
     private static final class Wait {
         private long meanNanos;
+        /** The time the current wait has lent to the driver's passes. */
+        private long lentNanos;
 
         /**
-         * Adds a wait to the running mean (weight 1/8: a few rounds follow a change of pace), counting a long wait
-         * (between blocks, an evaluation) as twice the spin: long enough to stop spinning, short enough to start again
-         * within a few rounds once the waits are short.
+         * Adds a wait that began at {@code start} to the running mean (weight 1/8: a few rounds follow a change of
+         * pace), counting a long wait (between blocks, an evaluation) as twice the spin: long enough to stop spinning,
+         * short enough to start again within a few rounds once the waits are short.
          */
-        void record(long nanos, long spinNanos) {
-            meanNanos += (Math.min(nanos, 2 * spinNanos) - meanNanos) / 8;
+        void record(long start, long spinNanos) {
+            long idle = System.nanoTime() - start - lentNanos;
+            meanNanos += (Math.min(idle, 2 * spinNanos) - meanNanos) / 8;
         }
 
         /**
-         * {@code take}'s first message within {@code spinNanos}, when the waits have been that short lately; else
-         * null at once. Yields every few checks: on a machine with fewer cores than runnable threads, the thread it
+         * {@code take}'s first message within {@code spinNanos} of not lending, when the waits have been that short
+         * lately; else null at once. With {@code cores} (null: none), the spin runs the blocks of the driver's passes
+         * as they come. Yields every few checks: on a machine with fewer cores than runnable threads, the thread it
          * waits for may need this core.
          */
-        Envelope spin(java.util.function.Supplier<Envelope> take, long spinNanos) {
+        Envelope spin(java.util.function.Supplier<Envelope> take, long spinNanos, DriverCores cores) {
+            lentNanos = 0;
             Envelope message = take.get();
             if (message != null || spinNanos == 0 || meanNanos > spinNanos) {
                 return message;
             }
-            long until = System.nanoTime() + spinNanos;
-            for (int checks = 1; ; checks++) {
-                if ((checks & 15) == 0) {
-                    Thread.yield();
-                } else {
-                    Thread.onSpinWait();
-                }
-                message = take.get();
-                if (message != null || System.nanoTime() - until > 0) {
-                    return message;
+            try (DriverCores.Lending lending = cores == null ? null : cores.lending()) {
+                long until = System.nanoTime() + spinNanos;
+                for (int checks = 1; ; checks++) {
+                    long before = System.nanoTime();
+                    if (lending != null && lending.lend()) {
+                        long lent = System.nanoTime() - before;
+                        lentNanos += lent;
+                        until += lent;
+                    } else if ((checks & 15) == 0) {
+                        Thread.yield();
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                    message = take.get();
+                    if (message != null || System.nanoTime() - until > 0) {
+                        return message;
+                    }
                 }
             }
         }
@@ -289,7 +321,8 @@ final class MemoryLinks implements WorkerLinks {
                 @Override
                 public Envelope receive() throws IOException {
                     long start = System.nanoTime();
-                    Envelope message = mailbox.workerWaits.spin(mailbox.toWorker::poll, links.spinNanos);
+                    Envelope message = mailbox.workerWaits.spin(mailbox.toWorker::poll, links.workerSpinNanos,
+                            links.driverCores);
                     while (message == null && (message = mailbox.toWorker.poll()) == null) {
                         LockSupport.parkNanos(this, RECHECK_NANOS);
                         if (Thread.interrupted()) {
@@ -297,7 +330,7 @@ final class MemoryLinks implements WorkerLinks {
                             throw new InterruptedIOException("interrupted while waiting for the driver");
                         }
                     }
-                    mailbox.workerWaits.record(System.nanoTime() - start, links.spinNanos);
+                    mailbox.workerWaits.record(start, links.workerSpinNanos);
                     links.wakeChildren(partition);
                     if (message == CLOSED) {
                         throw new IOException("the driver closed the channel");

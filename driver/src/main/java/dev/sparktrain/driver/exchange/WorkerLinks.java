@@ -34,6 +34,14 @@ interface WorkerLinks extends AutoCloseable {
         }
     }
 
+    /**
+     * Whether the workers run on the driver's own cores (in its JVM): then driver work overlapped with theirs only
+     * takes their cores, and is better done while they wait.
+     */
+    default boolean sharesDriverCores() {
+        return false;
+    }
+
     /** Bytes through these links so far ({@link LinkBytes#ZERO} in memory, where nothing is encoded). */
     default LinkBytes bytes() {
         return LinkBytes.ZERO;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.ExchangeConfig;
-import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.ModeSetup;
 import dev.sparktrain.driver.RoundTransport;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -33,10 +33,9 @@ import dev.sparktrain.ps.optim.Sgd;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -44,18 +43,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 class ResumeTest {
 
     private static final int FEATURES = 4;
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     @BeforeAll
     static void start() {
-        sc = SparkFixture.context();
-        data = CachedBlocks.cache(sc.parallelize(List.of(block(70, 1), block(45, 2)), 2), 2, FEATURES, "resume");
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
+        data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(block(70, 1), block(45, 2)), 2), 2, FEATURES,
+                "resume");
     }
 
     private static DataBlock block(int rows, long seed) {
@@ -90,7 +85,7 @@ class ResumeTest {
                                    List<TrainingListener> listeners) {
         TrainingCheckpoints store = new TrainingCheckpoints(new CheckpointStore(dir, policy.keep()),
                 Map.of("model", "mlp", "training", config.mode().configName()), config.seed());
-        return Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners).checkpointTo(store, policy).build();
+        return Trainer.builder(SPARK.sc(), SPEC, ADAM, config).listeners(listeners).checkpointTo(store, policy).build();
     }
 
     private void stopAndResumeEqualsUninterrupted(TrainingConfig config, CheckpointPolicy policy, int crashEpoch,

@@ -59,6 +59,19 @@ class EvaluationSumTest {
     }
 
     @Test
+    void aBinaryModelsClassOneStartsAtOneHalfInclusive() {
+        // p = 0.5 is class 1 (as predict decides), so row 1 is right and row 2 wrong; top-1 is the predicted class.
+        EvaluationSum e = new EvaluationSum(2).addBinary(0.7, new int[] {0, 1, 0, 1}, new float[] {0.2f, 0.5f, 0.5f,
+            0.4999999f});
+        assertArrayEquals(new long[] {1, 1}, e.confusionMatrix()[0]);
+        assertArrayEquals(new long[] {1, 1}, e.confusionMatrix()[1]);
+        assertEquals(0.5, e.accuracy(), 1e-12);
+        assertEquals(1.0, e.topK(2), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationSum(3).addBinary(0, new int[] {0},
+                new float[] {0.5f}));
+    }
+
+    @Test
     void mergingIsAdditionAndEmptyIsTheIdentity() {
         EvaluationSum merged = new EvaluationSum(3).merge(threeRows()).merge(threeRows()).merge(new EvaluationSum(3));
         assertEquals(6, merged.count());

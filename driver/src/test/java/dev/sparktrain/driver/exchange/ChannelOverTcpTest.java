@@ -6,7 +6,7 @@ import java.util.Map;
 class ChannelOverTcpTest extends ChannelTransportTest {
 
     @Override
-    Map<String, String> sparkSettings() {
+    public Map<String, String> sparkSettings() {
         return Map.of(ChannelTransport.IN_MEMORY, "false");
     }
 

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.SparkFixture;
 import dev.sparktrain.driver.RoundTransport;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -32,13 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -49,17 +48,19 @@ import org.nd4j.linalg.api.buffer.DataType;
  * runs the same over TCP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ChannelTransportTest {
+class ChannelTransportTest implements SparkContextExtension.Settings {
 
     private static final int FEATURES = 5;
     private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
             List.of(new Dense(6, new Relu()), new Dense(3, new Identity())), new SoftmaxCrossEntropy());
     private static final Adam ADAM = Adam.defaults(0.02);
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     /** Spark settings of this class's context. */
-    Map<String, String> sparkSettings() {
+    @Override
+    public Map<String, String> sparkSettings() {
         return Map.of();
     }
 
@@ -69,20 +70,14 @@ class ChannelTransportTest {
 
     @BeforeAll
     void start() {
-        sc = SparkFixture.context(sparkSettings());
         // Unequal partitions: the second runs out of batches before the first.
-        data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
+        data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(TestBlocks.random(90, FEATURES, 3, 1, 1),
                 TestBlocks.random(61, FEATURES, 3, 1, 2)), 2), 2, FEATURES, "channel");
-    }
-
-    @AfterAll
-    void stop() {
-        SparkFixture.stop();
     }
 
     private static ParameterServer train(TrainingConfig config, List<TrainingListener> listeners, Path checkpoints,
                                          CheckpointPolicy policy) {
-        Trainer.Builder builder = Trainer.builder(sc, SPEC, ADAM, config).listeners(listeners);
+        Trainer.Builder builder = Trainer.builder(SPARK.sc(), SPEC, ADAM, config).listeners(listeners);
         if (checkpoints != null) {
             builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(checkpoints, policy.keep()),
                     Map.of("model", "mlp"), config.seed()), policy);
@@ -100,7 +95,7 @@ class ChannelTransportTest {
 
     @Test
     void localModeTakesTheExpectedLinks() {
-        assertEquals(expectInMemory(), ChannelTransport.inMemory(sc));
+        assertEquals(expectInMemory(), ChannelTransport.inMemory(SPARK.sc()));
     }
 
     @Test
@@ -132,7 +127,6 @@ class ChannelTransportTest {
         assertArrayEquals(job, channel);
     }
 
-
     /** Counts the Spark jobs started while it listens. */
     private static final class JobCount extends SparkListener {
         private final AtomicInteger started = new AtomicInteger();
@@ -146,13 +140,13 @@ class ChannelTransportTest {
     /** The Spark jobs {@code fit} started, once Spark's listener bus has delivered their events. */
     private static int jobsStartedBy(Runnable fit) throws TimeoutException {
         JobCount count = new JobCount();
-        sc.sc().addSparkListener(count);
+        SPARK.sc().sc().addSparkListener(count);
         try {
             fit.run();
-            sc.sc().listenerBus().waitUntilEmpty();
+            SPARK.sc().sc().listenerBus().waitUntilEmpty();
             return count.started.get();
         } finally {
-            sc.sc().removeSparkListener(count);
+            SPARK.sc().sc().removeSparkListener(count);
         }
     }
 
@@ -162,18 +156,18 @@ class ChannelTransportTest {
         TrainingConfig config = TrainingConfig.sync(3, 16, 2, 12).withTransport(RoundTransport.CHANNEL);
         // Three epochs, each cut into blocks by checkpoints every two rounds: all in one job.
         assertEquals(1, jobsStartedBy(() -> train(config, List.of(), dir, new CheckpointPolicy(1, 2, 2))));
-        assertEquals(0, sc.statusTracker().getActiveJobIds().length, "training must end its workers' job");
+        assertEquals(0, SPARK.sc().statusTracker().getActiveJobIds().length, "training must end its workers' job");
         // With a test set, each epoch's evaluation ends the workers' job: a job of rounds and an evaluation per epoch.
-        Trainer trainer = Trainer.builder(sc, SPEC, ADAM, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), SPEC, ADAM, config).build();
         assertEquals(6, jobsStartedBy(() -> trainer.fit(data, data)));
-        assertEquals(0, sc.statusTracker().getActiveJobIds().length);
+        assertEquals(0, SPARK.sc().statusTracker().getActiveJobIds().length);
     }
 
     @Test
     void aBlockWhoseJobIsLostRunsAgainFromItsStartAndGivesTheSameParameters() {
         TrainingConfig config = TrainingConfig.sync(2, 16, 2, 8).withTransport(RoundTransport.CHANNEL);
         float[] uninterrupted = train(config, List.of(), null, null).params().toFloatVector();
-        CancelBlockOnce cancel = new CancelBlockOnce(sc, 2, 2);
+        CancelBlockOnce cancel = new CancelBlockOnce(SPARK.sc(), 2, 2);
         float[] restarted = train(config, List.of(cancel), null, null).params().toFloatVector();
         assertArrayEquals(uninterrupted, restarted, "a restarted block must give bitwise the same parameters");
         // Epoch 2 (6 rounds) ran rounds 0..2 (and maybe 3), lost its job, and ran again from round 0.
@@ -187,7 +181,7 @@ class ChannelTransportTest {
         TrainingConfig config = TrainingConfig.sync(2, 8, 2, 11).withMode(TrainingMode.AVERAGE, 2,
                 InnerStatePolicy.KEEP, null).withTransport(RoundTransport.CHANNEL);
         float[] uninterrupted = train(config, List.of(), null, null).params().toFloatVector();
-        CancelBlockOnce cancel = new CancelBlockOnce(sc, 2, 3);
+        CancelBlockOnce cancel = new CancelBlockOnce(SPARK.sc(), 2, 3);
         float[] restarted = train(config, List.of(cancel), null, null).params().toFloatVector();
         assertArrayEquals(uninterrupted, restarted);
         cancel.assertRanAgainFromTheStart(6);
@@ -199,7 +193,7 @@ class ChannelTransportTest {
         NetworkSpec wrong = new NetworkSpec(new Shape(4), List.of(new Dense(3, new Identity())),
                 new SoftmaxCrossEntropy());
         TrainingConfig config = TrainingConfig.sync(1, 16, 2, 9).withTransport(RoundTransport.CHANNEL);
-        Trainer trainer = Trainer.builder(sc, wrong, ADAM, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), wrong, ADAM, config).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(data, null));
         assertTrue(e.getMessage().startsWith("worker 0 failed: "), e.getMessage());
         // The failed block's job is gone: the next run gets both task slots.
@@ -209,14 +203,14 @@ class ChannelTransportTest {
     @Test
     void withMoreWorkersThanTaskSlotsBlocksRunOneJobPerRoundAndGiveTheSameParameters() {
         // Three workers on local[2]: a barrier stage could never start, so each block falls back to a job per round.
-        CachedBlocks three = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(20, FEATURES, 3, 1, 1),
+        CachedBlocks three = CachedBlocks.cache(SPARK.sc().parallelize(List.of(TestBlocks.random(20, FEATURES, 3, 1, 1),
                 TestBlocks.random(20, FEATURES, 3, 1, 2), TestBlocks.random(20, FEATURES, 3, 1, 3)), 3), 3, FEATURES,
                 "three");
         TrainingConfig config = TrainingConfig.sync(1, 8, 3, 1).withMode(TrainingMode.AVERAGE, 2,
                 InnerStatePolicy.KEEP, null);
         float[][] params = new float[2][];
         for (RoundTransport transport : RoundTransport.values()) {
-            Trainer trainer = Trainer.builder(sc, SPEC, ADAM, config.withTransport(transport)).build();
+            Trainer trainer = Trainer.builder(SPARK.sc(), SPEC, ADAM, config.withTransport(transport)).build();
             trainer.fit(three, null);
             params[transport.ordinal()] = trainer.server().params().toFloatVector();
         }

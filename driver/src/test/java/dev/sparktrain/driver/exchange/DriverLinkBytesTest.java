@@ -3,7 +3,7 @@ package dev.sparktrain.driver.exchange;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.ExchangeTopology;
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
@@ -28,13 +28,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -52,24 +50,16 @@ class DriverLinkBytesTest {
             new Dense(128, new Relu()), new Dense(10, new Identity())), new SoftmaxCrossEntropy());
     private static final int ROUNDS = 3;
     private static final int BATCH = 8;
-    private JavaSparkContext sc;
-
-    @BeforeAll
-    void start() {
-        sc = SparkFixture.context(Map.of("spark.master", "local[8]", ChannelTransport.IN_MEMORY, "false"));
-    }
-
-    @AfterAll
-    void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension(Map.of("spark.master", "local[8]",
+            ChannelTransport.IN_MEMORY, "false"));
 
     private CachedBlocks data(int workers) {
         List<DataBlock> blocks = new ArrayList<>();
         for (int p = 0; p < workers; p++) {
             blocks.add(TestBlocks.random(2 * BATCH * ROUNDS, FEATURES, 10, 1, p));
         }
-        return CachedBlocks.cache(sc.parallelize(blocks, workers), workers, FEATURES, "bytes" + workers);
+        return CachedBlocks.cache(SPARK.sc().parallelize(blocks, workers), workers, FEATURES, "bytes" + workers);
     }
 
     private static Map<String, RoundTask> tasks() {
@@ -111,7 +101,7 @@ class DriverLinkBytesTest {
         for (int workers : new int[] {2, 4, 8}) {
             CachedBlocks data = data(workers);
             for (ExchangeTopology topology : ExchangeTopology.values()) {
-                SparkTransport transport = SparkTransport.channel(sc, topology);
+                SparkTransport transport = SparkTransport.channel(SPARK.sc(), topology);
                 for (Map.Entry<String, RoundTask> task : tasks().entrySet()) {
                     LinkBytes b = perRound(transport, data, task.getValue(), transport::driverLinkBytes);
                     print("channel-tcp", topology, task.getKey(), workers, b);
@@ -150,15 +140,15 @@ class DriverLinkBytesTest {
                 }
             }
         };
-        sc.sc().addSparkListener(counter);
+        SPARK.sc().sc().addSparkListener(counter);
         Map<String, Long> seen = new HashMap<>();
         try {
             for (int workers : new int[] {2, 4, 8}) {
                 CachedBlocks data = data(workers);
                 for (ExchangeTopology topology : ExchangeTopology.values()) {
-                    LinkBytes b = perRound(SparkTransport.jobs(sc, topology), data, tasks().get("sync"), () -> {
+                    LinkBytes b = perRound(SparkTransport.jobs(SPARK.sc(), topology), data, tasks().get("sync"), () -> {
                         try {
-                            sc.sc().listenerBus().waitUntilEmpty();
+                            SPARK.sc().sc().listenerBus().waitUntilEmpty();
                         } catch (java.util.concurrent.TimeoutException e) {
                             throw new IllegalStateException(e);
                         }
@@ -170,7 +160,7 @@ class DriverLinkBytesTest {
                 data.release();
             }
         } finally {
-            sc.sc().removeSparkListener(counter);
+            SPARK.sc().sc().removeSparkListener(counter);
         }
         assertTrue(seen.get("tree8") <= 1.25 * seen.get("tree2"), seen.toString());
         assertTrue(seen.get("star8") >= 3.5 * seen.get("star2"), seen.toString());

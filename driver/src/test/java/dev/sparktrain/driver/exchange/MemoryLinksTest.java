@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sparktrain.ps.fused.DriverCores;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The in-memory links: a round's task posted to every worker reaches each one through the wake-up tree, replies come
- * back per partition, and closing or interrupting ends a worker's wait with an error.
+ * back per partition, closing or interrupting ends a worker's wait with an error, and a waiting worker runs blocks of
+ * the driver's passes.
  */
 class MemoryLinksTest {
 
@@ -72,7 +77,7 @@ class MemoryLinksTest {
     @ParameterizedTest(name = "spin {0} ns")
     @ValueSource(longs = {0, 200_000, 50_000_000})
     void everyWorkerGetsEveryRoundsTaskAndRepliesInItsOwnQueue(long spinNanos) throws Exception {
-        MemoryLinks links = MemoryLinks.open(WORKERS, 50, spinNanos, () -> { });
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, spinNanos, spinNanos, () -> { });
         try {
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
             for (int round = 0; round < 200; round++) {
@@ -87,7 +92,7 @@ class MemoryLinksTest {
 
     @Test
     void aTaskSentBeforeAWorkerConnectsWaitsForIt() throws Exception {
-        MemoryLinks links = MemoryLinks.open(WORKERS, 50, SPIN, () -> { });
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, SPIN, SPIN, () -> { });
         try {
             links.sendToAll(WORKERS, MessageChannel.TASK, "early");
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
@@ -100,7 +105,7 @@ class MemoryLinksTest {
 
     @Test
     void closingEndsEveryWaitingWorkerWithAnError() throws Exception {
-        MemoryLinks links = MemoryLinks.open(WORKERS, 50, SPIN, () -> { });
+        MemoryLinks links = MemoryLinks.open(WORKERS, 50, SPIN, SPIN, () -> { });
         List<CompletableFuture<Integer>> workers = echoWorkers(links);
         // One round first: every worker has connected, and waits for the next task when the driver closes.
         links.sendToAll(WORKERS, MessageChannel.TASK, "only");
@@ -117,7 +122,7 @@ class MemoryLinksTest {
 
     @Test
     void anInterruptedWorkerStopsWaiting() throws Exception {
-        MemoryLinks links = MemoryLinks.open(1, 50, SPIN, () -> { });
+        MemoryLinks links = MemoryLinks.open(1, 50, SPIN, SPIN, () -> { });
         try {
             CompletableFuture<Throwable> failure = new CompletableFuture<>();
             Thread worker = new Thread(() -> {
@@ -140,20 +145,67 @@ class MemoryLinksTest {
 
     @Test
     void aSpinIsAWholeNumberOfMicrosecondsFromZeroToASecond() {
-        assertEquals(0, ChannelTransport.spinNanos("0"));
-        assertEquals(200_000, ChannelTransport.spinNanos(" 200 "));
+        assertEquals(0, ChannelTransport.spinNanos(ChannelTransport.SPIN_MICROS, "0"));
+        assertEquals(200_000, ChannelTransport.spinNanos(ChannelTransport.SPIN_MICROS, " 200 "));
         for (String bad : List.of("-1", "1.5", "2000000", "soon")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> ChannelTransport.spinNanos(bad));
+                    () -> ChannelTransport.spinNanos(ChannelTransport.SPIN_MICROS, bad));
             assertEquals(ChannelTransport.SPIN_MICROS + " must be a whole number of microseconds in [0, 1000000], got '"
                     + bad.trim() + "'", e.getMessage());
         }
-        assertThrows(IllegalArgumentException.class, () -> MemoryLinks.open(1, 50, -1, () -> { }));
+        assertThrows(IllegalArgumentException.class, () -> MemoryLinks.open(1, 50, -1, SPIN, () -> { }));
+        assertThrows(IllegalArgumentException.class, () -> MemoryLinks.open(1, 50, SPIN, -1, () -> { }));
+    }
+
+    /**
+     * A worker waiting for its next task runs blocks of the driver's pass over the vector: the pass's first block on
+     * the driver's thread holds the pass until one block has run on the worker's thread.
+     */
+    @Test
+    void aWaitingWorkerLendsItsCoreToTheDriversPasses() throws Exception {
+        assumeTrue(DriverCores.shared().threads() > 1, "a JVM with one processor runs every pass on its caller");
+        MemoryLinks links = MemoryLinks.open(1, 50, SPIN, TimeUnit.SECONDS.toNanos(1), () -> { });
+        try {
+            CompletableFuture<Thread> workerThread = new CompletableFuture<>();
+            CompletableFuture<Object> nextTask = CompletableFuture.supplyAsync(() -> {
+                try (WorkerLinks.DriverLink link = links.endpoint().connect(0)) {
+                    workerThread.complete(Thread.currentThread());
+                    link.send(MessageChannel.RESULT, link.receive().body());
+                    return link.receive().body();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, runnable -> new Thread(runnable, "lending-worker").start());
+            links.send(0, MessageChannel.TASK, "first");
+            assertEquals("first", links.receive(0).body());
+            Thread worker = workerThread.get(30, TimeUnit.SECONDS);
+            Thread driver = Thread.currentThread();
+            int blocks = 64;
+            Thread[] ranOn = new Thread[blocks];
+            CountDownLatch lent = new CountDownLatch(1);
+            DriverCores.shared().forEachBlock(blocks, b -> {
+                ranOn[b] = Thread.currentThread();
+                if (Thread.currentThread() == worker) {
+                    lent.countDown();
+                } else if (Thread.currentThread() == driver) {
+                    try {
+                        assertTrue(lent.await(30, TimeUnit.SECONDS), "no block ran on the waiting worker");
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            assertTrue(Arrays.asList(ranOn).contains(worker));
+            links.send(0, MessageChannel.TASK, "second");
+            assertEquals("second", nextTask.get(30, TimeUnit.SECONDS));
+        } finally {
+            links.close();
+        }
     }
 
     @Test
     void aPartitionConnectsOnce() throws Exception {
-        MemoryLinks links = MemoryLinks.open(2, 50, SPIN, () -> { });
+        MemoryLinks links = MemoryLinks.open(2, 50, SPIN, SPIN, () -> { });
         try {
             WorkerLinks.DriverLink first = links.endpoint().connect(1);
             assertSame(IOException.class, assertThrows(IOException.class, () -> links.endpoint().connect(1))

@@ -2,31 +2,20 @@ package dev.sparktrain.driver.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Results are folded in partition order, not in the order tasks finish (which is what treeAggregate does). */
 class OrderedMergeTest {
 
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     private static JavaRDD<Integer> partitions(int count) {
-        return sc.parallelize(List.of(0, 1, 2, 3, 4, 5), count);
+        return SPARK.sc().parallelize(List.of(0, 1, 2, 3, 4, 5), count);
     }
 
     /** Partition p's result is "p;", after {@code delayMillis[p]}; concatenation is not commutative. */
@@ -55,7 +44,7 @@ class OrderedMergeTest {
 
     @Test
     void anEmptyRddLeavesTheZero() {
-        assertEquals("zero", OrderedMerge.run(sc.<Integer>emptyRDD(), delayed(), "zero", String::concat));
+        assertEquals("zero", OrderedMerge.run(SPARK.sc().<Integer>emptyRDD(), delayed(), "zero", String::concat));
     }
 
     @Test

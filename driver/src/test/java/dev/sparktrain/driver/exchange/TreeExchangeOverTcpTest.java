@@ -8,7 +8,7 @@ import java.util.Map;
 class TreeExchangeOverTcpTest extends TreeExchangeTest {
 
     @Override
-    Map<String, String> sparkSettings() {
+    public Map<String, String> sparkSettings() {
         return Map.of("spark.master", "local[5]", ChannelTransport.IN_MEMORY, "false");
     }
 

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sparktrain.driver.ExchangeConfig;
 import dev.sparktrain.driver.ExchangeTopology;
 import dev.sparktrain.driver.RoundTransport;
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -17,14 +17,14 @@ import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.driver.checkpoint.TrainingCheckpoints;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
+import dev.sparktrain.driver.data.TestBlocks;
+import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.driver.modes.Carry;
 import dev.sparktrain.driver.modes.RoundPlan;
 import dev.sparktrain.driver.modes.RoundSession;
 import dev.sparktrain.driver.modes.RoundTask;
 import dev.sparktrain.driver.modes.SyncRoundTask;
 import dev.sparktrain.driver.modes.TaskOutput;
-import dev.sparktrain.driver.data.TestBlocks;
-import dev.sparktrain.driver.listen.TrainingListener;
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
 import dev.sparktrain.ops.layers.BatchNorm;
@@ -42,11 +42,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -60,7 +59,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * parameters. Here through local mode's in-memory links; {@link TreeExchangeOverTcpTest} runs the same over TCP.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class TreeExchangeTest {
+class TreeExchangeTest implements SparkContextExtension.Settings {
 
     private static final int FEATURES = 5;
     private static final int WORKERS = 5;
@@ -73,7 +72,8 @@ class TreeExchangeTest {
     private static final NetworkSpec WIDE = new NetworkSpec(new Shape(FEATURES),
             List.of(new Dense(30_000, new Relu()), new Dense(3, new Identity())), new SoftmaxCrossEntropy());
     private static final Adam ADAM = Adam.defaults(0.02);
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     /** A run: its model, optimizer, config (star) and mid-epoch checkpoints every N rounds (0: none). */
@@ -107,7 +107,8 @@ class TreeExchangeTest {
     }
 
     /** Spark settings of this class's context: a task slot per worker, so the channel's barrier job can start. */
-    Map<String, String> sparkSettings() {
+    @Override
+    public Map<String, String> sparkSettings() {
         return Map.of("spark.master", "local[" + WORKERS + "]");
     }
 
@@ -118,25 +119,19 @@ class TreeExchangeTest {
 
     @BeforeAll
     void start() {
-        sc = SparkFixture.context(sparkSettings());
         int[] rows = {40, 33, 25, 47, 12};
         List<DataBlock> blocks = new ArrayList<>();
         for (int p = 0; p < WORKERS; p++) {
             blocks.add(TestBlocks.random(rows[p], FEATURES, 3, 1, 10 + p));
         }
-        data = CachedBlocks.cache(sc.parallelize(blocks, WORKERS), WORKERS, FEATURES, "tree");
-    }
-
-    @AfterAll
-    void stop() {
-        SparkFixture.stop();
+        data = CachedBlocks.cache(SPARK.sc().parallelize(blocks, WORKERS), WORKERS, FEATURES, "tree");
     }
 
     private static float[] train(Case c, RoundTransport transport, ExchangeTopology topology, Path dir,
                                  List<TrainingListener> listeners) {
         TrainingConfig config = c.config().withTransport(transport).withExchange(c.config().exchange()
                 .withTopology(topology));
-        Trainer.Builder builder = Trainer.builder(sc, c.spec(), c.optimizer(), config).listeners(listeners);
+        Trainer.Builder builder = Trainer.builder(SPARK.sc(), c.spec(), c.optimizer(), config).listeners(listeners);
         if (c.checkpointEvery() > 0) {
             builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(dir, 2), Map.of("model", "tree"),
                     config.seed()), new CheckpointPolicy(1, c.checkpointEvery(), 2));
@@ -171,7 +166,7 @@ class TreeExchangeTest {
         CachedBlocks kept = data;
         List<DataBlock> reversed = new ArrayList<>(kept.rdd().collect());
         java.util.Collections.reverse(reversed);
-        data = CachedBlocks.cache(sc.parallelize(reversed, WORKERS), WORKERS, FEATURES, "reversed");
+        data = CachedBlocks.cache(SPARK.sc().parallelize(reversed, WORKERS), WORKERS, FEATURES, "reversed");
         try {
             float[] backward = train(c, RoundTransport.JOB, ExchangeTopology.STAR, dir.resolve("b"), List.of());
             assertTrue(!java.util.Arrays.equals(forward, backward));
@@ -187,7 +182,7 @@ class TreeExchangeTest {
                 .withMode(TrainingMode.AVERAGE, 2, InnerStatePolicy.KEEP, null), 0);
         float[] star = train(c, RoundTransport.JOB, ExchangeTopology.STAR, dir, List.of());
         // Round 0's report, made while round 1 computes, cancels the job: the loss shows within the block.
-        CancelBlockOnce cancel = new CancelBlockOnce(sc, 2, 0);
+        CancelBlockOnce cancel = new CancelBlockOnce(SPARK.sc(), 2, 0);
         float[] restarted = train(c, RoundTransport.CHANNEL, ExchangeTopology.TREE, dir, List.of(cancel));
         assertArrayEquals(star, restarted, "a restarted block must give bitwise the same parameters");
         // Epoch 2 (3 rounds) ran round 0 (and maybe 1), lost its job, and ran again from round 0.
@@ -201,7 +196,7 @@ class TreeExchangeTest {
                 new SoftmaxCrossEntropy());
         TrainingConfig config = TrainingConfig.sync(1, 8, WORKERS, 9).withTransport(RoundTransport.CHANNEL)
                 .withExchange(ExchangeConfig.defaults().withTopology(ExchangeTopology.TREE));
-        Trainer trainer = Trainer.builder(sc, wrong, ADAM, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), wrong, ADAM, config).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit(data, null));
         // Every worker fails: the chain reports the first.
         assertTrue(e.getMessage().matches("a worker failed: worker 0: .*features of shape \\[8, 5] do not fit "
@@ -233,7 +228,7 @@ class TreeExchangeTest {
 
     @Test
     void aWorkerInTheMiddleOfTheChainThatFailsIsReportedThroughTheWorkersAfterIt() throws Exception {
-        SparkTransport transport = SparkTransport.channel(sc, ExchangeTopology.TREE);
+        SparkTransport transport = SparkTransport.channel(SPARK.sc(), ExchangeTopology.TREE);
         RoundPlan plan = new RoundPlan(1, 0, new ParameterSnapshot(0, MLP.initialParameters(1, DataType.FLOAT)
                 .toFloatVector()), null);
         try (RoundSession session = transport.open(data, null)) {
@@ -245,9 +240,9 @@ class TreeExchangeTest {
         transport.releaseWorkers();
         // Cancelling a job returns before its tasks are killed: the job ends soon after, not at once.
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (sc.statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
+        while (SPARK.sc().statusTracker().getActiveJobIds().length > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        assertEquals(0, sc.statusTracker().getActiveJobIds().length, "the failed block's job must end");
+        assertEquals(0, SPARK.sc().statusTracker().getActiveJobIds().length, "the failed block's job must end");
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.ExchangeConfig;
 import dev.sparktrain.driver.RoundTransport;
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -33,10 +33,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,19 +49,14 @@ class HalfPrecisionPseudoGradientTest {
     private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
             List.of(new Dense(16, new Relu()), new Dense(3, new Identity())), new SoftmaxCrossEntropy());
     private static final Adam ADAM = Adam.defaults(0.01);
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     @BeforeAll
     static void start() {
-        sc = SparkFixture.context();
-        data = CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(300, FEATURES, 3, 2, 1),
+        data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(TestBlocks.random(300, FEATURES, 3, 2, 1),
                 TestBlocks.random(220, FEATURES, 3, 2, 2)), 2), 2, FEATURES, "half");
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
     }
 
     private static List<TrainingConfig> configs(WirePrecision precision) {
@@ -76,7 +70,7 @@ class HalfPrecisionPseudoGradientTest {
     /** Trains; returns the final parameters, and the last epoch's training loss in {@code loss[0]}. */
     private static float[] train(TrainingConfig config, double[] loss, Path checkpoints) {
         List<Double> losses = new ArrayList<>();
-        Trainer.Builder builder = Trainer.builder(sc, SPEC, ADAM, config).listeners(List.of(new TrainingListener() {
+        TrainingListener epochLosses = new TrainingListener() {
             @Override
             public void onRound(RoundMetrics m) {
             }
@@ -85,7 +79,8 @@ class HalfPrecisionPseudoGradientTest {
             public void onEpoch(EpochMetrics m) {
                 losses.add(m.trainLoss());
             }
-        }));
+        };
+        Trainer.Builder builder = Trainer.builder(SPARK.sc(), SPEC, ADAM, config).listeners(List.of(epochLosses));
         if (checkpoints != null) {
             builder.checkpointTo(new TrainingCheckpoints(new CheckpointStore(checkpoints, 2), Map.of("model", "half"),
                     config.seed()), new CheckpointPolicy(1, 2, 2));

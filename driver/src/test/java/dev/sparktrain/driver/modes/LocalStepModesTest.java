@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -22,10 +22,9 @@ import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.Sgd;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -34,19 +33,14 @@ class LocalStepModesTest {
 
     private static final int FEATURES = 5;
     private static final long SEED = 11;
-    private static JavaSparkContext sc;
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
     private static CachedBlocks data;
 
     @BeforeAll
     static void start() {
-        sc = SparkFixture.context();
         // Unequal partitions, so the means must be weighted by samples.
-        data = CachedBlocks.cache(sc.parallelize(List.of(block(90, 1), block(50, 2)), 2), 2, FEATURES, "modes");
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
+        data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(block(90, 1), block(50, 2)), 2), 2, FEATURES, "modes");
     }
 
     private static DataBlock block(int rows, long seed) {
@@ -60,7 +54,7 @@ class LocalStepModesTest {
 
     private static INDArray train(TrainingConfig config, Optimizer optimizer) {
         NetworkSpec spec = spec();
-        Trainer trainer = Trainer.builder(sc, spec, optimizer, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), spec, optimizer, config).build();
         trainer.fit(data, null);
         return trainer.server().params();
     }
@@ -113,6 +107,6 @@ class LocalStepModesTest {
         TrainingConfig config = TrainingConfig.sync(1, 8, 2, SEED).withMode(TrainingMode.AVERAGE, 4,
                 InnerStatePolicy.RESET, null);
         // 90 rows / 8 = 12 batches (the last one partial), 4 per round → 3 rounds.
-        assertEquals(3, Trainer.builder(sc, spec, Sgd.plain(0.1), config).build().roundsPerEpoch(data));
+        assertEquals(3, Trainer.builder(SPARK.sc(), spec, Sgd.plain(0.1), config).build().roundsPerEpoch(data));
     }
 }

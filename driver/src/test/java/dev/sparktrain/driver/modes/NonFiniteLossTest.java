@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -17,27 +17,16 @@ import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Adam;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** A NaN in one partition's data stops the run in the round that met it, naming it, and applies nothing. */
 class NonFiniteLossTest {
 
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     @Test
     void nanInOnePartitionStopsTheRunNamingEpochRoundAndPartition() {
@@ -54,9 +43,9 @@ class NonFiniteLossTest {
         INDArray init = spec.initialParameters(3, DataType.FLOAT);
         // batch 20 = the whole partition: the first round of epoch 1 meets the NaN whatever the shuffle.
         TrainingConfig config = TrainingConfig.sync(2, 20, 2, 3);
-        Trainer trainer = Trainer.builder(sc, spec, Adam.defaults(0.01), config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), spec, Adam.defaults(0.01), config).build();
         ParameterServer server = trainer.server();
-        CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, 2, "nan");
+        CachedBlocks data = CachedBlocks.cache(SPARK.sc().parallelize(blocks, 2), 2, 2, "nan");
 
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class, () -> trainer.fit(data, null));
         assertEquals("non-finite loss or gradient in epoch 1, round 1, partition 1: nothing of this round was applied"

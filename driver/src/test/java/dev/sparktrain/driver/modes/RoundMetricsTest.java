@@ -3,7 +3,7 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -25,10 +25,8 @@ import dev.sparktrain.ps.optim.Sgd;
 import dev.sparktrain.ps.schedule.StepDecay;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** The per-round metrics say what the round did (learning rate, norms) and what it cost (times, bytes). */
@@ -37,24 +35,15 @@ class RoundMetricsTest {
     private static final int FEATURES = 5;
     private static final int CLASSES = 3;
     private static final long SEED = 11;
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     private static final NetworkSpec SPEC = new NetworkSpec(new Shape(FEATURES),
             List.of(new Dense(7, new Tanh()), new Dense(CLASSES, new Identity())), new SoftmaxCrossEntropy());
 
     /** 48 and 24 rows: with 8 per worker the second partition runs dry after 3 of 6 rounds. */
     private static CachedBlocks data() {
-        return CachedBlocks.cache(sc.parallelize(List.of(TestBlocks.random(48, FEATURES, CLASSES, 1.5, 1),
+        return CachedBlocks.cache(SPARK.sc().parallelize(List.of(TestBlocks.random(48, FEATURES, CLASSES, 1.5, 1),
                 TestBlocks.random(24, FEATURES, CLASSES, 1.5, 2)), 2), 2, FEATURES, "round-metrics");
     }
 
@@ -66,7 +55,7 @@ class RoundMetricsTest {
                 seen.add(m);
             }
         };
-        Trainer trainer = Trainer.builder(sc, SPEC, workers, config).listeners(List.of(listener)).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), SPEC, workers, config).listeners(List.of(listener)).build();
         assertEquals(driver, trainer.server().optimizer(), "the driver applies the mode's optimizer");
         trainer.fit(data(), null);
         return seen;

@@ -2,7 +2,7 @@ package dev.sparktrain.driver.modes;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -19,10 +19,8 @@ import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.Sgd;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -31,24 +29,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 class RunningStateTest {
 
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     @Test
     void runningMeanIsTheSampleWeightedMeanOfTheWorkersInEveryMode() {
         // Worker 0: 3 rows with feature means (1, 2); worker 1: 1 row (5, -2). One round covers every row.
         DataBlock a = new DataBlock(3, 2, new float[] {0, 1, 1, 2, 2, 3}, new float[] {0, 1, 0});
         DataBlock b = new DataBlock(1, 2, new float[] {5, -2}, new float[] {1});
-        CachedBlocks data = CachedBlocks.cache(sc.parallelize(List.of(a, b), 2), 2, 2, "bn");
+        CachedBlocks data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(a, b), 2), 2, 2, "bn");
         double momentum = 0.9;
         NetworkSpec spec = new NetworkSpec(new Shape(2), List.of(new BatchNorm(momentum, 1e-5),
                 new Dense(2, new Identity())), new SoftmaxCrossEntropy());
@@ -58,7 +47,7 @@ class RunningStateTest {
         TrainingConfig sync = TrainingConfig.sync(1, 3, 2, 1);
         for (TrainingConfig config : List.of(sync, sync.withMode(TrainingMode.AVERAGE, 1, InnerStatePolicy.RESET, null),
                 sync.withMode(TrainingMode.OUTER, 1, InnerStatePolicy.RESET, Sgd.nesterov(0.7, 0.9)))) {
-            Trainer trainer = Trainer.builder(sc, spec, sgd, config).build();
+            Trainer trainer = Trainer.builder(SPARK.sc(), spec, sgd, config).build();
             trainer.fit(data, null);
             ParameterServer server = trainer.server();
             float[] runningMean = spec.layout().view(server.params(), "0.batchnorm.running_mean").toFloatVector();

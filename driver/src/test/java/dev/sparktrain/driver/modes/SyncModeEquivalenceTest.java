@@ -3,14 +3,15 @@ package dev.sparktrain.driver.modes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.driver.SparkContextExtension;
+import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
-import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.data.Batch;
 import dev.sparktrain.driver.data.CachedBlocks;
 import dev.sparktrain.driver.data.DataBlock;
-import dev.sparktrain.driver.data.TestBlocks;
 import dev.sparktrain.driver.data.Shuffle;
+import dev.sparktrain.driver.data.TestBlocks;
 import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.ops.activations.Identity;
 import dev.sparktrain.ops.activations.Relu;
@@ -24,12 +25,9 @@ import dev.sparktrain.ps.ParameterServer;
 import dev.sparktrain.ps.optim.Adam;
 import dev.sparktrain.ps.optim.Optimizer;
 import dev.sparktrain.ps.optim.OptimizerState;
-import dev.sparktrain.driver.SparkFixture;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,17 +39,8 @@ class SyncModeEquivalenceTest {
     private static final int CLASSES = 3;
     private static final int BATCH = 16;
     private static final long SEED = 7;
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     private static NetworkSpec spec() {
         return new NetworkSpec(new Shape(FEATURES), List.of(new Dense(8, new Relu()), new Dense(CLASSES,
@@ -71,9 +60,9 @@ class SyncModeEquivalenceTest {
         INDArray init = spec.initialParameters(SEED, DataType.FLOAT);
         Adam adam = Adam.defaults(0.01);
 
-        CachedBlocks data = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, FEATURES, "equivalence");
+        CachedBlocks data = CachedBlocks.cache(SPARK.sc().parallelize(blocks, 2), 2, FEATURES, "equivalence");
         TrainingConfig config = TrainingConfig.sync(1, BATCH, 2, SEED);
-        Trainer trainer = Trainer.builder(sc, spec, adam, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), spec, adam, config).build();
         ParameterServer server = trainer.server();
         assertEquals(10, trainer.roundsPerEpoch(data));
         List<EpochMetrics> history = trainer.fit(data, null);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sparktrain.driver.ExchangeTopology;
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.TrainingMode;
@@ -25,10 +25,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -39,20 +37,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 class TaskRetryTest {
 
     private static final int FEATURES = 3;
-    private static JavaSparkContext sc;
+    /** local[2, 4]: two threads, and a failed task is tried up to 4 times. */
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension(Map.of("spark.master", "local[2,4]"));
     /** Counts injected failures; local mode runs tasks in this JVM, so the test can see it. */
     static final AtomicInteger FAILURES = new AtomicInteger();
-
-    @BeforeAll
-    static void start() {
-        // local[2, 4]: two threads, and a failed task is tried up to 4 times.
-        sc = SparkFixture.context(Map.of("spark.master", "local[2,4]"));
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
 
     private static DataBlock block(int rows, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -72,7 +61,7 @@ class TaskRetryTest {
 
     private static float[] train(CachedBlocks data, TrainingConfig config) {
         Adam adam = Adam.defaults(0.05);
-        Trainer trainer = Trainer.builder(sc, SPEC, adam, config).build();
+        Trainer trainer = Trainer.builder(SPARK.sc(), SPEC, adam, config).build();
         trainer.fit(data, null);
         ParameterServer server = trainer.server();
         return server.params().toFloatVector();
@@ -81,9 +70,9 @@ class TaskRetryTest {
     @Test
     void tasksFailingOnTheirFirstAttemptAreRetriedAndChangeNothing() {
         List<DataBlock> blocks = List.of(block(40, 1), block(30, 2));
-        CachedBlocks healthy = CachedBlocks.cache(sc.parallelize(blocks, 2), 2, FEATURES, "healthy");
+        CachedBlocks healthy = CachedBlocks.cache(SPARK.sc().parallelize(blocks, 2), 2, FEATURES, "healthy");
         // Not cached: every round recomputes the partitions, and partition 1's first attempt throws every time.
-        JavaRDD<DataBlock> flaky = sc.parallelize(blocks, 2).mapPartitionsWithIndex((p, it) -> {
+        JavaRDD<DataBlock> flaky = SPARK.sc().parallelize(blocks, 2).mapPartitionsWithIndex((p, it) -> {
             if (p == 1 && TaskContext.get().attemptNumber() == 0) {
                 FAILURES.incrementAndGet();
                 throw new IllegalStateException("injected executor failure");
@@ -108,13 +97,13 @@ class TaskRetryTest {
     void anEmptyPartitionContributesNothing() {
         DataBlock a = block(40, 1);
         DataBlock b = block(30, 2);
-        CachedBlocks two = CachedBlocks.cache(sc.parallelize(List.of(a, b), 2), 2, FEATURES, "two");
-        CachedBlocks withEmpty = CachedBlocks.cache(sc.parallelize(List.of(a, DataBlock.empty(FEATURES), b), 3), 3,
-                FEATURES, "with-empty");
+        CachedBlocks two = CachedBlocks.cache(SPARK.sc().parallelize(List.of(a, b), 2), 2, FEATURES, "two");
+        CachedBlocks withEmpty = CachedBlocks.cache(SPARK.sc().parallelize(List.of(a, DataBlock.empty(FEATURES), b),
+                3), 3, FEATURES, "with-empty");
         // Shuffles are seeded by partition index, so an empty partition is compared where it moves no other one:
         // last. In the middle (b becomes partition 2, shuffled differently) it must still break nothing.
-        CachedBlocks emptyLast = CachedBlocks.cache(sc.parallelize(List.of(a, b, DataBlock.empty(FEATURES)), 3), 3,
-                FEATURES, "empty-last");
+        CachedBlocks emptyLast = CachedBlocks.cache(SPARK.sc().parallelize(List.of(a, b, DataBlock.empty(FEATURES)),
+                3), 3, FEATURES, "empty-last");
         TrainingConfig config = TrainingConfig.sync(2, 8, 2, 4);
         float[] expected = train(two, config);
         assertArrayEquals(expected, train(emptyLast, config));

@@ -2,19 +2,16 @@ package dev.sparktrain.driver.serialization;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.holdenkarau.spark.testing.JavaRDDComparisons;
+import dev.sparktrain.driver.SparkContextExtension;
+import dev.sparktrain.ps.ParameterSnapshot;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import dev.sparktrain.driver.SparkFixture;
-import dev.sparktrain.ps.ParameterSnapshot;
-import com.holdenkarau.spark.testing.JavaRDDComparisons;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -22,27 +19,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /** A real local[2] job ships arrays through broadcast, collect and treeAggregate with registration required. */
 class KryoSparkJobTest {
 
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     @Test
     void configuredSerializerPassesTheStartUpCheck() {
-        SerializerCheck.verify(sc);
+        SerializerCheck.verify(SPARK.sc());
     }
 
     @Test
     void collectAndTreeAggregateShipArrays() {
-        Broadcast<ParameterSnapshot> params = sc.broadcast(new ParameterSnapshot(3, new float[] {1f, 2f, 3f}));
-        JavaRDD<Integer> seeds = sc.parallelize(IntStream.range(0, 8).boxed().collect(Collectors.toList()), 4);
+        Broadcast<ParameterSnapshot> params = SPARK.sc().broadcast(new ParameterSnapshot(3, new float[] {1f, 2f, 3f}));
+        JavaRDD<Integer> seeds = SPARK.sc().parallelize(IntStream.range(0, 8).boxed().collect(Collectors.toList()), 4);
 
         List<INDArray> collected = seeds.map(i -> Nd4j.valueArrayOf(new long[] {2, 3}, (double) i, DataType.FLOAT)
                 .muli(params.value().version())).collect();
@@ -59,11 +47,11 @@ class KryoSparkJobTest {
 
     @Test
     void arraysShuffledThroughKryoArriveWhole() {
-        JavaRDD<Integer> seeds = sc.parallelize(IntStream.range(0, 8).boxed().collect(Collectors.toList()), 4);
+        JavaRDD<Integer> seeds = SPARK.sc().parallelize(IntStream.range(0, 8).boxed().collect(Collectors.toList()), 4);
         // The shuffle serializes every INDArray with the project's Kryo serializer; the sums show what arrived.
         JavaRDD<Double> sums = seeds.map(i -> Nd4j.valueArrayOf(new long[] {2, 3}, (double) i, DataType.FLOAT))
                 .repartition(3).map(a -> a.sumNumber().doubleValue());
-        JavaRDD<Double> expected = sc.parallelize(IntStream.range(0, 8).mapToObj(i -> 6.0 * i)
+        JavaRDD<Double> expected = SPARK.sc().parallelize(IntStream.range(0, 8).mapToObj(i -> 6.0 * i)
                 .collect(Collectors.toList()), 2);
         JavaRDDComparisons.assertRDDEquals(expected, sums);
     }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sparktrain.driver.SparkFixture;
+import dev.sparktrain.driver.SparkContextExtension;
 import dev.sparktrain.driver.Trainer;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.data.CachedBlocks;
@@ -22,25 +22,14 @@ import dev.sparktrain.ps.optim.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.nd4j.linalg.api.buffer.DataType;
 
 class EarlyStoppingTest {
 
-    private static JavaSparkContext sc;
-
-    @BeforeAll
-    static void start() {
-        sc = SparkFixture.context();
-    }
-
-    @AfterAll
-    static void stop() {
-        SparkFixture.stop();
-    }
+    @RegisterExtension
+    static final SparkContextExtension SPARK = new SparkContextExtension();
 
     private static EpochMetrics epoch(int epoch, double trainLoss, double testAccuracy) {
         return new EpochMetrics(epoch, 10, 1, 1, trainLoss, 1, 0, OptionalDouble.of(trainLoss),
@@ -76,7 +65,7 @@ class EarlyStoppingTest {
         // Plain SGD on a tiny problem with a learning rate so large that the loss goes up after the first epochs.
         float[] x = {1, 0, 0, 1, 1, 1, -1, 0};
         DataBlock block = new DataBlock(4, 2, x, new float[] {0, 1, 1, 0});
-        CachedBlocks data = CachedBlocks.cache(sc.parallelize(List.of(block, block), 2), 2, 2, "early");
+        CachedBlocks data = CachedBlocks.cache(SPARK.sc().parallelize(List.of(block, block), 2), 2, 2, "early");
         NetworkSpec spec = new NetworkSpec(new Shape(2), List.of(new Dense(2, new Identity())), new SoftmaxCrossEntropy());
         TrainingConfig config = TrainingConfig.sync(10, 4, 2, 1);
         ParameterServer[] server = new ParameterServer[1];
@@ -89,7 +78,7 @@ class EarlyStoppingTest {
                 losses.add(m.trainLoss());
             }
         };
-        Trainer trainer = Trainer.builder(sc, spec, Sgd.plain(0.5), config).listeners(List.of(recorder))
+        Trainer trainer = Trainer.builder(SPARK.sc(), spec, Sgd.plain(0.5), config).listeners(List.of(recorder))
                 .stopEarly(new EarlyStopping("train_loss", 1, 10.0)).build(); // nothing improves by 10: stop after epoch 2
         server[0] = trainer.server();
         List<EpochMetrics> history = trainer.fit(data, null);

@@ -4,7 +4,6 @@ import dev.sparktrain.driver.stopping.EarlyStopping;
 import dev.sparktrain.driver.TrainingConfig;
 import dev.sparktrain.driver.checkpoint.CheckpointPolicy;
 import dev.sparktrain.jobs.data.DataConfig;
-import dev.sparktrain.jobs.tracking.MlflowConfig;
 import dev.sparktrain.ops.network.NetworkSpec;
 import dev.sparktrain.ps.optim.Optimizer;
 

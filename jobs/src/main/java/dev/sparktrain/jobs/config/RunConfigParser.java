@@ -12,7 +12,6 @@ import dev.sparktrain.driver.data.Augmentation;
 import dev.sparktrain.jobs.data.DataConfig;
 import dev.sparktrain.jobs.data.DataFormat;
 import dev.sparktrain.jobs.data.formats.DataFormats;
-import dev.sparktrain.jobs.tracking.MlflowConfig;
 import dev.sparktrain.ops.config.Options;
 import dev.sparktrain.ops.config.Suggestions;
 import dev.sparktrain.ops.layers.LayerSpec;

@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * The sparktrain configuration of an estimator that trains on a DataFrame: the same YAML as the CLI's, with
  * {@code path=value} overrides applied as {@code --set} does. The data comes from {@code fit()}, so of the
- * {@code data} section only {@code normalize} and {@code scale} are kept (a CLI config can be reused as it is);
- * the section saved with the model says the data was a DataFrame. The {@code spark} section is dropped: the
- * DataFrame's own session runs the training.
+ * {@code data} section only {@code normalize}, {@code scale} and {@code augment} are kept (a CLI config can be reused
+ * as it is); the section saved with the model says the data was a DataFrame. The {@code spark} section is dropped:
+ * the DataFrame's own session runs the training.
  */
 final class DataFrameConfig {
 
@@ -34,7 +34,7 @@ final class DataFrameConfig {
         data.put("format", "table");
         data.put("train_path", DATAFRAME);
         if (tree.root().get("data") instanceof Map<?, ?> given) {
-            for (String kept : List.of("normalize", "scale")) {
+            for (String kept : List.of("normalize", "scale", "augment")) {
                 if (given.containsKey(kept)) {
                     data.put(kept, given.get(kept));
                 }

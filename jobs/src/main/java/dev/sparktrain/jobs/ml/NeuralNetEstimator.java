@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
@@ -49,6 +50,8 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
     private final IntParam workers;
     private final IntParam batchSizePerWorker;
     private final DoubleParam learningRate;
+    private final IntParam cropPadding;
+    private final BooleanParam horizontalFlip;
     private final Param<String> mlflowUri;
     private final Param<String> mlflowExperiment;
     private final Param<String> mlflowRunName;
@@ -59,7 +62,7 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         labelCol = new Param<>(this, "labelCol", "label column (numeric)");
         predictionCol = new Param<>(this, "predictionCol", "prediction column name");
         config = new Param<>(this, "config", "the sparktrain training config as YAML text (model, optimizer, "
-                + "training sections; of data only normalize and scale are used)");
+                + "training sections; of data only normalize, scale and augment are used)");
         overrides = new StringArrayParam(this, "overrides", "config overrides path=value, as the CLI's --set");
         epochs = new IntParam(this, "epochs", "overrides training.epochs");
         mode = new Param<>(this, "mode", "overrides training.mode: sync, average or outer");
@@ -67,6 +70,10 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         workers = new IntParam(this, "workers", "overrides training.workers (data partitions, one task each)");
         batchSizePerWorker = new IntParam(this, "batchSizePerWorker", "overrides training.batch_size_per_worker");
         learningRate = new DoubleParam(this, "learningRate", "overrides optimizer.lr");
+        cropPadding = new IntParam(this, "cropPadding", "overrides data.augment.random_crop.padding: pad training "
+                + "images by this many zero pixels, then crop back at a random offset");
+        horizontalFlip = new BooleanParam(this, "horizontalFlip", "overrides data.augment.horizontal_flip: mirror "
+                + "training images left to right with probability 1/2");
         mlflowUri = new Param<>(this, "mlflowUri", "log fit to MLflow: a tracking server (http://host:5000) or a file"
                 + " store (file:/path/mlruns); overrides tracking.mlflow.uri");
         mlflowExperiment = new Param<>(this, "mlflowExperiment", "overrides tracking.mlflow.experiment");
@@ -124,6 +131,14 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
 
     public DoubleParam learningRate() {
         return learningRate;
+    }
+
+    public IntParam cropPadding() {
+        return cropPadding;
+    }
+
+    public BooleanParam horizontalFlip() {
+        return horizontalFlip;
     }
 
     public Param<String> mlflowUri() {
@@ -205,6 +220,16 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         return with(learningRate, value);
     }
 
+    /** Training-time random crop of images ({@code data.augment.random_crop.padding}: 1 to half the smaller side). */
+    public E setCropPadding(int value) {
+        return with(cropPadding, value);
+    }
+
+    /** Training-time horizontal flip of half the images ({@code data.augment.horizontal_flip}). */
+    public E setHorizontalFlip(boolean value) {
+        return with(horizontalFlip, value);
+    }
+
     /** Logs {@code fit} to MLflow at {@code uri} (as {@code tracking.mlflow.uri}); see the README's MLflow section. */
     public E setMlflowUri(String uri) {
         return with(mlflowUri, uri);
@@ -231,6 +256,8 @@ public abstract class NeuralNetEstimator<E extends NeuralNetEstimator<E, M>, M e
         addIfSet(assignments, workers, "training.workers");
         addIfSet(assignments, batchSizePerWorker, "training.batch_size_per_worker");
         addIfSet(assignments, learningRate, "optimizer.lr");
+        addIfSet(assignments, cropPadding, "data.augment.random_crop.padding");
+        addIfSet(assignments, horizontalFlip, "data.augment.horizontal_flip");
         addTextIfSet(assignments, mlflowUri, "tracking.mlflow.uri");
         addTextIfSet(assignments, mlflowExperiment, "tracking.mlflow.experiment");
         addTextIfSet(assignments, mlflowRunName, "tracking.mlflow.run_name");

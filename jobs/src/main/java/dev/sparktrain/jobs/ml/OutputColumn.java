@@ -38,7 +38,7 @@ enum OutputColumn {
         return switch (this) {
             case PREDICTION -> switch (kind) {
                 case MULTICLASS -> (double) argMax(raw, at, width);
-                case BINARY -> predicted[at] >= 0.5f ? 1.0 : 0.0;
+                case BINARY -> (double) TaskKind.binaryClass(predicted[at]);
                 case REGRESSION -> (double) predicted[at];
             };
             case RAW_PREDICTION -> kind == TaskKind.BINARY ? Vectors.dense(-raw[at], raw[at]) : dense(raw, at, width);

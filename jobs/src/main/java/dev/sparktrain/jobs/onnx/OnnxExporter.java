@@ -181,13 +181,14 @@ public final class OnnxExporter {
         };
     }
 
-    /** The class of each row: ArgMax of the raw output, or p ≥ 0.5 for one sigmoid output. */
+    /** The class of each row: ArgMax of the raw output, or p ≥ 0.5 for one sigmoid output ({@link TaskKind}). */
     private static void predictedClass(TaskKind kind, OnnxGraph g) {
         if (kind == TaskKind.MULTICLASS) {
             g.nodeNamed("ArgMax", PREDICTED_CLASS, List.of(RAW_OUTPUT), integer("axis", 1), integer("keepdims", 0));
             return;
         }
-        String positive = g.node("GreaterOrEqual", "is_class_1", List.of(PROBABILITIES, g.scalar("threshold", 0.5)));
+        String positive = g.node("GreaterOrEqual", "is_class_1",
+                List.of(PROBABILITIES, g.scalar("threshold", TaskKind.BINARY_THRESHOLD)));
         String asLong = g.node("Cast", "class_1", List.of(positive),
                 integer("to", TensorProto.DataType.INT64.getNumber()));
         g.nodeNamed("Squeeze", PREDICTED_CLASS, List.of(asLong, g.longs("class_axis", 1)));

@@ -19,15 +19,16 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A model's per-row outputs on cached blocks, computed lazily by the Spark jobs that consume {@link #rdd()} (one
  * block per partition, rows in the input's order). Batches are cut exactly as the driver's {@code Evaluator} cuts
- * them, and the predicted class is the arg-max of the raw output as there, so predictions agree with evaluation.
+ * them, and the predicted class is chosen as there (the arg-max, or p ≥ 0.5 for one sigmoid output), so predictions
+ * agree with evaluation.
  *
  * <p>Each row of a result block holds {@code width} prediction values (class probabilities from the loss's
  * {@code predict}; for a binary model with one sigmoid output p, the two classes' (1 − p, p); or the regression
  * value), then the predicted class and the label's rank (the number of other classes scoring at least as high as the
  * label's, ties counting against it as in evaluation: top-k correct iff rank &lt; k); the block's labels are the
- * input labels. A binary model predicts class 1 when p ≥ 0.5, as {@link TaskKind} and the Spark ML model do. Results
- * travel as {@link DataBlock}s, a class the trainer's Kryo registrator already knows. Close to release the broadcast
- * parameters.
+ * input labels. A binary model predicts class 1 when p ≥ 0.5 ({@link TaskKind#binaryClass}, as evaluation and the
+ * Spark ML model do), and its label's rank is 0 when it is the predicted class, else 1. Results travel as
+ * {@link DataBlock}s, a class the trainer's Kryo registrator already knows. Close to release the broadcast parameters.
  */
 public final class Predictions implements AutoCloseable {
 
@@ -97,7 +98,6 @@ public final class Predictions implements AutoCloseable {
         int width = kind == TaskKind.REGRESSION ? outputs : kind.classes(spec);
         int stride = width + 2;
         float[] out = new float[block.rows() * stride];
-        float[] scores = new float[width];
         for (int from = 0; from < block.rows(); from += batchSize) {
             int rows = Math.min(batchSize, block.rows() - from);
             Batch batch = Batch.slice(block, from, rows);
@@ -109,11 +109,12 @@ public final class Predictions implements AutoCloseable {
                     case REGRESSION -> System.arraycopy(values, r * outputs, out, at, outputs);
                     case BINARY -> {
                         float p = values[r];
-                        scores[0] = 1 - p;
-                        scores[1] = p;
-                        System.arraycopy(scores, 0, out, at, 2);
-                        out[at + 2] = p >= 0.5f ? 1 : 0;
-                        out[at + 3] = rank(scores, 0, 2, (int) block.labels()[from + r]);
+                        int predicted = TaskKind.binaryClass(p);
+                        int label = (int) block.labels()[from + r];
+                        out[at] = 1 - p;
+                        out[at + 1] = p;
+                        out[at + 2] = predicted;
+                        out[at + 3] = label == 1 - predicted ? 1 : 0;
                     }
                     case MULTICLASS -> {
                         System.arraycopy(values, r * width, out, at, width);

@@ -3,6 +3,7 @@ package dev.sparktrain.jobs.tracking;
 import dev.sparktrain.driver.listen.EpochMetrics;
 import dev.sparktrain.driver.listen.RoundMetrics;
 import dev.sparktrain.driver.listen.TrainingListener;
+import dev.sparktrain.jobs.config.MlflowConfig;
 import dev.sparktrain.jobs.tracking.MlflowStore.Metric;
 import dev.sparktrain.jobs.tracking.MlflowStore.RunRef;
 import dev.sparktrain.jobs.tracking.TrackingQueue.Kind;

@@ -10,7 +10,6 @@ import dev.sparktrain.driver.RoundTransport;
 import dev.sparktrain.driver.TrainingMode;
 import dev.sparktrain.driver.aggregate.WirePrecision;
 import dev.sparktrain.ps.optim.Adam;
-import dev.sparktrain.jobs.tracking.MlflowConfig;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A helper that has finished a pass spins for {@value #SPIN_NANOS} ns (a round's update makes several passes in a
  * row) and then parks until the next pass wakes it. One pass runs at a time; a pass started while another runs
  * (two trainers in one JVM) runs on its caller's thread alone.
+ * <p>Threads that wait for the driver in its JVM (local mode's workers, waiting for their next task) can lend their
+ * cores instead ({@link #lending}): they are awake already, where a parked helper takes a wake-up to start and then
+ * competes with them for the cores. While any such thread waits, a pass wakes no helper.
  */
 public final class DriverCores {
 
@@ -35,6 +38,8 @@ public final class DriverCores {
     private final Thread[] helpers;
     private final AtomicReference<Job> current = new AtomicReference<>();
     private final ReentrantLock running = new ReentrantLock();
+    /** Threads waiting in this JVM that take blocks of any pass ({@link Lending}). */
+    private final AtomicInteger lenders = new AtomicInteger();
 
     /** One pass: its blocks, the next one to take, how many are done, the first failure. */
     private static final class Job {
@@ -104,6 +109,38 @@ public final class DriverCores {
         return shared;
     }
 
+    /** A waiting thread's offer of its core to the passes, from {@link #lending()} until it is closed. */
+    public final class Lending implements AutoCloseable {
+        private boolean open = true;
+
+        private Lending() {
+            lenders.incrementAndGet();
+        }
+
+        /** Runs blocks of the pass in progress until none is left to take; false at once when there is none. */
+        public boolean lend() {
+            Job job = current.get();
+            if (job == null || job.next.get() >= job.blocks) {
+                return false;
+            }
+            job.work();
+            return true;
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                lenders.decrementAndGet();
+            }
+        }
+    }
+
+    /** Starts lending the calling thread's core to the passes while it waits ({@link Lending#lend}). */
+    public Lending lending() {
+        return new Lending();
+    }
+
     /** Threads a pass can run on at once, the caller's included. */
     public int threads() {
         return helpers.length + 1;
@@ -120,8 +157,10 @@ public final class DriverCores {
         try {
             Job job = new Job(pass, blocks, Thread.currentThread());
             current.set(job);
-            for (Thread helper : helpers) {
-                LockSupport.unpark(helper);
+            if (lenders.get() == 0) {
+                for (Thread helper : helpers) {
+                    LockSupport.unpark(helper);
+                }
             }
             job.work();
             // The helpers' last blocks are microseconds away; the one that ends the pass unparks this thread.

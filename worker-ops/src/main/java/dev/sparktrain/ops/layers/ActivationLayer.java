@@ -49,8 +49,15 @@ public record ActivationLayer(Activation activation) implements LayerSpec {
         return List.of();
     }
 
+    /**
+     * Output and input gradient go into arrays the layer keeps ({@link Activation#forwardInto},
+     * {@link Activation#backwardInto}): a fresh native array per pass costs about as much as the pass itself at a
+     * convolutional network's sizes (docs/performance.md).
+     */
     @Override
     public Layer build(Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
+        ActivationBuffer outputBuffer = new ActivationBuffer(input.dims());
+        ActivationBuffer gradInputBuffer = new ActivationBuffer(input.dims());
         return new Layer() {
             private INDArray z;
             private INDArray y;
@@ -58,7 +65,8 @@ public record ActivationLayer(Activation activation) implements LayerSpec {
             @Override
             public INDArray forward(INDArray x, ForwardContext context) {
                 z = x;
-                y = activation.forward(x);
+                y = outputBuffer.get(x.size(0), x.dataType());
+                activation.forwardInto(x, y);
                 return y;
             }
 
@@ -67,7 +75,9 @@ public record ActivationLayer(Activation activation) implements LayerSpec {
                 if (z == null) {
                     throw new IllegalStateException("activation: backward called before forward");
                 }
-                return activation.backward(z, y, g);
+                INDArray gradInput = gradInputBuffer.get(g.size(0), g.dataType());
+                activation.backwardInto(z, y, g, gradInput);
+                return gradInput;
             }
         };
     }

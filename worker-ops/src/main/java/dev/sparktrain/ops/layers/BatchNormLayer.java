@@ -9,8 +9,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * x̂ = (x − μ)·s with s = 1/√(σ² + ε); y = γx̂ + β. Backward in a training pass:
  * dβ = Σ g, dγ = Σ g·x̂, dx = (γs/N)·(N·g − dβ − x̂·dγ); in an inference pass μ, σ² are constants and
  * dx = γs·g. On Java-heap working copies ({@link HeapValues}), one channel's run of H·W values at a time: the
- * statistics in one pass (sums about the running mean, which keeps the variance's cancellation small), x̂ and y in a
- * second; backward, the two sums in one pass and dx in a second.
+ * statistics in one pass (sums about the running mean, which keeps the variance's cancellation small; several
+ * channels' runs side by side, whose sums are independent chains of additions), x̂ and y in a second; backward, the
+ * two sums in one pass (channels side by side again) and dx in a second.
  */
 final class BatchNormLayer implements Layer {
 
@@ -63,16 +64,15 @@ final class BatchNormLayer implements Layer {
         if (training) {
             double[] shift = mean.clone();
             long n = (long) batch * run;
-            double[] acc = new double[2];
+            double[] sums = new double[channels];
+            double[] squares = new double[channels];
+            for (int b = 0; b < batch; b++) {
+                values.channelMoments(b * channels * run, 0, channels, run, shift, sums, squares);
+            }
             for (int c = 0; c < channels; c++) {
-                acc[0] = 0;
-                acc[1] = 0;
-                for (int b = 0; b < batch; b++) {
-                    values.moments((b * channels + c) * run, run, shift[c], acc);
-                }
-                double centred = acc[0] / n;
+                double centred = sums[c] / n;
                 mean[c] = shift[c] + centred;
-                variance[c] = Math.max(0, acc[1] / n - centred * centred);
+                variance[c] = Math.max(0, squares[c] / n - centred * centred);
             }
             updateRunning(mean, variance, n);
         }
@@ -88,9 +88,8 @@ final class BatchNormLayer implements Layer {
         HeapValues out = channelValues.ensure(length);
         for (int b = 0; b < batch; b++) {
             for (int c = 0; c < channels; c++) {
-                int at = (b * channels + c) * run;
-                values.combine(at, scale[c], null, 0, -mean[c] * scale[c], normalized, at, run);
-                normalized.combine(at, gammaValues[c], null, 0, betaValues[c], out, at, run);
+                values.normalize((b * channels + c) * run, scale[c], -mean[c] * scale[c], gammaValues[c],
+                        betaValues[c], normalized, out, run);
             }
         }
         out.store(y);
@@ -138,15 +137,8 @@ final class BatchNormLayer implements Layer {
         HeapValues g = values.load(gradOutput);
         double[] dBeta = new double[channels];
         double[] dGamma = new double[channels];
-        double[] acc = new double[2];
-        for (int c = 0; c < channels; c++) {
-            acc[0] = 0;
-            acc[1] = 0;
-            for (int b = 0; b < batch; b++) {
-                g.sumAndDot((b * channels + c) * run, normalized, run, acc);
-            }
-            dBeta[c] = acc[0];
-            dGamma[c] = acc[1];
+        for (int b = 0; b < batch; b++) {
+            g.channelSumsAndDots(b * channels * run, 0, channels, run, normalized, dBeta, dGamma);
         }
         write(dBeta, grads.get("beta"));
         write(dGamma, grads.get("gamma"));

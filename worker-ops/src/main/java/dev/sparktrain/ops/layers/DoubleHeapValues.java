@@ -195,6 +195,18 @@ final class DoubleHeapValues extends HeapValues {
     }
 
     @Override
+    void normalize(int from, double a, double c, double gamma, double beta, HeapValues normalized, HeapValues to,
+                   int length) {
+        combine(from, a, null, 0, c, normalized, from, length);
+        normalized.combine(from, gamma, null, 0, beta, to, from, length);
+    }
+
+    @Override
+    void fill(int from, int length, double value) {
+        Arrays.fill(values, from, from + length, value);
+    }
+
+    @Override
     void scatterAdd(int[] index, HeapValues from, int n) {
         double[] source = ((DoubleHeapValues) from).values;
         for (int k = 0; k < n; k++) {

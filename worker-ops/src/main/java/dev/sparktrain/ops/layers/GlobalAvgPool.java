@@ -47,22 +47,41 @@ public record GlobalAvgPool() implements LayerSpec {
 
     @Override
     public Layer build(Shape input, Map<String, INDArray> params, Map<String, INDArray> grads) {
+        ActivationBuffer gradInputBuffer = new ActivationBuffer(input.dims());
+        int area = Math.toIntExact(input.dim(1) * input.dim(2));
         return new Layer() {
-            private long[] shape;
+            private HeapValues gradOutput;
+            private HeapValues gradInput;
+            private long batch = -1;
 
             @Override
             public INDArray forward(INDArray x, ForwardContext context) {
-                shape = x.shape();
+                batch = x.size(0);
                 return x.mean(2, 3);
             }
 
+            /**
+             * Each channel's share g/HW written over its H·W positions, on the Java heap into a kept array: libnd4j's
+             * broadcast and division made two fresh arrays of the input's size per step (docs/performance.md).
+             */
             @Override
             public INDArray backward(INDArray g) {
-                if (shape == null) {
+                if (batch < 0) {
                     throw new IllegalStateException("global_avgpool: backward called before forward");
                 }
-                double area = shape[2] * shape[3];
-                return g.reshape(shape[0], shape[1], 1, 1).broadcast(shape).div(area);
+                if (gradOutput == null || gradOutput.dataType() != g.dataType()) {
+                    gradOutput = HeapValues.of(g.dataType());
+                    gradInput = HeapValues.of(g.dataType());
+                }
+                gradOutput.load(g);
+                INDArray dx = gradInputBuffer.get(batch, g.dataType());
+                gradInput.ensure(HeapValues.length(dx));
+                int planes = HeapValues.length(g);
+                for (int p = 0; p < planes; p++) {
+                    gradInput.fill(p * area, area, gradOutput.get(p) / area);
+                }
+                gradInput.store(dx);
+                return dx;
             }
         };
     }

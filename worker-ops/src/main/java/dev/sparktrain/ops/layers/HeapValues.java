@@ -99,6 +99,50 @@ abstract sealed class HeapValues permits FloatHeapValues, DoubleHeapValues {
     /** acc[0] += Σ this[from + k], acc[1] += Σ this[from + k]·other[from + k]. */
     abstract void sumAndDot(int from, HeapValues other, int length, double[] acc);
 
+    /**
+     * {@link #moments} of one sample's channels c .. c + count − 1, whose runs of {@code length} values start at
+     * from, from + length, ...: sums[j] and squares[j] gain channel j's two sums about shift[j]. Each channel's run
+     * is summed on its own in the order {@link #moments} sums it, so the results are those of one call per channel
+     * to the bit; an implementation may interleave several channels' runs, whose additions are independent chains.
+     */
+    void channelMoments(int from, int c, int count, int length, double[] shift, double[] sums, double[] squares) {
+        double[] acc = new double[2];
+        for (int j = c; j < c + count; j++) {
+            acc[0] = 0;
+            acc[1] = 0;
+            moments(from + (j - c) * length, length, shift[j], acc);
+            sums[j] += acc[0];
+            squares[j] += acc[1];
+        }
+    }
+
+    /**
+     * {@link #sumAndDot} of one sample's channels c .. c + count − 1 (runs of {@code length} values from
+     * {@code from} on, as in {@link #channelMoments}): sums[j] and dots[j] gain channel j's; the same to the bit as
+     * one call per channel.
+     */
+    void channelSumsAndDots(int from, int c, int count, int length, HeapValues other, double[] sums,
+                            double[] dots) {
+        double[] acc = new double[2];
+        for (int j = c; j < c + count; j++) {
+            acc[0] = 0;
+            acc[1] = 0;
+            sumAndDot(from + (j - c) * length, other, length, acc);
+            sums[j] += acc[0];
+            dots[j] += acc[1];
+        }
+    }
+
+    /**
+     * Batch-norm's forward for one run: normalized[from + k] = a·this[from + k] + c, and to[from + k] = gamma ·
+     * normalized[from + k] + beta, in the data type's arithmetic (the two {@link #combine} passes in one).
+     */
+    abstract void normalize(int from, double a, double c, double gamma, double beta, HeapValues normalized,
+                            HeapValues to, int length);
+
+    /** Sets entries from .. from + length − 1 to {@code value}. */
+    abstract void fill(int from, int length, double value);
+
     /** to[at + k] = a·this[from + k] + b·other[from + k] + c ({@code other} may be null when b is 0). */
     abstract void combine(int from, double a, HeapValues other, double b, double c, HeapValues to, int at,
                           int length);

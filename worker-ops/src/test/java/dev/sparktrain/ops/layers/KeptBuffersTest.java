@@ -13,8 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The layers that keep their arrays between passes (conv, pooling, batch-norm, residual) give a smaller batch after a
- * larger one (an epoch's last) exactly what a fresh network gives it, in float32 as in training.
+ * The layers that keep their arrays between passes (conv, pooling, batch-norm, activation, residual, global pooling)
+ * give a smaller batch after a larger one (an epoch's last) exactly what a fresh network gives it, in float32 as in
+ * training.
  */
 class KeptBuffersTest {
 
@@ -22,7 +23,8 @@ class KeptBuffersTest {
     void aSmallerBatchAfterALargerOneGivesWhatAFreshNetworkGives() {
         Conv2d conv = new Conv2d(4, Size2.square(3), Size2.square(1), Padding.SAME, Size2.square(1), true,
                 Activations.byName("relu"), dev.sparktrain.ops.init.WeightInit.HE_NORMAL);
-        NetworkSpec spec = new NetworkSpec(new Shape(2, 6, 6), List.of(conv, new BatchNorm(), Pool2d.max(2),
+        NetworkSpec spec = new NetworkSpec(new Shape(2, 6, 6), List.of(conv, new BatchNorm(),
+                new ActivationLayer(Activations.byName("relu")), Pool2d.max(2),
                 Residual.of(List.of(conv, new BatchNorm())), new Pool2d(false, Size2.square(2), Size2.square(1),
                         Padding.SAME), new GlobalAvgPool(), new Dense(3, Activations.byName("identity"))),
                 new SoftmaxCrossEntropy());

@@ -1,4 +1,4 @@
-package dev.sparktrain.jobs.tracking;
+package dev.sparktrain.jobs.config;
 
 import dev.sparktrain.ops.config.Options;
 import java.net.URI;
