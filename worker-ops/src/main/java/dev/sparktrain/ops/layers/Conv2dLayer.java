@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The maths of {@link Conv2d} as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
+ * The maths of {@link Conv2d}. Float passes run on oneDNN's convolution primitives ({@link ConvPrimitives}, the default
+ * {@link ConvBackend}) wherever they can take the arrays as they lie; the rest (double passes, which the gradient checks
+ * run, and training batches beyond the byte budget below) as matrix products ({@link Patches}): forward, im2col into a kept column matrix, one
  * product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes NCHW; backward, one pass
  * that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out as the product's rows, then
  * dWᵀ = cols·dZᵀ ({@link WeightGradientProduct}), and (except for the network's first layer) dcols = Wᵀ·dZ and
@@ -50,6 +52,10 @@ final class Conv2dLayer implements Layer {
     private final PreparedOp product = PreparedOp.matmul(false, false);
     private final WeightGradientProduct weightGradient = new WeightGradientProduct();
     private final PreparedOp colsGradient = PreparedOp.matmul(true, false);
+    /** oneDNN's primitives for float passes, or null where this layer keeps to its own path. */
+    private final ConvPrimitives oneDnn;
+    /** Whether the last forward pass ran on {@link #oneDnn} (backward then does too). */
+    private boolean ranOneDnn;
     private HeapValues inputValues;
     private HeapValues productValues;
     private HeapValues outputValues;
@@ -69,12 +75,15 @@ final class Conv2dLayer implements Layer {
 
     Conv2dLayer(Conv2d spec, Shape inputShape, INDArray weights, INDArray bias, INDArray gradWeights,
                 INDArray gradBias) {
-        this(spec, inputShape, weights, bias, gradWeights, gradBias, COLUMN_BUDGET_BYTES);
+        this(spec, inputShape, weights, bias, gradWeights, gradBias, COLUMN_BUDGET_BYTES, ConvBackend.ONEDNN);
     }
 
-    /** With another budget for the column matrix (tests make batches of several chunks with a small one). */
+    /**
+     * With another budget for the column matrix (tests make batches of several chunks with a small one) and another
+     * backend for float passes (tests and benchmarks compare them).
+     */
     Conv2dLayer(Conv2d spec, Shape inputShape, INDArray weights, INDArray bias, INDArray gradWeights,
-                INDArray gradBias, long columnBudgetBytes) {
+                INDArray gradBias, long columnBudgetBytes, ConvBackend backend) {
         this.activation = spec.activation();
         this.relu = activation instanceof Relu;
         this.fused = relu || activation instanceof Identity;
@@ -95,6 +104,8 @@ final class Conv2dLayer implements Layer {
         this.weightGradientBuffer = new ActivationBuffer(filters);
         this.weightGradientChunkBuffer = new ActivationBuffer(filters);
         this.biasGradientBuffer = new ActivationBuffer(filters);
+        this.oneDnn = backend == ConvBackend.COLUMNS ? null : new ConvPrimitives(patches, filters, bias != null,
+                fused && relu, backend.layout(patches.channels()), columnBudgetBytes);
     }
 
     /** Samples per chunk for a batch of {@code rows}: as many as the budget holds, at least one, at most the batch. */
@@ -106,6 +117,11 @@ final class Conv2dLayer implements Layer {
     /** The bytes of the native column matrix this layer keeps (for the tests of its bound). */
     long keptColumnBytes() {
         return colsBuffer.keptBytes();
+    }
+
+    /** Whether the last forward pass ran on oneDNN's primitives (for the tests of both paths). */
+    boolean ranOneDnn() {
+        return ranOneDnn;
     }
 
     @Override
@@ -120,6 +136,11 @@ final class Conv2dLayer implements Layer {
         }
         input = x;
         batch = Math.toIntExact(x.size(0));
+        ranOneDnn = type == DataType.FLOAT && oneDnn != null
+                && oneDnn.accepts(batch, context.training(), x, weights, bias, gradWeights, gradBias);
+        if (ranOneDnn) {
+            return forwardOneDnn(x);
+        }
         chunk = chunkSamples(columnBudgetBytes, patches.columnValuesPerSample(), type, batch);
         inputValues.load(x);
         colsFirst = -1;
@@ -142,6 +163,36 @@ final class Conv2dLayer implements Layer {
             activation.forwardInto(preActivation, output);
         }
         return output;
+    }
+
+    private INDArray forwardOneDnn(INDArray x) {
+        output = outputBuffer.get(batch, DataType.FLOAT);
+        if (fused) {
+            oneDnn.forward(x, weights, bias, output);
+        } else {
+            preActivation = preActivationBuffer.get(batch, DataType.FLOAT);
+            oneDnn.forward(x, weights, bias, preActivation);
+            activation.forwardInto(preActivation, output);
+        }
+        return output;
+    }
+
+    private INDArray backwardOneDnn(INDArray gradOutput, boolean inputGradient) {
+        INDArray dy = plainCopy(gradOutput);
+        INDArray gz = dy;
+        if (!fused) {
+            gz = gradPreActivationBuffer.get(batch, DataType.FLOAT);
+            activation.backwardInto(preActivation, output, gradOutput, gz);
+        } else if (relu) {
+            gz = gradPreActivationBuffer.get(batch, DataType.FLOAT);
+        }
+        INDArray gradInput = inputGradient ? gradInputBuffer.get(batch, DataType.FLOAT) : null;
+        oneDnn.backward(input, output, dy, gz, weights, gradWeights, gradBias, gradInput);
+        return gradInput;
+    }
+
+    private static INDArray plainCopy(INDArray a) {
+        return OneDnnConvolution.plain(a) ? a : a.dup('c');
     }
 
     /** im2col of samples {@code first} .. first + n − 1 of the last forward input into the kept column matrix. */
@@ -199,6 +250,9 @@ final class Conv2dLayer implements Layer {
     private INDArray backward(INDArray gradOutput, boolean inputGradient) {
         if (input == null) {
             throw new IllegalStateException("conv2d: backward called before forward");
+        }
+        if (ranOneDnn) {
+            return backwardOneDnn(gradOutput, inputGradient);
         }
         DataType type = weights.dataType();
         INDArray g = gradOutput;

@@ -95,7 +95,12 @@ public final class LeNetBenchmark {
             }
             for (int l = n - 1; l >= 0; l--) {
                 long t1 = cpuNanos();
-                g = layers.get(l).backward(g);
+                // As the network does: no dLoss/dx for the first layer, whose input is the data.
+                if (l == 0) {
+                    layers.get(l).backwardParamsOnly(g);
+                } else {
+                    g = layers.get(l).backward(g);
+                }
                 if (i >= 0) {
                     bwd[l][i] = (cpuNanos() - t1) / 1e6;
                 }

@@ -23,7 +23,7 @@ class ConvColumnChunksTest {
         static Built of(Conv2d spec, Shape input, INDArray weights, INDArray bias, long budgetBytes) {
             INDArray gw = weights.like();
             INDArray gb = bias == null ? null : bias.like();
-            return new Built(new Conv2dLayer(spec, input, weights, bias, gw, gb, budgetBytes), gw, gb);
+            return new Built(new Conv2dLayer(spec, input, weights, bias, gw, gb, budgetBytes, ConvBackend.COLUMNS), gw, gb);
         }
     }
 
