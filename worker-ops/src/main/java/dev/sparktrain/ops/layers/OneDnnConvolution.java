@@ -11,8 +11,6 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_data;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_backward_weights;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
@@ -26,11 +24,11 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
+import dev.sparktrain.ops.layers.OneDnnStep.Address;
+import dev.sparktrain.ops.layers.OneDnnStep.Kept;
+import dev.sparktrain.ops.layers.OneDnnStep.Reorder;
+import dev.sparktrain.ops.layers.OneDnnStep.Step;
 import java.lang.ref.Cleaner;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
@@ -69,7 +67,7 @@ final class OneDnnConvolution {
     private static final Cleaner CLEANER = Cleaner.create();
     private static volatile Runtime runtime;
 
-    private final Native resources = new Native();
+    private final OneDnnResources resources = new OneDnnResources();
     private final Runtime rt;
     private final int batch;
     private final boolean bias;
@@ -390,125 +388,13 @@ final class OneDnnConvolution {
 
     /** The process's CPU engine (thread-safe in oneDNN; streams are per object). */
     private record Runtime(dnnl_engine engine) {
-        dnnl_stream stream(Native owner) {
+        dnnl_stream stream(OneDnnResources owner) {
             if (owner.stream == null) {
                 dnnl_stream s = new dnnl_stream();
                 check(dnnl.dnnl_stream_create(s, engine, dnnl_stream_default_flags), "stream");
                 owner.stream = s;
             }
             return owner.stream;
-        }
-    }
-
-    /**
-     * A reorder between a caller's array and a kept buffer; {@code shared} when the buffer is an earlier step's, which
-     * may already hold the array.
-     */
-    private record Reorder(dnnl_primitive primitive, dnnl_exec_arg_t exec, boolean shared) {
-    }
-
-    /** An argument's buffer in the primitive's own layout. */
-    private record Kept(dnnl_memory_desc_t desc, dnnl_memory memory) {
-    }
-
-    /** One primitive with its memory objects, pointed at the caller's arrays on each run, and its reorders. */
-    private static final class Step {
-        final dnnl_memory[] memories;
-        final List<Reorder> before = new ArrayList<>();
-        final List<Reorder> after = new ArrayList<>();
-        final Map<Integer, Kept> kept = new HashMap<>();
-        private final dnnl_primitive primitive;
-        private final dnnl_exec_arg_t exec;
-        private final int args;
-        private final dnnl_stream stream;
-        private final Address address = new Address();
-
-        Step(dnnl_primitive primitive, dnnl_exec_arg_t exec, dnnl_memory[] memories, int args, dnnl_stream stream) {
-            this.primitive = primitive;
-            this.exec = exec;
-            this.memories = memories;
-            this.args = args;
-            this.stream = stream;
-        }
-
-        /** Runs the primitive on {@code arrays} (one per argument, null where it has none), reusing shared buffers. */
-        void run(boolean sharedFresh, INDArray... arrays) {
-            for (int a = 0; a < memories.length; a++) {
-                if (memories[a] == null) {
-                    continue;
-                }
-                INDArray array = arrays[a];
-                if (array == null) {
-                    throw new IllegalArgumentException("oneDNN convolution: argument " + a + " missing");
-                }
-                address.at(array);
-                runChecked(dnnl.dnnl_memory_set_data_handle(memories[a], address), "setting a data handle");
-            }
-            for (Reorder r : before) {
-                if (!(r.shared() && sharedFresh)) {
-                    runChecked(dnnl.dnnl_primitive_execute(r.primitive(), stream, 2, r.exec()), "reordering an input");
-                }
-            }
-            runChecked(dnnl.dnnl_primitive_execute(primitive, stream, args, exec), "executing a primitive");
-            for (Reorder r : after) {
-                runChecked(dnnl.dnnl_primitive_execute(r.primitive(), stream, 2, r.exec()), "reordering an output");
-            }
-            runChecked(dnnl.dnnl_stream_wait(stream), "waiting for the stream");
-        }
-
-        private static void runChecked(int status, String what) {
-            if (status != dnnl_success) {
-                throw new IllegalStateException("oneDNN: " + what + " failed, status " + status);
-            }
-        }
-    }
-
-    /**
-     * A pointer to an array's first element: its buffer's address (which already counts the buffer's own offset into
-     * a parent buffer) plus whatever offset the array adds to that.
-     */
-    private static final class Address extends Pointer {
-        /** oneDNN's DNNL_MEMORY_ALLOCATE: the memory object allocates (and frees) its own buffer. */
-        void allocateByLibrary() {
-            address = -1L;
-        }
-
-        void at(INDArray a) {
-            Pointer buffer = a.data().addressPointer();
-            address = buffer.address() + buffer.position() * buffer.sizeof()
-                    + (a.offset() - a.data().offset()) * a.dataType().width();
-        }
-    }
-
-    /** What the primitives hold natively; released by the cleaner once the owner is unreachable. */
-    private static final class Native implements Runnable {
-        final List<dnnl_primitive_desc> descriptors = new ArrayList<>();
-        final List<dnnl_primitive> primitives = new ArrayList<>();
-        final List<dnnl_memory> memories = new ArrayList<>();
-        final List<Pointer> pointers = new ArrayList<>();
-        dnnl_primitive_desc pendingInputGradient;
-        dnnl_memory_desc_t srcDesc;
-        dnnl_memory_desc_t weightsDesc;
-        dnnl_memory_desc_t dstDesc;
-        dnnl_stream stream;
-
-        @Override
-        public void run() {
-            for (dnnl_primitive p : primitives) {
-                dnnl.dnnl_primitive_destroy(p);
-            }
-            for (dnnl_memory m : memories) {
-                dnnl.dnnl_memory_destroy(m);
-            }
-            for (dnnl_primitive_desc d : descriptors) {
-                dnnl.dnnl_primitive_desc_destroy(d);
-            }
-            if (stream != null) {
-                dnnl.dnnl_stream_destroy(stream);
-            }
-            primitives.clear();
-            memories.clear();
-            descriptors.clear();
         }
     }
 }
