@@ -28,6 +28,7 @@ import dev.sparktrain.ops.layers.OneDnnStep.Address;
 import dev.sparktrain.ops.layers.OneDnnStep.Kept;
 import dev.sparktrain.ops.layers.OneDnnStep.Reorder;
 import dev.sparktrain.ops.layers.OneDnnStep.Step;
+import dev.sparktrain.ops.params.NativeFloats;
 import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
@@ -261,17 +262,7 @@ final class OneDnnConvolution {
 
     /** Whether an array can be handed to oneDNN as it lies: float32, row-major and contiguous. */
     static boolean plain(INDArray a) {
-        if (a == null || a.dataType() != DataType.FLOAT || a.isEmpty()) {
-            return false;
-        }
-        long expected = 1;
-        for (int d = a.rank() - 1; d >= 0; d--) {
-            if (a.size(d) > 1 && a.stride(d) != expected) {
-                return false;
-            }
-            expected *= a.size(d);
-        }
-        return true;
+        return a != null && a.dataType() == DataType.FLOAT && NativeFloats.contiguousRowMajor(a);
     }
 
     /**

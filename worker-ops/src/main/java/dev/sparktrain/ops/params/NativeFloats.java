@@ -79,7 +79,15 @@ public final class NativeFloats {
      * order (what {@link #startsItsBuffer} asks of a float32 array).
      */
     public static boolean laidOutFromStart(INDArray a) {
-        if (a.offset() != 0 || a.isEmpty()) {
+        return a.offset() == 0 && contiguousRowMajor(a);
+    }
+
+    /**
+     * True when the array's elements, of any data type, lie next to each other in row-major order wherever in its
+     * buffer they start (an axis of size 1 may have any stride).
+     */
+    public static boolean contiguousRowMajor(INDArray a) {
+        if (a.isEmpty()) {
             return false;
         }
         long expected = 1;
