@@ -58,6 +58,8 @@ public final class Trainer {
     private final ParameterServer server;
     private final TrainingConfig config;
     private final List<TrainingListener> listeners;
+    /** Whether a listener must see each round before the next one starts: reports are then never overlapped. */
+    private final boolean reportsBetweenRounds;
     private final SparkTransport transport;
     private final Optimizer optimizer;
     /** The mode's rounds on the training data they were made for ({@link #strategyFor}). */
@@ -82,6 +84,7 @@ public final class Trainer {
         this.optimizer = b.optimizer;
         b.config.augmentation().requireImages(b.spec.input());
         this.listeners = List.copyOf(b.listeners);
+        this.reportsBetweenRounds = listeners.stream().anyMatch(TrainingListener::needsRoundsBetweenRounds);
         this.transport = switch (b.config.transport()) {
             case JOB -> SparkTransport.jobs(b.sc, b.config.exchange().topology());
             case CHANNEL -> SparkTransport.channel(b.sc, b.config.exchange().topology());
@@ -289,7 +292,7 @@ public final class Trainer {
                     if (round == end - 1) {
                         endBlock(session, epoch, round, rounds, soFar);
                         report.run();
-                    } else if (!session.overlapsDriverWork()) {
+                    } else if (!session.overlapsDriverWork() || reportsBetweenRounds) {
                         report.run();
                     }
                 }

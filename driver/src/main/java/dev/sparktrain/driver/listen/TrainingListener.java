@@ -10,6 +10,15 @@ public interface TrainingListener {
     default void onRound(RoundMetrics metrics) {
     }
 
+    /**
+     * Whether this listener must see each round between it and the next, before the next round's task goes out (for
+     * one that reads something the next round would change, such as a link's byte counters). Otherwise a transport
+     * whose workers compute on cores of their own reports a round while the next one runs.
+     */
+    default boolean needsRoundsBetweenRounds() {
+        return false;
+    }
+
     default void onEpoch(EpochMetrics metrics) {
     }
 }

@@ -40,6 +40,12 @@ public final class ScaleMeasure {
         TrainingListener listener = new TrainingListener() {
             private int done;
 
+            /** The counters must be read between rounds, with no round's traffic in flight. */
+            @Override
+            public boolean needsRoundsBetweenRounds() {
+                return true;
+            }
+
             @Override
             public void onRound(RoundMetrics m) {
                 done++;
