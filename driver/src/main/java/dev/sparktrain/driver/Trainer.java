@@ -58,8 +58,6 @@ public final class Trainer {
     private final ParameterServer server;
     private final TrainingConfig config;
     private final List<TrainingListener> listeners;
-    /** Whether a listener must see each round before the next one starts: reports are then never overlapped. */
-    private final boolean reportsBetweenRounds;
     private final SparkTransport transport;
     private final Optimizer optimizer;
     /** The mode's rounds on the training data they were made for ({@link #strategyFor}). */
@@ -84,7 +82,6 @@ public final class Trainer {
         this.optimizer = b.optimizer;
         b.config.augmentation().requireImages(b.spec.input());
         this.listeners = List.copyOf(b.listeners);
-        this.reportsBetweenRounds = listeners.stream().anyMatch(TrainingListener::needsRoundsBetweenRounds);
         this.transport = switch (b.config.transport()) {
             case JOB -> SparkTransport.jobs(b.sc, b.config.exchange().topology());
             case CHANNEL -> SparkTransport.channel(b.sc, b.config.exchange().topology());
@@ -278,13 +275,15 @@ public final class Trainer {
             PendingReport report = PendingReport.NONE;
             try (RoundSession session = transport.open(train, strategy.carriesWorkerState() ? carries : null)) {
                 EpochSoFar soFar = before;
+                boolean overlapReports = session.overlapsDriverWork()
+                        && listeners.stream().noneMatch(TrainingListener::needsRoundsBetweenRounds);
                 for (int round = first; round < end; round++) {
                     stop.check(epoch, round, null);
                     long roundStart = System.nanoTime();
                     sc.setJobGroup("sparktrain-epoch-" + epoch, "epoch " + epoch + ", round " + (round + 1) + "/"
                             + rounds, false);
-                    // Over the channel, the last round's report (its update's norms, the listeners) is made while this
-                    // round's workers compute; a listener's action (a stop request) then takes effect a round later.
+                    // Where the reports overlap, the last round's report (its update's norms, the listeners) is made
+                    // while this round's workers compute; a listener's action then takes effect a round later.
                     RoundResult result = Round.run(strategy, server, session, epoch, round, report);
                     soFar = soFar.plus(result);
                     report = result.samples() > 0 ? report(epoch, round, rounds, result,
@@ -292,7 +291,7 @@ public final class Trainer {
                     if (round == end - 1) {
                         endBlock(session, epoch, round, rounds, soFar);
                         report.run();
-                    } else if (!session.overlapsDriverWork() || reportsBetweenRounds) {
+                    } else if (!overlapReports) {
                         report.run();
                     }
                 }
