@@ -74,10 +74,16 @@ final class ChannelSession implements RoundSession {
             throw lost("lost the channel to " + e.getMessage(), e);
         }
         whileWorkersRun.run();
+        List<Envelope> replies;
+        try {
+            replies = workers.links().receiveFromAll(workers.partitions());
+        } catch (IOException e) {
+            throw lost("lost the channel to " + e.getMessage(), e);
+        }
         RoundSums folded = RoundSums.empty();
-        for (int partition = 0; partition < workers.partitions(); partition++) {
+        for (int partition = 0; partition < replies.size(); partition++) {
             // The update reads the results' sums in partition order itself (RoundSums.sumOf).
-            folded.mergeLater((RoundSums) receive(partition, MessageChannel.RESULT));
+            folded.mergeLater((RoundSums) bodyOf(partition, replies.get(partition), MessageChannel.RESULT));
         }
         return folded;
     }
@@ -151,6 +157,11 @@ final class ChannelSession implements RoundSession {
         } catch (IOException e) {
             throw lost("lost the channel to worker " + partition + ": " + e.getMessage(), e);
         }
+        return bodyOf(partition, reply, type);
+    }
+
+    /** The body of {@code reply}, {@code partition}'s message, which must be of {@code type}. */
+    private Object bodyOf(int partition, Envelope reply, byte type) {
         if (reply.type() == MessageChannel.FAILED) {
             // A task is a pure function of its inputs: running it again would fail the same way.
             throw new IllegalStateException(tree ? "a worker failed: " + reply.body()

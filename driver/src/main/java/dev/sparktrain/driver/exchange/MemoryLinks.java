@@ -4,6 +4,8 @@ import dev.sparktrain.ps.fused.DriverCores;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
@@ -42,6 +44,8 @@ final class MemoryLinks implements WorkerLinks {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Stands in a worker's queue for "the driver closed the channel". */
     private static final Envelope CLOSED = new Envelope((byte) 0, null);
+    /** Stands for "every awaited worker has a message" in the driver's spin. */
+    private static final Envelope ALL_IN = new Envelope((byte) 0, null);
     /** A waiting worker also looks at its inbox this often: a lost wake-up costs time, never the job. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -52,6 +56,11 @@ final class MemoryLinks implements WorkerLinks {
     private final DriverCores driverCores = DriverCores.shared();
     private final MessageChannel.Liveness liveness;
     private final Mailbox[] mailboxes;
+    /** The driver's waits for a round's results ({@link #receiveFromAll}). */
+    private final Wait resultWaits = new Wait();
+    /** While the driver waits for a message from each of the first {@code awaited} workers (else 0), its thread. */
+    private volatile int awaited;
+    private volatile Thread waitingDriver;
 
     /**
      * One worker's queues. Messages to the worker wait in {@code toWorker} without waking it: {@link #post} and
@@ -179,6 +188,65 @@ final class MemoryLinks implements WorkerLinks {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for worker " + partition);
+        }
+    }
+
+    /**
+     * Waits until each of the first {@code workers} workers has a message for the driver, and only then wakes: a
+     * driver woken by the first result needs a core while the other workers still compute, and on a machine with as
+     * many cores as workers it takes one of theirs (then spun on it, waiting for the next result). The workers' sends
+     * wake the driver when the last one is in ({@link #wakeDriverIfAllIn}).
+     */
+    @Override
+    public List<Envelope> receiveFromAll(int workers) throws IOException {
+        long start = System.nanoTime();
+        if (resultWaits.spin(() -> allHaveMail(workers) ? ALL_IN : null, spinNanos, null) == null) {
+            waitingDriver = Thread.currentThread();
+            awaited = workers;
+            try {
+                long slice = TimeUnit.MILLISECONDS.toNanos(pollMillis);
+                long sliceEnd = System.nanoTime() + slice;
+                while (!allHaveMail(workers)) {
+                    LockSupport.parkNanos(this, Math.max(1, sliceEnd - System.nanoTime()));
+                    if (Thread.interrupted()) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("the workers: interrupted while waiting for their results");
+                    }
+                    if (System.nanoTime() - sliceEnd >= 0) {
+                        liveness.check();
+                        sliceEnd = System.nanoTime() + slice;
+                    }
+                }
+            } finally {
+                awaited = 0;
+            }
+        }
+        resultWaits.record(start, spinNanos);
+        List<Envelope> messages = new ArrayList<>(workers);
+        for (int partition = 0; partition < workers; partition++) {
+            messages.add(mailboxes[partition].toDriver.poll());
+        }
+        return messages;
+    }
+
+    private boolean allHaveMail(int workers) {
+        for (int partition = 0; partition < workers; partition++) {
+            if (mailboxes[partition].toDriver.isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * After a worker's message to the driver: wakes a driver waiting for all results once they are all in. The
+     * message is in its queue before this reads {@code awaited}, and the driver sets {@code awaited} before it looks
+     * at the queues, so one of them sees the other: the last message in always wakes a waiting driver.
+     */
+    private void wakeDriverIfAllIn() {
+        int workers = awaited;
+        if (workers > 0 && allHaveMail(workers)) {
+            LockSupport.unpark(waitingDriver);
         }
     }
 
@@ -311,6 +379,7 @@ final class MemoryLinks implements WorkerLinks {
                 @Override
                 public void send(byte type, Object body) {
                     mailbox.toDriver.add(new Envelope(type, body));
+                    links.wakeDriverIfAllIn();
                 }
 
                 @Override

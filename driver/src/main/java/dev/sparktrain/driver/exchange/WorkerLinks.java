@@ -1,6 +1,8 @@
 package dev.sparktrain.driver.exchange;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The driver's ends of its connections to the workers of a channel job: over TCP ({@link SocketLinks}), or in
@@ -49,6 +51,22 @@ interface WorkerLinks extends AutoCloseable {
 
     /** The next message from {@code partition}'s worker. */
     Envelope receive(int partition) throws IOException;
+
+    /**
+     * The next message from each worker of partitions 0 to {@code workers} − 1, in partition order: a round's results.
+     * Links whose waiting driver would take a core from a worker still computing wait for the last message at once.
+     */
+    default List<Envelope> receiveFromAll(int workers) throws IOException {
+        List<Envelope> messages = new ArrayList<>(workers);
+        for (int partition = 0; partition < workers; partition++) {
+            try {
+                messages.add(receive(partition));
+            } catch (IOException e) {
+                throw new IOException("worker " + partition + ": " + e.getMessage(), e);
+            }
+        }
+        return messages;
+    }
 
     /** Closes every connection: a worker waiting for a message gets an error, and its task ends. */
     @Override

@@ -17,13 +17,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The in-memory links: a round's task posted to every worker reaches each one through the wake-up tree, replies come
- * back per partition, closing or interrupting ends a worker's wait with an error, and a waiting worker runs blocks of
+ * back per partition (or all at once, for a round's results), closing or interrupting ends a worker's wait with an error, and a waiting worker runs blocks of
  * the driver's passes.
  */
 class MemoryLinksTest {
@@ -62,6 +63,16 @@ class MemoryLinksTest {
         }
     }
 
+    /** Reads every worker's reply to {@code task} at once, as a round's results are read. */
+    private static void expectAllReplies(MemoryLinks links, String task) throws IOException {
+        List<Envelope> replies = links.receiveFromAll(WORKERS);
+        assertEquals(WORKERS, replies.size());
+        for (int p = 0; p < WORKERS; p++) {
+            assertEquals(MessageChannel.RESULT, replies.get(p).type());
+            assertEquals(task + "@" + p, replies.get(p).body());
+        }
+    }
+
     /** Ends every worker's loop and checks that each served {@code tasks} tasks. */
     private static void endWorkers(MemoryLinks links, List<CompletableFuture<Integer>> workers, int tasks)
             throws Exception {
@@ -82,7 +93,11 @@ class MemoryLinksTest {
             List<CompletableFuture<Integer>> workers = echoWorkers(links);
             for (int round = 0; round < 200; round++) {
                 links.sendToAll(WORKERS, MessageChannel.TASK, "round " + round);
-                expectReplies(links, "round " + round);
+                if (round % 2 == 0) {
+                    expectReplies(links, "round " + round);
+                } else {
+                    expectAllReplies(links, "round " + round);
+                }
             }
             endWorkers(links, workers, 200);
         } finally {
@@ -198,6 +213,66 @@ class MemoryLinksTest {
             assertTrue(Arrays.asList(ranOn).contains(worker));
             links.send(0, MessageChannel.TASK, "second");
             assertEquals("second", nextTask.get(30, TimeUnit.SECONDS));
+        } finally {
+            links.close();
+        }
+    }
+
+    /**
+     * The driver waiting for a round's results returns them in partition order once the last is in, never before:
+     * here worker 1 answers first, and worker 0 only once the driver has waited a while.
+     */
+    @Test
+    void theDriverWaitingForEveryResultReturnsWhenTheLastIsIn() throws Exception {
+        MemoryLinks links = MemoryLinks.open(2, 50, SPIN, SPIN, () -> { });
+        try {
+            WorkerLinks.DriverLink first = links.endpoint().connect(0);
+            WorkerLinks.DriverLink second = links.endpoint().connect(1);
+            CompletableFuture<List<Envelope>> results = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return links.receiveFromAll(2);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, runnable -> new Thread(runnable, "driver").start());
+            second.send(MessageChannel.RESULT, "from 1");
+            assertThrows(TimeoutException.class, () -> results.get(300, TimeUnit.MILLISECONDS));
+            first.send(MessageChannel.RESULT, "from 0");
+            List<Envelope> replies = results.get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("from 0", "from 1"), replies.stream().map(Envelope::body).toList());
+        } finally {
+            links.close();
+        }
+    }
+
+    /** A driver waiting for results checks the workers' job between waits, and an interrupt ends its wait. */
+    @Test
+    void theDriverWaitingForEveryResultChecksTheJobAndStopsWhenInterrupted() throws Exception {
+        MemoryLinks lost = MemoryLinks.open(2, 20, SPIN, SPIN, () -> {
+            throw new WorkerLostException("the workers' job ended", null);
+        });
+        try {
+            lost.endpoint().connect(0).send(MessageChannel.RESULT, "only one");
+            WorkerLostException e = assertThrows(WorkerLostException.class, () -> lost.receiveFromAll(2));
+            assertEquals("the workers' job ended", e.getMessage());
+        } finally {
+            lost.close();
+        }
+        MemoryLinks links = MemoryLinks.open(1, 50, SPIN, SPIN, () -> { });
+        try {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread driver = new Thread(() -> {
+                try {
+                    links.receiveFromAll(1);
+                    failure.complete(null);
+                } catch (Throwable t) {
+                    failure.complete(t);
+                }
+            });
+            driver.start();
+            driver.interrupt();
+            assertInstanceOf(InterruptedIOException.class, failure.get(30, TimeUnit.SECONDS));
+            driver.join();
         } finally {
             links.close();
         }

@@ -124,10 +124,16 @@ public final class BenchReport {
                 r.secondsPerEpoch(), 1e3 * r.roundSeconds(), 1e3 * r.broadcastSeconds(), 1e3 * r.fetchSeconds(),
                 1e3 * r.computeSeconds(), 1e3 * r.sparkSeconds(), 1e3 * r.driverSeconds(), 1e3 * r.betweenSeconds(),
                 r.broadcastBytes() / 1024, r.resultBytes() / 1024, r.finalTrainLoss());
+        ModeThroughput.RoundSpread spread = r.roundSpread();
+        out.printf(Locale.ROOT, "   %-8s rounds: median %.2f ms, p90 %.2f, p99 %.2f%n", "", 1e3 * spread.medianSeconds(),
+                1e3 * spread.p90Seconds(), 1e3 * spread.p99Seconds());
         String m = r.mode();
         put(m + "_samples_per_sec", r.samplesPerSecond());
         put(m + "_sec_per_epoch", r.secondsPerEpoch());
         put(m + "_round_ms", 1e3 * r.roundSeconds());
+        put(m + "_round_median_ms", 1e3 * spread.medianSeconds());
+        put(m + "_round_p90_ms", 1e3 * spread.p90Seconds());
+        put(m + "_round_p99_ms", 1e3 * spread.p99Seconds());
         put(m + "_broadcast_ms", 1e3 * r.broadcastSeconds());
         put(m + "_read_ms", 1e3 * r.fetchSeconds());
         put(m + "_compute_ms", 1e3 * r.computeSeconds());

@@ -30,7 +30,25 @@ public final class ModeThroughput {
     public record Result(String mode, int warmupEpochs, int epochs, double samplesPerSecond, double secondsPerEpoch,
                          double roundSeconds, double broadcastSeconds, double fetchSeconds, double computeSeconds,
                          double sparkSeconds, double driverSeconds, double betweenSeconds, long broadcastBytes,
-                         long resultBytes, double finalTrainLoss, List<ProcessMemory> memoryAfterEpoch) {
+                         long resultBytes, double finalTrainLoss, List<ProcessMemory> memoryAfterEpoch,
+                         RoundSpread roundSpread) {
+    }
+
+    /**
+     * How the measured rounds' durations spread: their median and 90th and 99th percentiles (nearest rank). A mean
+     * round well above the median is a tail of slow rounds (a thread that waited for a core), not a slower round.
+     */
+    public record RoundSpread(double medianSeconds, double p90Seconds, double p99Seconds) {
+
+        static RoundSpread of(List<RoundMetrics> rounds) {
+            double[] sorted = rounds.stream().mapToDouble(RoundMetrics::seconds).sorted().toArray();
+            return new RoundSpread(median(sorted), nearestRank(sorted, 0.90), nearestRank(sorted, 0.99));
+        }
+
+        private static double nearestRank(double[] sorted, double p) {
+            return sorted.length == 0 ? Double.NaN
+                    : sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
+        }
     }
 
     private ModeThroughput() {
@@ -42,25 +60,15 @@ public final class ModeThroughput {
         int warmupEpochs = 0;
         long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
         while (System.nanoTime() < warmupEnd) {
-            fit(sc, spec, optimizer, config.withEpochs(1), train, List.of());
+            // With the measured run's listener: the JIT compiles the round's calls to it before the measured run.
+            fit(sc, spec, optimizer, config.withEpochs(1), train, List.of(new Recorder()));
             warmupEpochs++;
         }
-        List<RoundMetrics> rounds = new ArrayList<>();
-        List<EpochMetrics> epochs = new ArrayList<>();
-        List<ProcessMemory> memory = new ArrayList<>();
-        TrainingListener listener = new TrainingListener() {
-            @Override
-            public void onRound(RoundMetrics m) {
-                rounds.add(m);
-            }
-
-            @Override
-            public void onEpoch(EpochMetrics m) {
-                epochs.add(m);
-                memory.add(ProcessMemory.current());
-            }
-        };
-        fit(sc, spec, optimizer, config, train, List.of(listener));
+        Recorder recorder = new Recorder();
+        fit(sc, spec, optimizer, config, train, List.of(recorder));
+        List<RoundMetrics> rounds = recorder.rounds;
+        List<EpochMetrics> epochs = recorder.epochs;
+        List<ProcessMemory> memory = recorder.memory;
         int firstMeasured = epochs.size() > 1 ? 2 : 1;
         List<EpochMetrics> measured = epochs.stream().filter(e -> e.epoch() >= firstMeasured).toList();
         List<RoundMetrics> measuredRounds = rounds.stream().filter(r -> r.epoch() >= firstMeasured).toList();
@@ -74,7 +82,25 @@ public final class ModeThroughput {
                 mean(measuredRounds, RoundMetrics::sparkSeconds), mean(measuredRounds, RoundMetrics::driverSeconds),
                 Math.max(0, perRound - roundSeconds), (long) mean(measuredRounds, RoundMetrics::broadcastBytes),
                 (long) mean(measuredRounds, RoundMetrics::resultBytes),
-                epochs.get(epochs.size() - 1).trainLoss(), List.copyOf(memory));
+                epochs.get(epochs.size() - 1).trainLoss(), List.copyOf(memory), RoundSpread.of(measuredRounds));
+    }
+
+    /** Keeps what the training reports: every round, every epoch, and the resident memory after each epoch. */
+    private static final class Recorder implements TrainingListener {
+        private final List<RoundMetrics> rounds = new ArrayList<>();
+        private final List<EpochMetrics> epochs = new ArrayList<>();
+        private final List<ProcessMemory> memory = new ArrayList<>();
+
+        @Override
+        public void onRound(RoundMetrics m) {
+            rounds.add(m);
+        }
+
+        @Override
+        public void onEpoch(EpochMetrics m) {
+            epochs.add(m);
+            memory.add(ProcessMemory.current());
+        }
     }
 
     private static void fit(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
@@ -83,7 +109,10 @@ public final class ModeThroughput {
     }
 
     static <T> double median(List<T> items, ToDoubleFunction<T> value) {
-        double[] v = items.stream().mapToDouble(value).sorted().toArray();
+        return median(items.stream().mapToDouble(value).sorted().toArray());
+    }
+
+    private static double median(double[] v) {
         if (v.length == 0) {
             return Double.NaN;
         }

@@ -62,12 +62,15 @@ class BenchCommandTest {
         for (String key : List.of("gemm_gflops_16x16x12", "gemm_gflops_1024x1024x1024", "gemm_gflops_model_shapes",
                 "kernel_samples_per_sec", "kernel_first_samples_per_sec", "kernel_second_samples_per_sec",
                 "kernel_gflops", "sync_samples_per_sec", "average_samples_per_sec",
-                "outer_samples_per_sec", "sync_compute_ms", "average_round_ms", "sync_vs_kernel",
+                "outer_samples_per_sec", "sync_compute_ms", "average_round_ms", "sync_round_median_ms",
+                "outer_round_p99_ms", "sync_vs_kernel",
                 "sync_warmup_epochs", "average_warmup_epochs", "outer_warmup_epochs",
                 "driver_peak_rss_mib", "executor_peak_rss_mib")) {
             assertTrue(bench.containsKey(key), "missing BENCH " + key + " in\n" + run.out());
             assertTrue(bench.get(key) > 0 && Double.isFinite(bench.get(key)), key + " = " + bench.get(key));
         }
+        assertTrue(bench.get("sync_round_median_ms") <= bench.get("sync_round_p90_ms")
+                && bench.get("sync_round_p90_ms") <= bench.get("sync_round_p99_ms"), run.out());
         // 16 inputs, 12 hidden, 3 classes: (16·12 + 12·3) parameters and biases, one float vector each way.
         assertEquals(4 * (16 * 12 + 12 + 12 * 3 + 3), bench.get("sync_broadcast_bytes"));
         assertEquals(3, bench.get("memory_epochs"));
