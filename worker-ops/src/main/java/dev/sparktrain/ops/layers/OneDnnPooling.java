@@ -1,0 +1,115 @@
+package dev.sparktrain.ops.layers;
+
+import static dev.sparktrain.ops.layers.OneDnnBuilder.check;
+import static dev.sparktrain.ops.layers.OneDnnBuilder.desc;
+import static dev.sparktrain.ops.layers.OneDnnBuilder.trailingPad;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_avg_exclude_padding;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_max;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_query_workspace_md;
+
+import dev.sparktrain.ops.layers.OneDnnStep.Step;
+import java.lang.ref.Cleaner;
+import org.bytedeco.dnnl.dnnl_memory_desc_t;
+import org.bytedeco.dnnl.dnnl_pooling_desc_t;
+import org.bytedeco.dnnl.dnnl_primitive_desc;
+import org.bytedeco.dnnl.global.dnnl;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One float pooling shape (a layer's window over a batch of a given size) run by oneDNN's pooling primitives on the
+ * caller's NCHW arrays as they lie: max pooling (forward keeps, in a workspace, the position of each output's maximum
+ * within its window, the first of equal values as {@link Pool2dLayer}'s own walk, and backward sends dLoss/dy there)
+ * or average pooling over the window's positions inside the image (oneDNN's {@code pooling_avg_exclude_padding}, as
+ * {@link Pool2d} defines it). Primitives are made once (backward's on the first backward pass) and kept, as
+ * {@link OneDnnConvolution}'s. Not thread-safe: one per layer, like the layer.
+ */
+final class OneDnnPooling {
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final OneDnnBuilder build = new OneDnnBuilder();
+    private final int algorithm;
+    private final dnnl_memory_desc_t src;
+    private final dnnl_memory_desc_t dst;
+    private final long[] strides;
+    private final long[] kernel;
+    private final long[] left;
+    private final long[] right;
+    private final dnnl_primitive_desc forwardPd;
+    private final Step forward;
+    /** Max pooling: where forward leaves each output's position in its window for backward; null for average. */
+    private final INDArray workspace;
+    private final dnnl_memory_desc_t workspaceDesc;
+    private Step backward;
+
+    private OneDnnPooling(Patches patches, boolean max, int batch) {
+        this.algorithm = max ? dnnl_pooling_max : dnnl_pooling_avg_exclude_padding;
+        try {
+            Window w = patches.window();
+            src = desc(batch, patches.channels(), patches.height(), patches.width(), dnnl_nchw);
+            dst = desc(batch, patches.channels(), patches.outHeight(), patches.outWidth(), dnnl_nchw);
+            strides = new long[] {w.stride().h(), w.stride().w()};
+            kernel = new long[] {w.kernel().h(), w.kernel().w()};
+            left = new long[] {patches.padTop(), patches.padLeft()};
+            right = new long[] {trailingPad(patches.height(), patches.outHeight(), strides[0], w.kernel().h(), 1,
+                    left[0]), trailingPad(patches.width(), patches.outWidth(), strides[1], w.kernel().w(), 1, left[1])};
+            dnnl_pooling_desc_t fd = new dnnl_pooling_desc_t();
+            check(dnnl.dnnl_pooling_forward_desc_init(fd, dnnl_forward_training, algorithm, src, dst, strides, kernel,
+                    left, right), "pooling's forward descriptor");
+            forwardPd = build.descriptor(fd, null, "pooling's forward");
+            dnnl_memory_desc_t ws = dnnl.dnnl_primitive_desc_query_md(forwardPd, dnnl_query_workspace_md, 0);
+            boolean hasWorkspace = ws != null && !ws.isNull() && dnnl.dnnl_memory_desc_get_size(ws) > 0;
+            workspaceDesc = hasWorkspace ? ws : null;
+            workspace = hasWorkspace ? Nd4j.createUninitialized(DataType.BYTE, dnnl.dnnl_memory_desc_get_size(ws))
+                    : null;
+            forward = build.step(forwardPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE},
+                    new dnnl_memory_desc_t[] {src, dst, workspaceDesc}, new boolean[] {false, true, true}, null);
+        } catch (RuntimeException e) {
+            build.resources.run();
+            throw e;
+        }
+        CLEANER.register(this, build.resources);
+    }
+
+    /**
+     * The primitives for {@code batch} samples of {@code patches}; {@code null} when libdnnl cannot be loaded or has no
+     * implementation for the window (the caller then keeps its own path).
+     */
+    static OneDnnPooling create(Patches patches, boolean max, int batch) {
+        if (!OneDnnBuilder.available()) {
+            return null;
+        }
+        try {
+            return new OneDnnPooling(patches, max, batch);
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
+    /** y = pool(x), NCHW float arrays, row-major and contiguous; max pooling keeps the maxima's positions. */
+    void forward(INDArray x, INDArray y) {
+        forward.run(false, x, y, workspace);
+    }
+
+    /** dLoss/dx of the last forward pass for dLoss/dy {@code dy}, into {@code dx} (overwritten). */
+    void backward(INDArray dy, INDArray dx) {
+        if (backward == null) {
+            dnnl_pooling_desc_t bd = new dnnl_pooling_desc_t();
+            check(dnnl.dnnl_pooling_backward_desc_init(bd, algorithm, src, dst, strides, kernel, left, right),
+                    "pooling's backward descriptor");
+            backward = build.step(build.descriptor(bd, forwardPd, "pooling's backward"),
+                    new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WORKSPACE, DNNL_ARG_DIFF_SRC},
+                    new dnnl_memory_desc_t[] {dst, workspaceDesc, src}, new boolean[] {false, false, true}, null);
+        }
+        backward.run(false, dy, workspace, dx);
+    }
+}
