@@ -21,6 +21,7 @@ import org.bytedeco.dnnl.dnnl_pooling_desc_t;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
 import org.bytedeco.dnnl.global.dnnl;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -69,8 +70,7 @@ final class OneDnnPooling {
             dnnl_memory_desc_t ws = dnnl.dnnl_primitive_desc_query_md(forwardPd, dnnl_query_workspace_md, 0);
             boolean hasWorkspace = ws != null && !ws.isNull() && dnnl.dnnl_memory_desc_get_size(ws) > 0;
             workspaceDesc = hasWorkspace ? ws : null;
-            workspace = hasWorkspace ? Nd4j.createUninitialized(DataType.BYTE, dnnl.dnnl_memory_desc_get_size(ws))
-                    : null;
+            workspace = hasWorkspace ? detached(dnnl.dnnl_memory_desc_get_size(ws)) : null;
             forward = build.step(forwardPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_DST, DNNL_ARG_WORKSPACE},
                     new dnnl_memory_desc_t[] {src, dst, workspaceDesc}, new boolean[] {false, true, true}, null);
         } catch (RuntimeException e) {
@@ -78,6 +78,13 @@ final class OneDnnPooling {
             throw e;
         }
         CLEANER.register(this, build.resources);
+    }
+
+    /** Bytes of native memory that live as long as this object, outside any ND4J workspace the caller is in. */
+    private static INDArray detached(long bytes) {
+        try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.createUninitialized(DataType.BYTE, bytes);
+        }
     }
 
     /**
@@ -93,6 +100,11 @@ final class OneDnnPooling {
         } catch (IllegalStateException e) {
             return null;
         }
+    }
+
+    /** The native array max pooling's forward leaves its maxima's positions in for backward (for tests), or null. */
+    INDArray workspace() {
+        return workspace;
     }
 
     /** y = pool(x), NCHW float arrays, row-major and contiguous; max pooling keeps the maxima's positions. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sparktrain.ops.runtime.ScratchWorkspace;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -127,6 +129,30 @@ class OneDnnPoolingTest {
             0, 0, 0, 0, 0, 0};
         assertArrayEquals(expected, dx.data().asFloat());
         assertBitwise(onednn, new Pool2dLayer(Pool2d.max(2), input, false), x, g);
+    }
+
+    /**
+     * A training step runs inside the thread's scratch workspace, whose arrays die with the step: the positions of the
+     * maxima that forward leaves for backward live outside it, and steps after the first still agree with the walk.
+     */
+    @Test
+    void primitivesMadeInsideAStepsWorkspaceOutliveIt() {
+        Shape input = new Shape(3, 8, 8);
+        Pool2dLayer onednn = new Pool2dLayer(Pool2d.max(2), input);
+        Pool2dLayer walk = new Pool2dLayer(Pool2d.max(2), input, false);
+        Nd4j.getRandom().setSeed(6);
+        for (int step = 0; step < 3; step++) {
+            try (MemoryWorkspace scratch = ScratchWorkspace.open()) {
+                INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 8, 8);
+                INDArray g = Nd4j.randn(DataType.FLOAT, 4, 3, 4, 4);
+                assertBitwise(onednn, walk, x, g);
+                assertTrue(onednn.ranOneDnn());
+            }
+        }
+        try (MemoryWorkspace scratch = ScratchWorkspace.open()) {
+            OneDnnPooling made = OneDnnPooling.create(Patches.of(Pool2d.max(2).window(), input), true, 5);
+            assertFalse(made.workspace().isAttached(), "the workspace array must not live in the step's scope");
+        }
     }
 
     @Test
