@@ -144,8 +144,13 @@ final class OneDnnBuilder {
 
     /** A 4-D float memory descriptor of the given dimensions in the layout of {@code tag}. */
     static dnnl_memory_desc_t desc(long a, long b, long c, long d, int tag) {
+        return desc(a, b, c, d, tag, dnnl_f32);
+    }
+
+    /** A 4-D memory descriptor of the given dimensions and data type in the layout of {@code tag}. */
+    static dnnl_memory_desc_t desc(long a, long b, long c, long d, int tag, int dataType) {
         dnnl_memory_desc_t md = new dnnl_memory_desc_t();
-        check(dnnl.dnnl_memory_desc_init_by_tag(md, 4, new long[] {a, b, c, d}, dnnl_f32, tag), "memory descriptor");
+        check(dnnl.dnnl_memory_desc_init_by_tag(md, 4, new long[] {a, b, c, d}, dataType, tag), "memory descriptor");
         return md;
     }
 

@@ -4,11 +4,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The maths of {@link Pool2d}. Float passes on arrays oneDNN can read as they lie run on its pooling primitives
- * ({@link OneDnnPooling}, one set per batch size); the rest (double passes, which the gradient checks run) in one pass
- * over each image plane on the Java heap. Max pooling keeps, for every output, the input position of its maximum (the
- * first one of equal values), so backward is one scatter of dLoss/dy into a zeroed dLoss/dx; average pooling divides
- * by the number of window positions inside the image both ways.
+ * The maths of {@link Pool2d}. Float forward passes on arrays oneDNN can read as they lie run on its pooling
+ * primitives ({@link OneDnnPooling}, one set per batch size), and so does average pooling's backward; the rest (double
+ * passes, which the gradient checks run) in one pass over each image plane on the Java heap. Max pooling keeps, for
+ * every output, the input position of its maximum (the first one of equal values; on oneDNN, read from its workspace),
+ * so backward is one scatter of dLoss/dy into a zeroed dLoss/dx on the heap, which beats oneDNN's backward on NCHW
+ * arrays (docs/performance.md); average pooling divides by the number of window positions inside the image both ways.
  */
 final class Pool2dLayer implements Layer {
 
@@ -48,23 +49,22 @@ final class Pool2dLayer implements Layer {
     public INDArray forward(INDArray x, ForwardContext context) {
         DataType type = x.dataType();
         batch = Math.toIntExact(x.size(0));
-        ranOneDnn = type == DataType.FLOAT && oneDnn != null && OneDnnBuilder.plain(x) ? oneDnn.get(batch) : null;
-        if (ranOneDnn != null) {
-            INDArray y = outputBuffer.get(batch, type);
-            ranOneDnn.forward(x, y);
-            return y;
-        }
         if (in == null || in.dataType() != type) {
             in = HeapValues.of(type);
             out = HeapValues.of(type);
         }
-        in.load(x);
         INDArray y = outputBuffer.get(batch, type);
         int outputs = HeapValues.length(y);
-        out.ensure(outputs);
         if (max && argmax.length < outputs) {
             argmax = new int[outputs];
         }
+        ranOneDnn = type == DataType.FLOAT && oneDnn != null && OneDnnBuilder.plain(x) ? oneDnn.get(batch) : null;
+        if (ranOneDnn != null) {
+            ranOneDnn.forward(x, y);
+            return y;
+        }
+        in.load(x);
+        out.ensure(outputs);
         walk(false);
         out.store(y);
         return y;
@@ -75,7 +75,10 @@ final class Pool2dLayer implements Layer {
         if (batch < 0) {
             throw new IllegalStateException((max ? "maxpool2d" : "avgpool2d") + ": backward called before forward");
         }
-        if (ranOneDnn != null) {
+        if (ranOneDnn != null && max) {
+            // The scatter below, from the maxima oneDNN's forward found.
+            ranOneDnn.maxima(argmax);
+        } else if (ranOneDnn != null) {
             INDArray gradInput = gradInputBuffer.get(batch, DataType.FLOAT);
             ranOneDnn.backward(OneDnnBuilder.plain(gradOutput) ? gradOutput : gradOutput.dup('c'), gradInput);
             return gradInput;
