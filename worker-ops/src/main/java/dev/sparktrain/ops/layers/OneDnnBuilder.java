@@ -49,8 +49,10 @@ final class OneDnnBuilder {
         }
     }
 
-    /** The primitive descriptor of {@code opDesc} (an operation descriptor), with {@code hint} (a forward one) for a
-     * backward operation. */
+    /**
+     * The primitive descriptor of {@code opDesc} (an operation descriptor), with {@code hint} (a forward one) for a
+     * backward operation.
+     */
     dnnl_primitive_desc descriptor(Pointer opDesc, dnnl_primitive_desc hint, String what) {
         dnnl_primitive_desc pd = new dnnl_primitive_desc();
         check(dnnl.dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, rt.engine, hint),
