@@ -192,7 +192,7 @@ final class Conv2dLayer implements Layer {
     }
 
     private static INDArray plainCopy(INDArray a) {
-        return OneDnnConvolution.plain(a) ? a : a.dup('c');
+        return OneDnnBuilder.plain(a) ? a : a.dup('c');
     }
 
     /** im2col of samples {@code first} .. first + n − 1 of the last forward input into the kept column matrix. */

@@ -1,15 +1,12 @@
 package dev.sparktrain.ops.layers;
 
-import java.util.HashSet;
-import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * A convolution layer's oneDNN primitives ({@link OneDnnConvolution}), one set per batch size, the two most recent
- * kept (the training batch and an epoch's last, partial one, or an evaluation batch): creating a set compiles its
- * kernels, so a layer makes it on the first batch of a size and reuses it after.
+ * A convolution layer's oneDNN primitives ({@link OneDnnConvolution}), one set per batch size
+ * ({@link PrimitivesByBatch}).
  *
  * <p>oneDNN keeps its own copies of the arrays in its preferred layouts, as large as the batch, so a forward pass
  * larger than the byte budget runs in chunks of samples when nothing will ask for its backward pass (inference); a
@@ -17,22 +14,13 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 final class ConvPrimitives {
 
-    private final Patches patches;
-    private final int filters;
-    private final boolean bias;
-    private final boolean relu;
-    private final OneDnnConvolution.Layout layout;
     private final int samplesPerChunk;
-    private final OneDnnConvolution[] recent = new OneDnnConvolution[2];
-    private final Set<Integer> refused = new HashSet<>();
+    private final PrimitivesByBatch<OneDnnConvolution> byBatch;
 
     ConvPrimitives(Patches patches, int filters, boolean bias, boolean relu, OneDnnConvolution.Layout layout,
                    long budgetBytes) {
-        this.patches = patches;
-        this.filters = filters;
-        this.bias = bias;
-        this.relu = relu;
-        this.layout = layout;
+        this.byBatch = new PrimitivesByBatch<>(rows -> OneDnnConvolution.create(patches, filters, rows, bias, relu,
+                layout));
         // The blocked layouts pad channels to a multiple of 16.
         long perSample = (long) padded(patches.channels()) * patches.height() * patches.width()
                 + (long) padded(filters) * patches.outArea();
@@ -45,16 +33,16 @@ final class ConvPrimitives {
 
     /** Whether a pass over {@code rows} samples can run here (only float arrays laid out as they are read). */
     boolean accepts(int rows, boolean training, INDArray... arrays) {
-        if (training && rows > samplesPerChunk || !OneDnnConvolution.available()) {
+        if (training && rows > samplesPerChunk || !OneDnnBuilder.available()) {
             return false;
         }
         for (INDArray a : arrays) {
-            if (a != null && !OneDnnConvolution.plain(a)) {
+            if (a != null && !OneDnnBuilder.plain(a)) {
                 return false;
             }
         }
         int whole = Math.min(rows, samplesPerChunk);
-        return !refused.contains(whole) && (rows == whole || !refused.contains(rows % whole))
+        return !byBatch.refused(whole) && (rows == whole || !byBatch.refused(rows % whole))
                 && primitives(whole) != null && (rows % whole == 0 || primitives(rows % whole) != null);
     }
 
@@ -83,21 +71,6 @@ final class ConvPrimitives {
     }
 
     private OneDnnConvolution primitives(int rows) {
-        for (OneDnnConvolution p : recent) {
-            if (p != null && p.batch() == rows) {
-                return p;
-            }
-        }
-        if (refused.contains(rows)) {
-            return null;
-        }
-        OneDnnConvolution made = OneDnnConvolution.create(patches, filters, rows, bias, relu, layout);
-        if (made == null) {
-            refused.add(rows);
-            return null;
-        }
-        recent[1] = recent[0];
-        recent[0] = made;
-        return made;
+        return byBatch.get(rows);
     }
 }

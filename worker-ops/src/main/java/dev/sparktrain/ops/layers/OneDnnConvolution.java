@@ -1,51 +1,36 @@
 package dev.sparktrain.ops.layers;
 
+import static dev.sparktrain.ops.layers.OneDnnBuilder.check;
+import static dev.sparktrain.ops.layers.OneDnnBuilder.desc;
+import static dev.sparktrain.ops.layers.OneDnnBuilder.trailingPad;
+import static dev.sparktrain.ops.layers.OneDnnBuilder.vector;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_FROM;
-import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_a;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_cpu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu_use_dst_for_bwd;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_f32;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_format_tag_any;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nchw;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_nhwc;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_oihw;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_stream_default_flags;
-import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 
-import dev.sparktrain.ops.layers.OneDnnStep.Address;
-import dev.sparktrain.ops.layers.OneDnnStep.Kept;
-import dev.sparktrain.ops.layers.OneDnnStep.Reorder;
 import dev.sparktrain.ops.layers.OneDnnStep.Step;
-import dev.sparktrain.ops.params.NativeFloats;
 import java.lang.ref.Cleaner;
 import org.bytedeco.dnnl.const_dnnl_op_desc_t;
 import org.bytedeco.dnnl.dnnl_convolution_desc_t;
 import org.bytedeco.dnnl.dnnl_eltwise_desc_t;
-import org.bytedeco.dnnl.dnnl_engine;
-import org.bytedeco.dnnl.dnnl_exec_arg_t;
-import org.bytedeco.dnnl.dnnl_memory;
 import org.bytedeco.dnnl.dnnl_memory_desc_t;
 import org.bytedeco.dnnl.dnnl_post_ops;
-import org.bytedeco.dnnl.dnnl_primitive;
 import org.bytedeco.dnnl.dnnl_primitive_attr;
 import org.bytedeco.dnnl.dnnl_primitive_desc;
-import org.bytedeco.dnnl.dnnl_stream;
 import org.bytedeco.dnnl.global.dnnl;
-import org.bytedeco.javacpp.Loader;
-import org.bytedeco.javacpp.Pointer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -66,11 +51,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class OneDnnConvolution {
 
     private static final Cleaner CLEANER = Cleaner.create();
-    private static volatile Runtime runtime;
 
-    private final OneDnnResources resources = new OneDnnResources();
-    private final Runtime rt;
-    private final int batch;
+    private final OneDnnBuilder build = new OneDnnBuilder();
     private final boolean bias;
     private final boolean relu;
     private final dnnl_memory_desc_t src;
@@ -93,8 +75,6 @@ final class OneDnnConvolution {
     private INDArray forwardInput;
 
     private OneDnnConvolution(Patches patches, int filters, int batch, boolean bias, boolean relu, Layout layout) {
-        this.rt = runtime();
-        this.batch = batch;
         this.bias = bias;
         this.relu = relu;
         try {
@@ -136,21 +116,21 @@ final class OneDnnConvolution {
                 check(dnnl.dnnl_post_ops_destroy(ops), "post-ops");
             }
             forwardPd = new dnnl_primitive_desc();
-            int status = dnnl.dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(fd), attr, rt.engine,
-                    null);
+            int status = dnnl.dnnl_primitive_desc_create(forwardPd, new const_dnnl_op_desc_t(fd), attr,
+                    build.rt.engine(), null);
             if (attr != null) {
                 dnnl.dnnl_primitive_attr_destroy(attr);
             }
             check(status, "forward primitive descriptor");
-            resources.descriptors.add(forwardPd);
-            forward = step(forwardPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_BIAS},
+            build.resources.descriptors.add(forwardPd);
+            forward = build.step(forwardPd, new int[] {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS, DNNL_ARG_DST, DNNL_ARG_BIAS},
                     new dnnl_memory_desc_t[] {src, weights, dst, biasDesc}, new boolean[] {false, false, true, false},
                     null);
         } catch (RuntimeException e) {
-            resources.run();
+            build.resources.run();
             throw e;
         }
-        CLEANER.register(this, resources);
+        CLEANER.register(this, build.resources);
     }
 
     /** The activations' layout inside the primitives (the arrays outside are NCHW whatever it is). */
@@ -170,7 +150,7 @@ final class OneDnnConvolution {
      */
     static OneDnnConvolution create(Patches patches, int filters, int batch, boolean bias, boolean relu,
                                     Layout layout) {
-        if (!available()) {
+        if (!OneDnnBuilder.available()) {
             return null;
         }
         try {
@@ -178,21 +158,6 @@ final class OneDnnConvolution {
         } catch (IllegalStateException e) {
             return null;
         }
-    }
-
-    /** Whether libdnnl (and the OpenCL loader it links against) loads in this JVM. */
-    static boolean available() {
-        try {
-            runtime();
-            return true;
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError | IllegalStateException e) {
-            return false;
-        }
-    }
-
-    /** The batch size the primitives were made for. */
-    int batch() {
-        return batch;
     }
 
     /** y = conv(x, W) + b, through ReLU when made with it; all NCHW/OIHW float arrays, row-major. */
@@ -218,7 +183,7 @@ final class OneDnnConvolution {
             dnnl_convolution_desc_t wd = new dnnl_convolution_desc_t();
             check(dnnl.dnnl_dilated_convolution_backward_weights_desc_init(wd, dnnl_convolution_direct, convSrc,
                     convWeights, biasDesc, convDst, strides, dilates, left, right), "backward-weights descriptor");
-            weightGradient = step(descriptor(wd, forwardPd, "backward-weights"),
+            weightGradient = build.step(build.descriptor(wd, forwardPd, "backward-weights"),
                     new int[] {DNNL_ARG_SRC, DNNL_ARG_DIFF_DST, DNNL_ARG_DIFF_WEIGHTS, DNNL_ARG_DIFF_BIAS},
                     new dnnl_memory_desc_t[] {src, dst, weights, biasDesc}, new boolean[] {false, false, true, true},
                     forward);
@@ -232,7 +197,7 @@ final class OneDnnConvolution {
             dnnl_convolution_desc_t dd = new dnnl_convolution_desc_t();
             check(dnnl.dnnl_dilated_convolution_backward_data_desc_init(dd, dnnl_convolution_direct, convSrc,
                     convWeights, convDst, strides, dilates, left, right), "backward-data descriptor");
-            inputGradient = step(descriptor(dd, forwardPd, "backward-data"),
+            inputGradient = build.step(build.descriptor(dd, forwardPd, "backward-data"),
                     new int[] {DNNL_ARG_DIFF_DST, DNNL_ARG_WEIGHTS, DNNL_ARG_DIFF_SRC},
                     new dnnl_memory_desc_t[] {dst, weights, src}, new boolean[] {false, false, true}, weightGradient);
         }
@@ -244,148 +209,12 @@ final class OneDnnConvolution {
         dnnl_eltwise_desc_t ef = new dnnl_eltwise_desc_t();
         check(dnnl.dnnl_eltwise_forward_desc_init(ef, dnnl_forward_training, dnnl_eltwise_relu_use_dst_for_bwd, dst,
                 0f, 0f), "ReLU descriptor");
-        dnnl_primitive_desc hint = descriptor(ef, null, "ReLU");
+        dnnl_primitive_desc hint = build.descriptor(ef, null, "ReLU");
         dnnl_eltwise_desc_t eb = new dnnl_eltwise_desc_t();
         check(dnnl.dnnl_eltwise_backward_desc_init(eb, dnnl_eltwise_relu_use_dst_for_bwd, dst, dst, 0f, 0f),
                 "ReLU backward descriptor");
-        return step(descriptor(eb, hint, "ReLU backward"), new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST,
+        return build.step(build.descriptor(eb, hint, "ReLU backward"), new int[] {DNNL_ARG_DST, DNNL_ARG_DIFF_DST,
                 DNNL_ARG_DIFF_SRC}, new dnnl_memory_desc_t[] {dst, dst, dst}, new boolean[] {false, false, true}, null);
     }
 
-    private dnnl_primitive_desc descriptor(Pointer opDesc, dnnl_primitive_desc hint, String what) {
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl.dnnl_primitive_desc_create(pd, new const_dnnl_op_desc_t(opDesc), null, rt.engine, hint),
-                what + " primitive descriptor");
-        resources.descriptors.add(pd);
-        return pd;
-    }
-
-    /** Whether an array can be handed to oneDNN as it lies: float32, row-major and contiguous. */
-    static boolean plain(INDArray a) {
-        return a != null && a.dataType() == DataType.FLOAT && NativeFloats.contiguousRowMajor(a);
-    }
-
-    /**
-     * A primitive of {@code pd} whose arguments are the caller's arrays laid out as {@code descs}; where the primitive
-     * wants another layout for an input, a kept buffer in that layout and a reorder into it, for an output
-     * ({@code outputs}) one out of it. An input whose layout {@code earlier} (a step run before this one in the same
-     * pass) already reorders the same argument into shares that step's buffer, and its reorder is skipped when the
-     * caller says the buffer still holds the array.
-     */
-    private Step step(dnnl_primitive_desc pd, int[] args, dnnl_memory_desc_t[] descs, boolean[] outputs,
-                      Step earlier) {
-        dnnl_primitive primitive = new dnnl_primitive();
-        check(dnnl.dnnl_primitive_create(primitive, pd), "primitive");
-        resources.primitives.add(primitive);
-        int used = 0;
-        for (dnnl_memory_desc_t d : descs) {
-            used += d == null ? 0 : 1;
-        }
-        dnnl_exec_arg_t exec = new dnnl_exec_arg_t(used);
-        resources.pointers.add(exec);
-        Step step = new Step(primitive, exec, new dnnl_memory[descs.length], used, rt.stream(resources));
-        int i = 0;
-        for (int a = 0; a < descs.length; a++) {
-            if (descs[a] == null) {
-                continue;
-            }
-            dnnl_memory user = memory(descs[a], null);
-            step.memories[a] = user;
-            dnnl_memory_desc_t wanted = dnnl.dnnl_primitive_desc_query_md(pd, dnnl.dnnl_query_exec_arg_md, args[a]);
-            dnnl_memory bound = user;
-            if (wanted != null && !wanted.isNull() && dnnl.dnnl_memory_desc_equal(wanted, descs[a]) == 0) {
-                Kept shared = outputs[a] || earlier == null ? null : earlier.kept.get(args[a]);
-                if (shared != null && dnnl.dnnl_memory_desc_equal(shared.desc(), wanted) != 0) {
-                    bound = shared.memory();
-                    step.before.add(reorder(descs[a], user, wanted, bound, true));
-                } else {
-                    Address allocate = new Address();
-                    allocate.allocateByLibrary();
-                    bound = memory(wanted, allocate);
-                    Reorder reorder = outputs[a] ? reorder(wanted, bound, descs[a], user, false)
-                            : reorder(descs[a], user, wanted, bound, false);
-                    (outputs[a] ? step.after : step.before).add(reorder);
-                    step.kept.put(args[a], new Kept(wanted, bound));
-                }
-            }
-            exec.position(i).arg(args[a]).memory(bound);
-            i++;
-        }
-        exec.position(0);
-        return step;
-    }
-
-    private dnnl_memory memory(dnnl_memory_desc_t md, Pointer handle) {
-        dnnl_memory memory = new dnnl_memory();
-        check(dnnl.dnnl_memory_create(memory, md, rt.engine, handle), "memory");
-        resources.memories.add(memory);
-        return memory;
-    }
-
-    private Reorder reorder(dnnl_memory_desc_t fromDesc, dnnl_memory from, dnnl_memory_desc_t toDesc, dnnl_memory to,
-                            boolean shared) {
-        dnnl_primitive_desc pd = new dnnl_primitive_desc();
-        check(dnnl.dnnl_reorder_primitive_desc_create(pd, fromDesc, rt.engine, toDesc, rt.engine, null), "reorder");
-        resources.descriptors.add(pd);
-        dnnl_primitive primitive = new dnnl_primitive();
-        check(dnnl.dnnl_primitive_create(primitive, pd), "reorder primitive");
-        resources.primitives.add(primitive);
-        dnnl_exec_arg_t exec = new dnnl_exec_arg_t(2);
-        resources.pointers.add(exec);
-        exec.position(0).arg(DNNL_ARG_FROM).memory(from);
-        exec.position(1).arg(DNNL_ARG_TO).memory(to);
-        exec.position(0);
-        return new Reorder(primitive, exec, shared);
-    }
-
-    private static long trailingPad(int in, int out, long stride, int kernel, int dilation, long lead) {
-        return (out - 1) * stride + (long) dilation * (kernel - 1) + 1 - in - lead;
-    }
-
-    private static dnnl_memory_desc_t desc(long a, long b, long c, long d, int tag) {
-        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
-        check(dnnl.dnnl_memory_desc_init_by_tag(md, 4, new long[] {a, b, c, d}, dnnl_f32, tag), "memory descriptor");
-        return md;
-    }
-
-    private static dnnl_memory_desc_t vector(long n) {
-        dnnl_memory_desc_t md = new dnnl_memory_desc_t();
-        check(dnnl.dnnl_memory_desc_init_by_tag(md, 1, new long[] {n}, dnnl_f32, dnnl_a), "memory descriptor");
-        return md;
-    }
-
-    private static void check(int status, String what) {
-        if (status != dnnl_success) {
-            throw new IllegalStateException("oneDNN: creating the convolution's " + what + " failed, status " + status);
-        }
-    }
-
-    private static Runtime runtime() {
-        Runtime rt = runtime;
-        if (rt == null) {
-            synchronized (OneDnnConvolution.class) {
-                rt = runtime;
-                if (rt == null) {
-                    Loader.load(dnnl.class);
-                    dnnl_engine engine = new dnnl_engine();
-                    check(dnnl.dnnl_engine_create(engine, dnnl_cpu, 0), "engine");
-                    rt = new Runtime(engine);
-                    runtime = rt;
-                }
-            }
-        }
-        return rt;
-    }
-
-    /** The process's CPU engine (thread-safe in oneDNN; streams are per object). */
-    private record Runtime(dnnl_engine engine) {
-        dnnl_stream stream(OneDnnResources owner) {
-            if (owner.stream == null) {
-                dnnl_stream s = new dnnl_stream();
-                check(dnnl.dnnl_stream_create(s, engine, dnnl_stream_default_flags), "stream");
-                owner.stream = s;
-            }
-            return owner.stream;
-        }
-    }
 }

@@ -63,7 +63,7 @@ final class OneDnnStep {
                 }
                 INDArray array = arrays[a];
                 if (array == null) {
-                    throw new IllegalArgumentException("oneDNN convolution: argument " + a + " missing");
+                    throw new IllegalArgumentException("oneDNN: argument " + a + " missing");
                 }
                 address.at(array);
                 runChecked(dnnl.dnnl_memory_set_data_handle(memories[a], address), "setting a data handle");

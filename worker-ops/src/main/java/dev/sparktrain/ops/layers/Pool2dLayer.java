@@ -4,14 +4,21 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The maths of {@link Pool2d} in one pass over each image plane on the Java heap. Max pooling keeps, for every output,
- * the input position of its maximum (the first one of equal values), so backward is one scatter of dLoss/dy into a
- * zeroed dLoss/dx; average pooling divides by the number of window positions inside the image both ways.
+ * The maths of {@link Pool2d}. Float forward passes on arrays oneDNN can read as they lie run on its pooling
+ * primitives ({@link OneDnnPooling}, one set per batch size), and so does average pooling's backward; the rest (double
+ * passes, which the gradient checks run) in one pass over each image plane on the Java heap. Max pooling keeps, for
+ * every output, the input position of its maximum (the first one of equal values; on oneDNN, read from its workspace),
+ * so backward is one scatter of dLoss/dy into a zeroed dLoss/dx on the heap, which beats oneDNN's backward on NCHW
+ * arrays (docs/performance.md); average pooling divides by the number of window positions inside the image both ways.
  */
 final class Pool2dLayer implements Layer {
 
     private final boolean max;
     private final Patches patches;
+    /** oneDNN's primitives for float passes, or null where this layer keeps to its own path. */
+    private final PrimitivesByBatch<OneDnnPooling> oneDnn;
+    /** The primitives the last forward pass ran on (backward then does too), or null. */
+    private OneDnnPooling ranOneDnn;
     private final ActivationBuffer outputBuffer;
     private final ActivationBuffer gradInputBuffer;
     private HeapValues in;
@@ -21,27 +28,43 @@ final class Pool2dLayer implements Layer {
     private int batch = -1;
 
     Pool2dLayer(Pool2d spec, Shape input) {
+        this(spec, input, true);
+    }
+
+    /** With or without oneDNN for float passes (tests and benchmarks compare the two). */
+    Pool2dLayer(Pool2d spec, Shape input, boolean useOneDnn) {
         this.max = spec.max();
         this.patches = Patches.of(spec.window(), input);
         this.outputBuffer = new ActivationBuffer(input.dim(0), patches.outHeight(), patches.outWidth());
         this.gradInputBuffer = new ActivationBuffer(input.dims());
+        this.oneDnn = useOneDnn ? new PrimitivesByBatch<>(rows -> OneDnnPooling.create(patches, max, rows)) : null;
+    }
+
+    /** Whether the last forward pass ran on oneDNN's primitives (for the tests of both paths). */
+    boolean ranOneDnn() {
+        return ranOneDnn != null;
     }
 
     @Override
     public INDArray forward(INDArray x, ForwardContext context) {
         DataType type = x.dataType();
+        batch = Math.toIntExact(x.size(0));
         if (in == null || in.dataType() != type) {
             in = HeapValues.of(type);
             out = HeapValues.of(type);
         }
-        batch = Math.toIntExact(x.size(0));
-        in.load(x);
         INDArray y = outputBuffer.get(batch, type);
         int outputs = HeapValues.length(y);
-        out.ensure(outputs);
         if (max && argmax.length < outputs) {
             argmax = new int[outputs];
         }
+        ranOneDnn = type == DataType.FLOAT && oneDnn != null && OneDnnBuilder.plain(x) ? oneDnn.get(batch) : null;
+        if (ranOneDnn != null) {
+            ranOneDnn.forward(x, y);
+            return y;
+        }
+        in.load(x);
+        out.ensure(outputs);
         walk(false);
         out.store(y);
         return y;
@@ -51,6 +74,14 @@ final class Pool2dLayer implements Layer {
     public INDArray backward(INDArray gradOutput) {
         if (batch < 0) {
             throw new IllegalStateException((max ? "maxpool2d" : "avgpool2d") + ": backward called before forward");
+        }
+        if (ranOneDnn != null && max) {
+            // The scatter below, from the maxima oneDNN's forward found.
+            ranOneDnn.maxima(argmax);
+        } else if (ranOneDnn != null) {
+            INDArray gradInput = gradInputBuffer.get(batch, DataType.FLOAT);
+            ranOneDnn.backward(OneDnnBuilder.plain(gradOutput) ? gradOutput : gradOutput.dup('c'), gradInput);
+            return gradInput;
         }
         out.load(gradOutput);
         INDArray gradInput = gradInputBuffer.get(batch, gradOutput.dataType());

@@ -55,7 +55,7 @@ public final class ConvPathBenchmark {
                 new Case("resnet", "1x1x64 /2 on 32x14x14", 1, 32, 14, 64, 1, 2, Padding.VALID, "identity", false,
                         true),
                 new Case("resnet", "3x3x64 on 64x7x7", 3, 64, 7, 64, 3, 1, Padding.SAME, "identity", false, true));
-        System.out.println("onednn available: " + OneDnnConvolution.available() + ", backend " + ONEDNN
+        System.out.println("onednn available: " + OneDnnBuilder.available() + ", backend " + ONEDNN
                 + ", OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS"));
         System.out.printf("%-7s %-26s %5s %12s %12s %12s %12s%n", "net", "shape", "count", "im2col fwd", "im2col bwd",
                 "onednn fwd", "onednn bwd");
