@@ -36,7 +36,7 @@ public final class ModeThroughput {
 
     /**
      * How the measured rounds' durations spread: their median and 90th and 99th percentiles (nearest rank). A mean
-     * round well above the median is a tail of slow rounds (a thread that waited for a core), not a slower round.
+     * round well above the median is a tail of slow rounds, not a slower round.
      */
     public record RoundSpread(double medianSeconds, double p90Seconds, double p99Seconds) {
 

@@ -104,6 +104,8 @@ class LauncherIT {
     void helpNamesSubmitAndTheExitCodesAndLocalClusterHasHelpAndExit2() throws Exception {
         Result help = run("bin/sparktrain", "--help");
         assertEquals(0, help.exitCode());
+        // Nothing of the launcher's JVM options on stdout (the JIT's compile commands are quiet).
+        assertTrue(help.stdout().startsWith("Usage: sparktrain "), help.stdout());
         assertTrue(help.stdout().contains("  submit ") && help.stdout().contains("Exit codes: 0 done, 1 the run "
                 + "failed, 2 bad input, 3 environment fault"), help.stdout());
         Result clusterHelp = run("bin/local-cluster", "--help");
