@@ -44,8 +44,6 @@ final class MemoryLinks implements WorkerLinks {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Stands in a worker's queue for "the driver closed the channel". */
     private static final Envelope CLOSED = new Envelope((byte) 0, null);
-    /** Stands for "every awaited worker has a message" in the driver's spin. */
-    private static final Envelope ALL_IN = new Envelope((byte) 0, null);
     /** A waiting worker also looks at its inbox this often: a lost wake-up costs time, never the job. */
     private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -57,7 +55,7 @@ final class MemoryLinks implements WorkerLinks {
     private final MessageChannel.Liveness liveness;
     private final Mailbox[] mailboxes;
     /** The driver's waits for a round's results ({@link #receiveFromAll}). */
-    private final Wait resultWaits = new Wait();
+    private final SpinningWait resultWaits = new SpinningWait();
     /** While the driver waits for a message from each of the first {@code awaited} workers (else 0), its thread. */
     private volatile int awaited;
     private volatile Thread waitingDriver;
@@ -75,8 +73,8 @@ final class MemoryLinks implements WorkerLinks {
         /** The worker's thread, once it has connected. */
         private volatile Thread worker;
         /** Running means of the worker's waits for messages and of the driver's waits for results. */
-        private final Wait workerWaits = new Wait();
-        private final Wait driverWaits = new Wait();
+        private final SpinningWait workerWaits = new SpinningWait();
+        private final SpinningWait driverWaits = new SpinningWait();
 
         void post(Envelope message) {
             toWorker.add(message);
@@ -176,7 +174,7 @@ final class MemoryLinks implements WorkerLinks {
     @Override
     public Envelope receive(int partition) throws IOException {
         BlockingQueue<Envelope> queue = mailboxes[partition].toDriver;
-        Wait waits = mailboxes[partition].driverWaits;
+        SpinningWait waits = mailboxes[partition].driverWaits;
         long start = System.nanoTime();
         Envelope message = waits.spin(queue::poll, spinNanos, null);
         try {
@@ -200,7 +198,7 @@ final class MemoryLinks implements WorkerLinks {
     @Override
     public List<Envelope> receiveFromAll(int workers) throws IOException {
         long start = System.nanoTime();
-        if (resultWaits.spin(() -> allHaveMail(workers) ? ALL_IN : null, spinNanos, null) == null) {
+        if (resultWaits.spin(() -> allHaveMail(workers) ? Boolean.TRUE : null, spinNanos, null) == null) {
             waitingDriver = Thread.currentThread();
             awaited = workers;
             try {
@@ -247,59 +245,6 @@ final class MemoryLinks implements WorkerLinks {
         int workers = awaited;
         if (workers > 0 && allHaveMail(workers)) {
             LockSupport.unpark(waitingDriver);
-        }
-    }
-
-    /**
-     * One waiting end of a link: the running mean of its idle waits, and its spin. Used by one thread at a time.
-     * A wait's time lent to the driver's passes is work, not idleness: it counts neither in the spin nor in the mean.
-     */
-    private static final class Wait {
-        private long meanNanos;
-        /** The time the current wait has lent to the driver's passes. */
-        private long lentNanos;
-
-        /**
-         * Adds a wait that began at {@code start} to the running mean (weight 1/8: a few rounds follow a change of
-         * pace), counting a long wait (between blocks, an evaluation) as twice the spin: long enough to stop spinning,
-         * short enough to start again within a few rounds once the waits are short.
-         */
-        void record(long start, long spinNanos) {
-            long idle = System.nanoTime() - start - lentNanos;
-            meanNanos += (Math.min(idle, 2 * spinNanos) - meanNanos) / 8;
-        }
-
-        /**
-         * {@code take}'s first message within {@code spinNanos} of not lending, when the waits have been that short
-         * lately; else null at once. With {@code cores} (null: none), the spin runs the blocks of the driver's passes
-         * as they come. Yields every few checks: on a machine with fewer cores than runnable threads, the thread it
-         * waits for may need this core.
-         */
-        Envelope spin(java.util.function.Supplier<Envelope> take, long spinNanos, DriverCores cores) {
-            lentNanos = 0;
-            Envelope message = take.get();
-            if (message != null || spinNanos == 0 || meanNanos > spinNanos) {
-                return message;
-            }
-            try (DriverCores.Lending lending = cores == null ? null : cores.lending()) {
-                long until = System.nanoTime() + spinNanos;
-                for (int checks = 1; ; checks++) {
-                    long before = System.nanoTime();
-                    if (lending != null && lending.lend()) {
-                        long lent = System.nanoTime() - before;
-                        lentNanos += lent;
-                        until += lent;
-                    } else if ((checks & 15) == 0) {
-                        Thread.yield();
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                    message = take.get();
-                    if (message != null || System.nanoTime() - until > 0) {
-                        return message;
-                    }
-                }
-            }
         }
     }
 
