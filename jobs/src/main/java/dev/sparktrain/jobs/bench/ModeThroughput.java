@@ -59,26 +59,36 @@ public final class ModeThroughput {
      * workers' Spark job), so the share never reaches 0; the round's own code, once compiled, stops adding to it.
      */
     static final double QUIET_JIT_SHARE = 0.05;
+    /**
+     * Rounds a warm-up runs before the JIT's quiet counts: code that runs once a round is compiled after ~500 calls
+     * with {@code bin/sparktrain}'s JIT setting (sparktrain's classes at a tenth of HotSpot's thresholds), and two
+     * quiet epochs in a row came by chance earlier than that.
+     */
+    static final int MIN_WARMUP_ROUNDS = 1000;
 
     private ModeThroughput() {
     }
 
     /**
-     * Trains {@code config} after one-epoch warm-up runs: for {@code warmupSeconds} (none when 0), then on while the
-     * JIT still compiles ({@link #jitQuiet}), up to {@code maxWarmupSeconds} in all.
+     * Trains {@code config} after one-epoch warm-up runs: for {@code warmupSeconds} (none when 0), then on until they
+     * have run {@link #MIN_WARMUP_ROUNDS} rounds and the JIT is quiet ({@link #jitQuiet}), up to
+     * {@code maxWarmupSeconds} in all.
      */
     public static Result measure(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
                                  CachedBlocks train, double warmupSeconds, double maxWarmupSeconds) {
         int warmupEpochs = 0;
+        int warmupRounds = 0;
         long warmupStart = System.nanoTime();
         double[] compilingShares = {1, 1};
-        while (elapsed(warmupStart) < warmupSeconds
-                || (elapsed(warmupStart) < maxWarmupSeconds && !jitQuiet(compilingShares))) {
+        while (elapsed(warmupStart) < warmupSeconds || (elapsed(warmupStart) < maxWarmupSeconds
+                && (warmupRounds < MIN_WARMUP_ROUNDS || !jitQuiet(compilingShares)))) {
             long compiledBefore = JitActivity.millis();
             long epochStart = System.nanoTime();
             // With the measured run's listener: the JIT compiles the round's calls to it before the measured run.
-            fit(sc, spec, optimizer, config.withEpochs(1), train, List.of(new Recorder()));
+            Recorder warmup = new Recorder();
+            fit(sc, spec, optimizer, config.withEpochs(1), train, List.of(warmup));
             compilingShares[warmupEpochs % 2] = (JitActivity.millis() - compiledBefore) / 1e3 / elapsed(epochStart);
+            warmupRounds += warmup.rounds.size();
             warmupEpochs++;
         }
         Recorder recorder = new Recorder();
