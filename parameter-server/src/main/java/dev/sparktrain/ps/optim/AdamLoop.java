@@ -43,7 +43,7 @@ final class AdamLoop {
         return true;
     }
 
-    /** One step of {@code kernel} (the bias-corrected step size and ε already folded in, see {@link Adam#stepInPlace}). */
+    /** One step of {@code kernel}, whose step size and ε are bias-corrected already (see {@link Adam#stepInPlace}). */
     static void step(INDArray g, INDArray m, INDArray v, INDArray params, Kernel kernel) {
         FloatBuffer gs = g.data().asNioFloat();
         FloatBuffer ms = m.data().asNioFloat();
