@@ -371,4 +371,13 @@ final class FloatHeapValues extends HeapValues {
             values[index[k]] += source[k];
         }
     }
+
+    @Override
+    void scatterAddWherePositive(int[] index, HeapValues from, HeapValues mask, int n) {
+        float[] source = ((FloatHeapValues) from).values;
+        float[] m = ((FloatHeapValues) mask).values;
+        for (int k = 0; k < n; k++) {
+            values[index[k]] += kept(source[k], m[k]);
+        }
+    }
 }
