@@ -222,4 +222,9 @@ final class DoubleHeapValues extends HeapValues {
             values[index[k]] += m[k] > 0 ? source[k] : 0;
         }
     }
+
+    @Override
+    boolean scatterAddWherePositive(int[] index, INDArray from, INDArray mask, int n) {
+        return false; // Gradient checks' passes: the copies cost nothing that matters.
+    }
 }

@@ -99,6 +99,13 @@ abstract sealed class HeapValues permits FloatHeapValues, DoubleHeapValues {
      */
     abstract void scatterAddWherePositive(int[] index, HeapValues from, HeapValues mask, int n);
 
+    /**
+     * As {@link #scatterAddWherePositive(int[], HeapValues, HeapValues, int)} reading {@code from} and {@code mask}
+     * where they lie, without copying them onto the heap, if it can (float32 arrays laid out from their buffers'
+     * start); otherwise does nothing and returns false.
+     */
+    abstract boolean scatterAddWherePositive(int[] index, INDArray from, INDArray mask, int n);
+
     /** acc[0] += Σ (this[from + k] − shift), acc[1] += Σ (this[from + k] − shift)² over k in [0, length). */
     abstract void moments(int from, int length, double shift, double[] acc);
 

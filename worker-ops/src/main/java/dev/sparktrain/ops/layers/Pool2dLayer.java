@@ -106,16 +106,19 @@ final class Pool2dLayer implements Layer {
             ranOneDnn.backward(OneDnnBuilder.plain(gradOutput) ? gradOutput : gradOutput.dup('c'), gradInput);
             return gradInput;
         }
-        out.load(gradOutput);
         INDArray gradInput = gradInputBuffer.get(batch, gradOutput.dataType());
         int length = HeapValues.length(gradInput);
         in.ensure(length).zero(0, length);
+        int n = HeapValues.length(gradOutput);
         if (max && reluDerivative) {
             // A window's output is its maximum, ReLU's output where the gradient goes.
-            in.scatterAddWherePositive(argmax, out, outputValues.load(output), HeapValues.length(gradOutput));
+            if (!in.scatterAddWherePositive(argmax, gradOutput, output, n)) {
+                in.scatterAddWherePositive(argmax, out.load(gradOutput), outputValues.load(output), n);
+            }
         } else if (max) {
-            in.scatterAdd(argmax, out, HeapValues.length(gradOutput));
+            in.scatterAdd(argmax, out.load(gradOutput), n);
         } else {
+            out.load(gradOutput);
             walk(true);
         }
         in.store(gradInput);

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A convolution with fused ReLU followed by max pooling hands ReLU's derivative to the pool: the convolution's
@@ -62,7 +63,7 @@ class ReluDerivativeHandOffTest {
         INDArray b = Nd4j.createFromArray(-100.0, 3.0, 0.0, 0.1).castTo(type);
         INDArray x = Nd4j.randn(type, 5, 2, 10, 10);
         // A constant sample: every window ties among equal values, positive ones where the filter's output is.
-        x.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0)).assign(1.0);
+        x.get(NDArrayIndex.point(0)).assign(1.0);
         Pair separate = Pair.of(spec, poolSpec, w, b, backend);
         Pair handedOff = Pair.of(spec, poolSpec, w, b, backend);
         assertEquals(1, ReluDerivativeHandOff.arrange(List.of(handedOff.conv(), handedOff.pool())));
@@ -78,6 +79,11 @@ class ReluDerivativeHandOffTest {
         INDArray dx = separate.conv().backward(gradPool).dup();
         INDArray fusedGradPool = handedOff.pool().backward(g).dup();
         INDArray fusedDx = handedOff.conv().backward(fusedGradPool);
+        // dLoss/dy as a view that does not start its buffer: read through heap copies instead of where it lies.
+        INDArray padded = Nd4j.zeros(type, y.size(0) + 1, y.size(1), y.size(2), y.size(3));
+        INDArray view = padded.get(NDArrayIndex.interval(1, y.size(0) + 1));
+        view.assign(g);
+        assertBitwise(fusedGradPool, handedOff.pool().backward(view));
 
         assertBitwise(dx, fusedDx);
         assertBitwise(separate.gradWeights(), handedOff.gradWeights());
