@@ -74,8 +74,7 @@ final class Conv2dLayer implements Layer {
     private INDArray cols;
     private int colsFirst = -1;
     private int colsCount;
-    /** Whether the layer after this one applies ReLU's derivative, so backward takes dLoss/dz ({@link
-     * ReluDerivativeHandOff}). */
+    /** Whether the layer after this one applies ReLU's derivative, so backward takes dLoss/dz. */
     private boolean reluDerivativeHandedOff;
 
     Conv2dLayer(Conv2d spec, Shape inputShape, INDArray weights, INDArray bias, INDArray gradWeights,
@@ -329,8 +328,7 @@ final class Conv2dLayer implements Layer {
 
     /**
      * dZ of the chunk's n samples as {@code [filters, n·P]} (dLoss/dy masked by ReLU's derivative when fused, unless
-     * the next layer did), adding
-     * each output channel's sum into {@code db}.
+     * the next layer did), adding each output channel's sum into {@code db}.
      */
     private INDArray productGradient(HeapValues from, int first, int n, double[] db, DataType type) {
         boolean mask = fused && relu && !reluDerivativeHandedOff;

@@ -9,10 +9,11 @@ import java.util.List;
  * before it then uses what it gets as dLoss/dz and skips its own pass over the whole gradient. The result is the same
  * bit for bit: ReLU's derivative makes +0 of what it masks, and the pool's zeros are +0 too.
  *
- * <p>Decided from the sequence of bound layers (a network's, a residual branch's) once, before any pass: the pairs are
- * the adjacent layers where the first {@linkplain Layer#canHandOffReluDerivative can hand off} and the second
- * {@linkplain Layer#canTakeReluDerivative can take}; no other layer sees a difference. Forward passes are unchanged,
- * so evaluation networks (forward only) compute exactly what they did.
+ * <p>Decided from a sequence of bound layers where each layer's output goes only to the next (a network's, a residual
+ * branch's), once, before any pass: the pairs are the adjacent layers where the first {@linkplain
+ * Layer#canHandOffReluDerivative can hand off} and the second {@linkplain Layer#canTakeReluDerivative can take}; no
+ * other layer sees a difference. Forward passes are unchanged, so evaluation networks (forward only) compute exactly
+ * what they did.
  */
 public final class ReluDerivativeHandOff {
 
