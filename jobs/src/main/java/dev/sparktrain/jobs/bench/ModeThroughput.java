@@ -15,9 +15,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Spark training throughput in one mode: the real {@link Trainer} on the cached training blocks, no evaluation.
- * Untimed one-epoch runs first warm the JIT up for as long as the kernel's warm-up lasts: the round's Spark, channel
- * and aggregation code is compiled only once it runs, and before that the compiler threads took 10-25% of the two
- * cores through the first three seconds of training (perf, average mode). Epoch 1 of the measured run also warms
+ * Untimed one-epoch runs first warm the JIT up for as long as the kernel's warm-up lasts, and on until the JIT is
+ * quiet (within a limit): the round's Spark, channel and aggregation code is compiled only once it runs, and before
+ * that the compiler threads took 10-25% of the two cores through the first three seconds of training (perf, average
+ * mode). Code that runs once a round reaches the compilers' thresholds only after hundreds of rounds, which the
+ * local-step modes (a round per 16 steps) take many epochs to run. Epoch 1 of the measured run also warms
  * the caches; the figures are medians over the later epochs. Also records the resident memory after every epoch,
  * to see whether anything grows.
  */
@@ -51,17 +53,32 @@ public final class ModeThroughput {
         }
     }
 
+    /**
+     * The JIT counts as quiet once each of the last two warm-up epochs spent at most this share of its time compiling
+     * (summed over the compiler threads). Every one-epoch run compiles a little of its own set-up (a new trainer, the
+     * workers' Spark job), so the share never reaches 0; the round's own code, once compiled, stops adding to it.
+     */
+    static final double QUIET_JIT_SHARE = 0.05;
+
     private ModeThroughput() {
     }
 
-    /** Trains {@code config} after one-epoch warm-up runs that last {@code warmupSeconds} (none when 0). */
+    /**
+     * Trains {@code config} after one-epoch warm-up runs: for {@code warmupSeconds} (none when 0), then on while the
+     * JIT still compiles ({@link #jitQuiet}), up to {@code maxWarmupSeconds} in all.
+     */
     public static Result measure(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,
-                                 CachedBlocks train, double warmupSeconds) {
+                                 CachedBlocks train, double warmupSeconds, double maxWarmupSeconds) {
         int warmupEpochs = 0;
-        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        while (System.nanoTime() < warmupEnd) {
+        long warmupStart = System.nanoTime();
+        double[] compilingShares = {1, 1};
+        while (elapsed(warmupStart) < warmupSeconds
+                || (elapsed(warmupStart) < maxWarmupSeconds && !jitQuiet(compilingShares))) {
+            long compiledBefore = JitActivity.millis();
+            long epochStart = System.nanoTime();
             // With the measured run's listener: the JIT compiles the round's calls to it before the measured run.
             fit(sc, spec, optimizer, config.withEpochs(1), train, List.of(new Recorder()));
+            compilingShares[warmupEpochs % 2] = (JitActivity.millis() - compiledBefore) / 1e3 / elapsed(epochStart);
             warmupEpochs++;
         }
         Recorder recorder = new Recorder();
@@ -101,6 +118,15 @@ public final class ModeThroughput {
             epochs.add(m);
             memory.add(ProcessMemory.current());
         }
+    }
+
+    /** Whether the last two warm-up epochs each compiled for at most {@link #QUIET_JIT_SHARE} of their time. */
+    private static boolean jitQuiet(double[] lastTwoShares) {
+        return lastTwoShares[0] <= QUIET_JIT_SHARE && lastTwoShares[1] <= QUIET_JIT_SHARE;
+    }
+
+    private static double elapsed(long since) {
+        return (System.nanoTime() - since) / 1e9;
     }
 
     private static void fit(JavaSparkContext sc, NetworkSpec spec, Optimizer optimizer, TrainingConfig config,

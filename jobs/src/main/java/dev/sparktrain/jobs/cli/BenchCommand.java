@@ -56,7 +56,8 @@ final class BenchCommand implements Callable<Integer> {
     int epochs = 10;
 
     @Option(names = "--seconds", paramLabel = "S",
-            description = "Measuring time per roofline shape and for the kernel (default: ${DEFAULT-VALUE})")
+            description = "Measuring time per roofline shape and for the kernel; the Spark modes warm up for half "
+                    + "of it (at least 2 s), and on while the JIT compiles, up to twice it (default: ${DEFAULT-VALUE})")
     double seconds = 8;
 
     @Option(names = "--kernel-rows", paramLabel = "N",
@@ -108,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 for (RunConfig r : perMode.values()) {
                     report.mode(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train(),
-                            KernelThroughput.warmupSeconds(seconds)));
+                            KernelThroughput.warmupSeconds(seconds), 2 * seconds));
                 }
                 if (!perMode.isEmpty()) {
                     report.kernelAgain(KernelThroughput.samplesPerSecond(run.model(), run.optimizer(), rows, batch,
@@ -117,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (memoryEpochs > 0) {
                     RunConfig r = withSettings(run.training().mode().configName(), memoryEpochs);
                     report.memoryRun(ModeThroughput.measure(sc, r.model(), r.optimizer(), r.training(), data.train(),
-                            0));
+                            0, 0));
                 }
             } finally {
                 data.release();

@@ -117,13 +117,17 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         INDArray m = state.slot("m");
         INDArray v = state.slot("v");
         if (AdamLoop.applies(g, m, v, params)) {
-            AdamLoop.step(g, m, v, params, beta1, beta2, eps, stepSize(lr, t));
-        } else {
-            // The op's iteration counts from 0 and bias-corrects with iteration + 1.
-            Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, Math.toIntExact(t - 1)));
-            params.subi(g);
+            AdamLoop.step(g, m, v, params, new AdamLoop.Kernel(beta1, beta2, eps, stepSize(lr, t), flushes(t)));
+            return new Step(params, after(t, m, v));
         }
-        return new Step(params, finish(t, m, v));
+        // The op's iteration counts from 0 and bias-corrects with iteration + 1.
+        Nd4j.exec(new AdamUpdater(g, v, m, lr, beta1, beta2, eps, Math.toIntExact(t - 1)));
+        params.subi(g);
+        if (flushes(t)) {
+            BooleanIndexing.replaceWhere(m, 0.0, Conditions.absLessThan(FLUSH_BELOW));
+            BooleanIndexing.replaceWhere(v, 0.0, Conditions.absLessThan(FLUSH_BELOW));
+        }
+        return new Step(params, after(t, m, v));
     }
 
     /**
@@ -137,7 +141,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         }
         long t = state.step() + 1;
         double eps = convention == EpsilonConvention.PYTORCH ? epsilon * Math.sqrt(1 - Math.pow(beta2, t)) : epsilon;
-        AdamLoop.Kernel kernel = new AdamLoop.Kernel(beta1, beta2, eps, stepSize(lr, t));
+        AdamLoop.Kernel kernel = new AdamLoop.Kernel(beta1, beta2, eps, stepSize(lr, t), flushes(t));
         return new ChunkStep() {
             @Override
             public List<String> slots() {
@@ -151,7 +155,7 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
 
             @Override
             public OptimizerState after(OptimizerState before) {
-                return finish(t, before.slot("m"), before.slot("v"));
+                return Adam.after(t, before.slot("m"), before.slot("v"));
             }
         };
     }
@@ -161,12 +165,13 @@ public record Adam(double learningRate, double beta1, double beta2, double epsil
         return lr * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
     }
 
-    /** The state after step t of the in-place paths: tiny moments flushed every {@value #FLUSH_EVERY} steps. */
-    private static OptimizerState finish(long t, INDArray m, INDArray v) {
-        if (t % FLUSH_EVERY == 0) {
-            BooleanIndexing.replaceWhere(m, 0.0, Conditions.absLessThan(FLUSH_BELOW));
-            BooleanIndexing.replaceWhere(v, 0.0, Conditions.absLessThan(FLUSH_BELOW));
-        }
+    /** Whether step t of the in-place paths ends by flushing tiny moments: every {@value #FLUSH_EVERY} steps. */
+    static boolean flushes(long t) {
+        return t % FLUSH_EVERY == 0;
+    }
+
+    /** The state after step t of the in-place paths, whose moments are m and v. */
+    private static OptimizerState after(long t, INDArray m, INDArray v) {
         Map<String, INDArray> next = new LinkedHashMap<>();
         next.put("m", m);
         next.put("v", v);

@@ -43,15 +43,8 @@ final class AdamLoop {
         return true;
     }
 
-    /** One step with the bias-corrected step size and ε already folded in (see {@link Adam#stepInPlace}). */
-    static void step(INDArray g, INDArray m, INDArray v, INDArray params, double beta1, double beta2, double epsilon,
-                     double stepSize) {
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);
-        float c2 = (float) (1 - beta2);
-        float eps = (float) epsilon;
-        float lr = (float) stepSize;
+    /** One step of {@code kernel} (the bias-corrected step size and ε already folded in, see {@link Adam#stepInPlace}). */
+    static void step(INDArray g, INDArray m, INDArray v, INDArray params, Kernel kernel) {
         FloatBuffer gs = g.data().asNioFloat();
         FloatBuffer ms = m.data().asNioFloat();
         FloatBuffer vs = v.data().asNioFloat();
@@ -61,6 +54,7 @@ final class AdamLoop {
         float[] mc = scratch[1];
         float[] vc = scratch[2];
         float[] pc = scratch[3];
+        float[][] moments = {mc, vc};
         int n = Math.toIntExact(params.length());
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
@@ -68,37 +62,36 @@ final class AdamLoop {
             ms.get(from, mc, 0, len);
             vs.get(from, vc, 0, len);
             ps.get(from, pc, 0, len);
-            // The same arithmetic as Kernel.apply (FusedUpdateTest holds the two to the same bits).
-            for (int i = 0; i < len; i++) {
-                float gi = gc[i];
-                float mi = b1 * mc[i] + c1 * gi;
-                float vi = b2 * vc[i] + c2 * gi * gi;
-                mc[i] = mi;
-                vc[i] = vi;
-                pc[i] -= lr * mi / ((float) Math.sqrt(vi) + eps);
-            }
+            kernel.apply(gc, moments, pc, len);
             ms.put(from, mc, 0, len);
             vs.put(from, vc, 0, len);
             ps.put(from, pc, 0, len);
         }
     }
 
-    /** The step's arithmetic on chunks of Java arrays: m and v are {@code moments[0]} and {@code moments[1]}. */
+    /**
+     * The step's arithmetic on chunks of Java arrays: m and v are {@code moments[0]} and {@code moments[1]}. A step
+     * that {@code flushes} then sets the chunk's m and v entries below {@link Adam#FLUSH_BELOW} to 0, element by
+     * element as a pass of its own over the whole vectors would, without that pass's walk through memory.
+     */
     static final class Kernel {
+        private static final float FLUSH_BELOW = (float) Adam.FLUSH_BELOW;
         private final float b1;
         private final float b2;
         private final float c1;
         private final float c2;
         private final float eps;
         private final float lr;
+        private final boolean flushes;
 
-        Kernel(double beta1, double beta2, double epsilon, double stepSize) {
+        Kernel(double beta1, double beta2, double epsilon, double stepSize, boolean flushes) {
             b1 = (float) beta1;
             b2 = (float) beta2;
             c1 = (float) (1 - beta1);
             c2 = (float) (1 - beta2);
             eps = (float) epsilon;
             lr = (float) stepSize;
+            this.flushes = flushes;
         }
 
         void apply(float[] gc, float[][] moments, float[] pc, int len) {
@@ -117,6 +110,19 @@ final class AdamLoop {
                 mc[i] = mi;
                 vc[i] = vi;
                 pc[i] -= lr * mi / ((float) Math.sqrt(vi) + eps);
+            }
+            if (flushes) {
+                flush(mc, len);
+                flush(vc, len);
+            }
+        }
+
+        /** x[i] = 0 where |x[i]| < {@link Adam#FLUSH_BELOW}, as libnd4j's {@code replaceWhere} with absLessThan. */
+        private static void flush(float[] x, int len) {
+            for (int i = 0; i < len; i++) {
+                if (Math.abs(x[i]) < FLUSH_BELOW) {
+                    x[i] = 0f;
+                }
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.sparktrain.ps.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * {@link AdamLoop}, the Java pass behind {@link Adam#stepInPlace}: every entry, across chunk boundaries and in both
@@ -107,6 +110,45 @@ class AdamLoopTest {
                     ? adam.learningRate() * Math.sqrt(c2) / c1 * m[i] / (Math.sqrt(v[i]) + adam.epsilon())
                     : adam.learningRate() * (m[i] / c1) / (Math.sqrt(v[i] / c2) + adam.epsilon());
         }
+    }
+
+    /**
+     * A step that flushes zeroes the same moment entries, to the bit, as the separate libnd4j pass it replaces
+     * ({@code replaceWhere} with {@code absLessThan(1e-30)}): values on both sides of the threshold, signed zeros,
+     * subnormals, NaN and infinities, across chunk boundaries. With β1 = β2 = 1 the step leaves m and v as they are
+     * (plus a zero), so what differs between the paths can only be the flush.
+     */
+    @Test
+    void aFlushingStepZeroesWhatLibnd4jsReplaceWhereZeroes() {
+        float threshold = (float) Adam.FLUSH_BELOW;
+        float[] probes = {0f, -0f, threshold, Math.nextDown(threshold), Math.nextUp(threshold), -threshold,
+            -Math.nextDown(threshold), 1e-31f, -1e-31f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, 1e-29f,
+            1f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        int n = 3001;
+        Random random = new Random(3);
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            m[i] = probes[random.nextInt(probes.length)];
+            v[i] = Math.abs(probes[random.nextInt(probes.length)]);
+        }
+        INDArray g = Nd4j.zeros(DataType.FLOAT, n);
+        INDArray[] fused = {Nd4j.createFromArray(m), Nd4j.createFromArray(v), Nd4j.zeros(DataType.FLOAT, n)};
+        INDArray[] separate = {Nd4j.createFromArray(m), Nd4j.createFromArray(v), Nd4j.zeros(DataType.FLOAT, n)};
+        AdamLoop.step(g, fused[0], fused[1], fused[2], new AdamLoop.Kernel(1, 1, 1e-8, 1e-3, true));
+        AdamLoop.step(g, separate[0], separate[1], separate[2], new AdamLoop.Kernel(1, 1, 1e-8, 1e-3, false));
+        BooleanIndexing.replaceWhere(separate[0], 0.0, Conditions.absLessThan(Adam.FLUSH_BELOW));
+        BooleanIndexing.replaceWhere(separate[1], 0.0, Conditions.absLessThan(Adam.FLUSH_BELOW));
+        for (int k = 0; k < 2; k++) {
+            float[] expected = separate[k].toFloatVector();
+            float[] actual = fused[k].toFloatVector();
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]),
+                        (k == 0 ? "m" : "v") + "[" + i + "] from " + (k == 0 ? m[i] : v[i]));
+            }
+        }
+        assertEquals(0f, fused[0].getFloat(java.util.stream.IntStream.range(0, n)
+                .filter(i -> m[i] == 1e-31f).findFirst().orElseThrow()), "a tiny moment is flushed");
     }
 
     private static float[] values(Random random, int n, double scale) {
