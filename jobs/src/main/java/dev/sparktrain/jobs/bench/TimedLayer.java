@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * A layer description that builds its layer wrapped in timers ({@link OpTimes}), and otherwise is the layer it
- * wraps: same kind, shapes, tensors and tensor names, so a network of timed layers computes exactly what the plain
- * one does. {@link #timed(NetworkSpec, OpTimes)} wraps every layer of a network, nested ones included.
+ * wraps: same kind, shapes, tensors and tensor names, and the same capabilities (the hand-off of ReLU's derivative),
+ * so a network of timed layers computes exactly what the plain one does. {@link #timed(NetworkSpec, OpTimes)} wraps
+ * every layer of a network, nested ones included.
  */
 record TimedLayer(LayerSpec inner, OpTimes times) implements LayerSpec {
 
@@ -99,6 +100,26 @@ record TimedLayer(LayerSpec inner, OpTimes times) implements LayerSpec {
                 } finally {
                     times.exit(kind + " backward");
                 }
+            }
+
+            @Override
+            public boolean canHandOffReluDerivative() {
+                return layer.canHandOffReluDerivative();
+            }
+
+            @Override
+            public void handOffReluDerivative() {
+                layer.handOffReluDerivative();
+            }
+
+            @Override
+            public boolean canTakeReluDerivative() {
+                return layer.canTakeReluDerivative();
+            }
+
+            @Override
+            public void takeReluDerivative() {
+                layer.takeReluDerivative();
             }
         };
     }

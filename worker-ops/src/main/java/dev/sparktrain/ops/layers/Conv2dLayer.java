@@ -14,7 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * product W·cols, then one pass that adds the bias, applies ReLU (or identity) and writes NCHW; backward, one pass
  * that masks dLoss/dy by ReLU's derivative, sums the bias gradient and lays the result out as the product's rows, then
  * dWᵀ = cols·dZᵀ ({@link WeightGradientProduct}), and (except for the network's first layer) dcols = Wᵀ·dZ and
- * col2im. Other activations run as their own op between the product and the layout pass.
+ * col2im. Other activations run as their own op between the product and the layout pass. Where a max-pool follows and
+ * applies ReLU's derivative itself ({@link ReluDerivativeHandOff}), backward takes its gradient as dZ without a mask,
+ * on both paths.
  *
  * <p>The column matrix is C·kH·kW times larger than the layer's input, so it is built for a chunk of the batch's
  * samples at a time, as many as fit a byte budget ({@link #COLUMN_BUDGET_BYTES}): an evaluation batch of thousands of
@@ -72,6 +74,8 @@ final class Conv2dLayer implements Layer {
     private INDArray cols;
     private int colsFirst = -1;
     private int colsCount;
+    /** Whether the layer after this one applies ReLU's derivative, so backward takes dLoss/dz. */
+    private boolean reluDerivativeHandedOff;
 
     Conv2dLayer(Conv2d spec, Shape inputShape, INDArray weights, INDArray bias, INDArray gradWeights,
                 INDArray gradBias) {
@@ -122,6 +126,19 @@ final class Conv2dLayer implements Layer {
     /** Whether the last forward pass ran on oneDNN's primitives (for the tests of both paths). */
     boolean ranOneDnn() {
         return ranOneDnn;
+    }
+
+    @Override
+    public boolean canHandOffReluDerivative() {
+        return fused && relu;
+    }
+
+    @Override
+    public void handOffReluDerivative() {
+        if (!canHandOffReluDerivative()) {
+            throw new IllegalStateException("conv2d: no fused ReLU whose derivative could be handed off");
+        }
+        reluDerivativeHandedOff = true;
     }
 
     @Override
@@ -183,7 +200,7 @@ final class Conv2dLayer implements Layer {
         if (!fused) {
             gz = gradPreActivationBuffer.get(batch, DataType.FLOAT);
             activation.backwardInto(preActivation, output, gradOutput, gz);
-        } else if (relu) {
+        } else if (relu && !reluDerivativeHandedOff) {
             gz = gradPreActivationBuffer.get(batch, DataType.FLOAT);
         }
         INDArray gradInput = inputGradient ? gradInputBuffer.get(batch, DataType.FLOAT) : null;
@@ -310,11 +327,11 @@ final class Conv2dLayer implements Layer {
     }
 
     /**
-     * dZ of the chunk's n samples as {@code [filters, n·P]} (dLoss/dy masked by ReLU's derivative when fused), adding
-     * each output channel's sum into {@code db}.
+     * dZ of the chunk's n samples as {@code [filters, n·P]} (dLoss/dy masked by ReLU's derivative when fused, unless
+     * the next layer did), adding each output channel's sum into {@code db}.
      */
     private INDArray productGradient(HeapValues from, int first, int n, double[] db, DataType type) {
-        boolean mask = fused && relu;
+        boolean mask = fused && relu && !reluDerivativeHandedOff;
         int area = patches.outArea();
         INDArray gradZ = productBuffer.get(n, type).reshape(filters, (long) n * area);
         HeapValues to = productValues.ensure(HeapValues.length(gradZ));

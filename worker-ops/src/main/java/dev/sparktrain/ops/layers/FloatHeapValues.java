@@ -2,6 +2,7 @@ package dev.sparktrain.ops.layers;
 
 import static dev.sparktrain.ops.params.NativeFloats.laidOutFromStart;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -370,5 +371,28 @@ final class FloatHeapValues extends HeapValues {
         for (int k = 0; k < n; k++) {
             values[index[k]] += source[k];
         }
+    }
+
+    @Override
+    void scatterAddWherePositive(int[] index, HeapValues from, HeapValues mask, int n) {
+        float[] source = ((FloatHeapValues) from).values;
+        float[] m = ((FloatHeapValues) mask).values;
+        for (int k = 0; k < n; k++) {
+            values[index[k]] += kept(source[k], m[k]);
+        }
+    }
+
+    @Override
+    boolean scatterAddWherePositive(int[] index, INDArray from, INDArray mask, int n) {
+        if (from.dataType() != DataType.FLOAT || mask.dataType() != DataType.FLOAT || !laidOutFromStart(from)
+                || !laidOutFromStart(mask) || from.length() < n || mask.length() < n) {
+            return false;
+        }
+        FloatBuffer source = from.data().asNioFloat();
+        FloatBuffer m = mask.data().asNioFloat();
+        for (int k = 0; k < n; k++) {
+            values[index[k]] += kept(source.get(k), m.get(k));
+        }
+        return true;
     }
 }

@@ -93,6 +93,19 @@ abstract sealed class HeapValues permits FloatHeapValues, DoubleHeapValues {
     /** The max-pool scatter: this[index[k]] += from[k] for k in [0, n). */
     abstract void scatterAdd(int[] index, HeapValues from, int n);
 
+    /**
+     * As {@link #scatterAdd}, adding +0 instead of {@code from[k]} where {@code mask[k]} is not positive (ReLU's
+     * derivative at the position the value goes to, when {@code mask[k]} is ReLU's output there).
+     */
+    abstract void scatterAddWherePositive(int[] index, HeapValues from, HeapValues mask, int n);
+
+    /**
+     * As {@link #scatterAddWherePositive(int[], HeapValues, HeapValues, int)} reading {@code from} and {@code mask}
+     * where they lie, without copying them onto the heap, if it can (float32 arrays laid out from their buffers'
+     * start); otherwise does nothing and returns false.
+     */
+    abstract boolean scatterAddWherePositive(int[] index, INDArray from, INDArray mask, int n);
+
     /** acc[0] += Σ (this[from + k] − shift), acc[1] += Σ (this[from + k] − shift)² over k in [0, length). */
     abstract void moments(int from, int length, double shift, double[] acc);
 

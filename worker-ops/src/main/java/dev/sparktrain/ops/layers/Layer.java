@@ -25,4 +25,38 @@ public interface Layer {
     default void backwardParamsOnly(INDArray gradOutput) {
         backward(gradOutput);
     }
+
+    /**
+     * Whether this layer's output is ReLU's, max(0, z) of a pre-activation z it computes itself, so that its backward
+     * could take dLoss/dz in place of dLoss/dy if the layer after it applied ReLU's derivative
+     * ({@link ReluDerivativeHandOff}).
+     */
+    default boolean canHandOffReluDerivative() {
+        return false;
+    }
+
+    /**
+     * From now on, {@link #backward} takes dLoss/dz (ReLU's derivative already applied by the layer after this one)
+     * instead of dLoss/dy; only for a layer whose {@link #canHandOffReluDerivative} holds.
+     */
+    default void handOffReluDerivative() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " computes no fused ReLU");
+    }
+
+    /**
+     * Whether this layer's backward can apply ReLU's derivative for the layer before it, when that layer's output (this
+     * layer's input) is ReLU's: possible where the gradient it returns is non-zero only at input positions whose values
+     * it knows, as max pooling's, which lands only on each window's maximum, the window's output.
+     */
+    default boolean canTakeReluDerivative() {
+        return false;
+    }
+
+    /**
+     * From now on, {@link #backward} returns dLoss/dz of the layer before this one, whose output is max(0, z): zero
+     * (+0) wherever that output is not positive. Only for a layer whose {@link #canTakeReluDerivative} holds.
+     */
+    default void takeReluDerivative() {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot apply ReLU's derivative");
+    }
 }

@@ -168,12 +168,13 @@ final class OneDnnConvolution {
 
     /**
      * The backward pass of the last forward one (input {@code x}, output {@code y}) for dLoss/dy {@code dy}: dz = dy
-     * masked by ReLU's derivative (when made with ReLU; {@code dz} is then written, else it must be dy itself), dW and
-     * db (when made with a bias) overwritten, and dLoss/dx into {@code dx} unless it is null.
+     * masked by ReLU's derivative (when made with ReLU and {@code dz} is another array, which is then written; else
+     * {@code dz} must be dy itself, which is then dLoss/dz as it stands), dW and db (when made with a bias)
+     * overwritten, and dLoss/dx into {@code dx} unless it is null.
      */
     void backward(INDArray x, INDArray y, INDArray dy, INDArray dz, INDArray w, INDArray dw, INDArray db,
                   INDArray dx) {
-        if (relu) {
+        if (relu && dz != dy) {
             if (reluGradient == null) {
                 reluGradient = reluGradientStep();
             }

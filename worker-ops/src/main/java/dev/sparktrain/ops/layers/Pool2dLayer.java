@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * every output, the input position of its maximum (the first one of equal values; on oneDNN, read from its workspace),
  * so backward is one scatter of dLoss/dy into a zeroed dLoss/dx on the heap, which beats oneDNN's backward on NCHW
  * arrays (docs/performance.md); average pooling divides by the number of window positions inside the image both ways.
+ * After a layer whose output is ReLU's, max pooling's scatter also applies ReLU's derivative ({@link
+ * ReluDerivativeHandOff}): a window whose output is not positive adds +0.
  */
 final class Pool2dLayer implements Layer {
 
@@ -23,6 +25,11 @@ final class Pool2dLayer implements Layer {
     private final ActivationBuffer gradInputBuffer;
     private HeapValues in;
     private HeapValues out;
+    /** Whether backward applies ReLU's derivative of the layer before ({@link ReluDerivativeHandOff}). */
+    private boolean reluDerivative;
+    /** The last forward pass's output, and its values on the heap for backward when it applies ReLU's derivative. */
+    private INDArray output;
+    private HeapValues outputValues;
     /** Max pooling: the flat input index of each output's maximum, from the last forward pass. */
     private int[] argmax = new int[0];
     private int batch = -1;
@@ -46,14 +53,30 @@ final class Pool2dLayer implements Layer {
     }
 
     @Override
+    public boolean canTakeReluDerivative() {
+        return max;
+    }
+
+    @Override
+    public void takeReluDerivative() {
+        if (!max) {
+            throw new IllegalStateException("avgpool2d: spreads its gradient over whole windows, cannot apply ReLU's"
+                    + " derivative of its input");
+        }
+        reluDerivative = true;
+    }
+
+    @Override
     public INDArray forward(INDArray x, ForwardContext context) {
         DataType type = x.dataType();
         batch = Math.toIntExact(x.size(0));
         if (in == null || in.dataType() != type) {
             in = HeapValues.of(type);
             out = HeapValues.of(type);
+            outputValues = HeapValues.of(type);
         }
         INDArray y = outputBuffer.get(batch, type);
+        output = y;
         int outputs = HeapValues.length(y);
         if (max && argmax.length < outputs) {
             argmax = new int[outputs];
@@ -83,13 +106,19 @@ final class Pool2dLayer implements Layer {
             ranOneDnn.backward(OneDnnBuilder.plain(gradOutput) ? gradOutput : gradOutput.dup('c'), gradInput);
             return gradInput;
         }
-        out.load(gradOutput);
         INDArray gradInput = gradInputBuffer.get(batch, gradOutput.dataType());
         int length = HeapValues.length(gradInput);
         in.ensure(length).zero(0, length);
-        if (max) {
-            in.scatterAdd(argmax, out, HeapValues.length(gradOutput));
+        int n = HeapValues.length(gradOutput);
+        if (max && reluDerivative) {
+            // A window's output is its maximum, ReLU's output where the gradient goes.
+            if (!in.scatterAddWherePositive(argmax, gradOutput, output, n)) {
+                in.scatterAddWherePositive(argmax, out.load(gradOutput), outputValues.load(output), n);
+            }
+        } else if (max) {
+            in.scatterAdd(argmax, out.load(gradOutput), n);
         } else {
+            out.load(gradOutput);
             walk(true);
         }
         in.store(gradInput);

@@ -230,6 +230,7 @@ public record Residual(List<LayerSpec> layers, Shortcut shortcut, Activation act
                     local(layer, shapes.get(i), params, name -> branchName(position, layer, name)),
                     local(layer, shapes.get(i), grads, name -> branchName(position, layer, name))));
         }
+        ReluDerivativeHandOff.arrange(branch);
         List<Layer> projection = new ArrayList<>();
         Shape current = input;
         for (LayerSpec layer : projection(input, shapes.get(layers.size()))) {

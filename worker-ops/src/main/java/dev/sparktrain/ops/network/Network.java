@@ -5,6 +5,7 @@ import dev.sparktrain.ops.layers.ForwardContext;
 import dev.sparktrain.ops.layers.Layer;
 import dev.sparktrain.ops.layers.LayerSpec;
 import dev.sparktrain.ops.layers.ParamShape;
+import dev.sparktrain.ops.layers.ReluDerivativeHandOff;
 import dev.sparktrain.ops.layers.Shape;
 import dev.sparktrain.ops.losses.LossResult;
 import dev.sparktrain.ops.params.ParamLayout;
@@ -211,6 +212,7 @@ public final class Network {
             }
             bound.add(layer.build(i, shapes.get(i), p, g));
         }
+        ReluDerivativeHandOff.arrange(bound);
         return bound;
     }
 }
