@@ -24,7 +24,14 @@ final class AdamLoop {
      * 1,024 alike, 2,048 and more slower.
      */
     private static final int CHUNK = 1024;
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** One thread's chunks of the gradient, the moments (m, v: {@link Kernel#apply}'s pair) and the parameters. */
+    private record Scratch(float[] gradient, float[][] moments, float[] params) {
+        Scratch() {
+            this(new float[CHUNK], new float[2][CHUNK], new float[CHUNK]);
+        }
+    }
 
     private AdamLoop() {
     }
@@ -49,12 +56,12 @@ final class AdamLoop {
         FloatBuffer ms = m.data().asNioFloat();
         FloatBuffer vs = v.data().asNioFloat();
         FloatBuffer ps = params.data().asNioFloat();
-        float[][] scratch = SCRATCH.get();
-        float[] gc = scratch[0];
-        float[] mc = scratch[1];
-        float[] vc = scratch[2];
-        float[] pc = scratch[3];
-        float[][] moments = {mc, vc};
+        Scratch scratch = SCRATCH.get();
+        float[] gc = scratch.gradient();
+        float[][] moments = scratch.moments();
+        float[] mc = moments[0];
+        float[] vc = moments[1];
+        float[] pc = scratch.params();
         int n = Math.toIntExact(params.length());
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
